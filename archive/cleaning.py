@@ -1,0 +1,139 @@
+"""Cleaning rules 2, 3, 4 and 6: each a small function returning the text and its fixes."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from archive.model import Fix
+from archive.script import is_han
+
+#: Characters that carry no text and that scrapers leave behind.
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_ZERO_WIDTH_RE = re.compile(f"[{ZERO_WIDTH}]")
+
+TONED_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+#: One pinyin syllable carrying a tone mark (the scraper's annotations always have one).
+PINYIN_SYLLABLE = rf"[a-zü]*[{TONED_VOWELS}][a-zü]*"
+_ANNOTATION_RE = re.compile(rf"\(({PINYIN_SYLLABLE})\)")
+
+#: A stray ASCII comma is one that stands right before another punctuation mark.
+_STRAY_COMMA_RE = re.compile(r",(?=[,，、。？！；：?!;:])")
+
+#: Marks that end a paragraph properly; a paragraph ending otherwise may be a page-break split.
+FINAL_PUNCT = set("。！？；：…”’」』）)!?;:.")
+_CLAUSE_PUNCT_RE = re.compile(r"[，,、；;：:。！？!?]")
+_SENTENCE_END_RE = re.compile(r"[。！？；…!?;]")
+
+
+def context(text: str, start: int, end: int, width: int = 2) -> str:
+    """The span ``text[start:end]`` with ``width`` characters either side, for repair logs."""
+    return text[max(0, start - width):end + width]
+
+
+def normalize_newlines(text: str) -> str:
+    """CRLF and CR become LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def normalize_unicode(text: str) -> tuple[str, list[Fix]]:
+    """Rule 2: NFC and no zero-width characters. Width is *not* folded here (display text)."""
+    fixes: list[Fix] = []
+    nfc = unicodedata.normalize("NFC", text)
+    if nfc != text:
+        fixes.append(Fix("nfc", text, nfc, "Unicode NFC normalisation"))
+    cleaned = _ZERO_WIDTH_RE.sub("", nfc)
+    if cleaned != nfc:
+        n = len(nfc) - len(cleaned)
+        fixes.append(Fix("zero-width", nfc, cleaned, f"{n} zero-width character(s) removed"))
+    return cleaned, fixes
+
+
+def strip_pinyin(text: str) -> tuple[str, list[Fix]]:
+    """Rule 3: drop a scraper's ``(zhèn)`` after a Han character; keep real parentheticals.
+
+    Only parentheses that hold a single pinyin syllable with a tone mark and that
+    follow a Han character are removed; ``(程一舟 陈红革)`` or ``(网格)`` stay.
+    Annotations after a ``?`` or a stray Latin letter belong to a mojibake span and
+    are left for rule 5, which needs them to identify lost characters.
+    """
+    fixes: list[Fix] = []
+    out: list[str] = []
+    last = 0
+    for m in _ANNOTATION_RE.finditer(text):
+        if m.start() == 0 or not is_han(text[m.start() - 1]):
+            continue
+        out.append(text[last:m.start()])
+        last = m.end()
+        fixes.append(
+            Fix("pinyin", text[m.start() - 1:m.end()], text[m.start() - 1],
+                f"scraper's pinyin annotation ({m.group(1)}) removed")
+        )
+    out.append(text[last:])
+    return "".join(out), fixes
+
+
+def drop_stray_commas(text: str) -> tuple[str, list[Fix]]:
+    """Rule 4: ``近年來,,宋河鎮`` → ``近年來,宋河鎮``; ``治理,、助推`` → ``治理、助推``."""
+    fixes = []
+    for m in _STRAY_COMMA_RE.finditer(text):
+        a, b = max(0, m.start() - 2), m.end() + 2
+        fixes.append(
+            Fix("comma", text[a:b], text[a:m.start()] + text[m.end():b],
+                "stray ASCII comma before a punctuation mark removed")
+        )
+    return _STRAY_COMMA_RE.sub("", text), fixes
+
+
+def is_heading(par: str) -> bool:
+    """A heading or caption: short, no sentence ends in it, at most one clause break.
+
+    ``主题教育走深走实`` and ``凸顯“黨建紅”,激活產業發展“新動能”`` are headings;
+    ``在分红现场,居民们有序排队,逐一签`` (two clause breaks) is a sentence cut short.
+    """
+    return (
+        bool(par)
+        and len(par) <= 30
+        and not _SENTENCE_END_RE.search(par)
+        and len(_CLAUSE_PUNCT_RE.findall(par)) <= 1
+    )
+
+
+def is_page_break_split(par: str, following: str) -> bool:
+    """True when ``par`` stops mid-sentence and ``following`` continues it.
+
+    ``par`` must end without final punctuation and not be a heading; ``following``
+    must read as body text (ending with final punctuation, or long).
+    """
+    if not par or not following or par[-1] in FINAL_PUNCT or is_heading(par):
+        return False
+    return following[-1] in FINAL_PUNCT or len(following) > 30
+
+
+def join_split(par: str, following: str) -> str:
+    """Concatenate the halves; a space only between two Latin letters or digits."""
+    sep = " " if par[-1].isascii() and par[-1].isalnum() and following[0].isascii() and following[0].isalpha() else ""
+    return par + sep + following
+
+
+def rejoin_paragraphs(paragraphs: list[str]) -> tuple[list[str], list[int], list[Fix]]:
+    """Rule 6: rejoin paragraphs split by a page break.
+
+    Returns the new paragraphs, for each input paragraph the index of the output
+    paragraph it went into, and a fix per join.
+    """
+    out: list[str] = []
+    mapping: list[int] = []
+    fixes: list[Fix] = []
+    for par in paragraphs:
+        if out and is_page_break_split(out[-1], par):
+            prev = out[-1]
+            out[-1] = join_split(prev, par)
+            fixes.append(
+                Fix("rejoin", f"{prev[-8:]}¶{par[:8]}", f"{prev[-8:]}{par[:8]}",
+                    "paragraph split mid-sentence by a page break rejoined")
+            )
+        else:
+            out.append(par)
+        mapping.append(len(out) - 1)
+    return out, mapping, fixes

@@ -1,0 +1,114 @@
+"""Rule 7: recognise title, subtitle and byline and take them out of the body."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from archive.cleaning import FINAL_PUNCT
+from archive.model import Author, Fix
+
+_HAN = r"[\u3400-\u9fff]"
+#: Roles printed before names in Chinese bylines (longest first so 本报记者 wins over 记者).
+ROLES = (
+    "本报记者", "本報記者", "特约记者", "特約記者", "见习记者", "見習記者",
+    "本报通讯员", "本報通訊員", "通讯员", "通訊員", "实习生", "實習生", "记者", "記者",
+)
+_ROLE_RE = "|".join(ROLES)
+_BYLINE_MARKS = "□■◇◆"
+_BYLINE_TOKEN_RE = re.compile(rf"({_ROLE_RE})|({_HAN}{{2,4}})|(\S)")
+_SUBTITLE_RE = re.compile(r"^[—─-]{1,3}\s*(.+)$")
+_TRAILING_NAMES_RE = re.compile(
+    rf"[(（]\s*({_HAN}{{2,4}}(?:[ \u3000]+{_HAN}{{2,4}})*)\s*[)）]$"
+)
+
+
+@dataclass
+class FrontMatter:
+    title: str | None = None
+    subtitle: str | None = None
+    byline: str | None = None
+    authors: list[Author] = field(default_factory=list)
+    consumed: int = 0  # how many leading paragraphs were front matter
+
+
+def parse_byline(line: str) -> list[Author] | None:
+    """``本报记者 吴柳`` / ``□本报记者 王凤侠 通讯员 刘一帆`` / ``记者王雁博`` → authors, else None."""
+    text = line.strip().lstrip(_BYLINE_MARKS).strip()
+    if not text or len(text) > 40:
+        return None
+    authors: list[Author] = []
+    role: str | None = None
+    saw_role = False
+    for m in _BYLINE_TOKEN_RE.finditer(text):
+        if m.group(3):
+            return None  # anything but roles and names: not a byline
+        if m.group(1):
+            role, saw_role = m.group(1), True
+        else:
+            authors.append(Author(m.group(2), role))
+    return authors if saw_role and authors else None
+
+
+def parse_name_line(line: str) -> list[Author] | None:
+    """A bare line of names, as typeset with two-character names spaced out: ``周 俊 龙良红 刘 璐``."""
+    tokens = line.split()
+    if len(tokens) < 2 or len(line) > 30:
+        return None
+    if not all(re.fullmatch(rf"{_HAN}{{1,4}}", t) for t in tokens):
+        return None
+    names: list[str] = []
+    pending = ""
+    for tok in tokens:
+        if len(tok) == 1:
+            pending += tok
+            if len(pending) == 2:
+                names.append(pending)
+                pending = ""
+        elif pending:
+            return None
+        else:
+            names.append(tok)
+    if pending or len(names) < 2:
+        return None
+    return [Author(n) for n in names]
+
+
+def _is_title_like(par: str) -> bool:
+    return bool(par) and par[-1] not in FINAL_PUNCT and len(par) <= 40
+
+
+def extract_front_matter(paragraphs: list[str]) -> FrontMatter:
+    """Title (first line, if heading-like), subtitle (``——…``) and byline, in that order."""
+    fm = FrontMatter()
+    i = 0
+    if i < len(paragraphs) and (names := parse_name_line(paragraphs[i])):
+        fm.byline, fm.authors = paragraphs[i], names
+        fm.consumed = 1
+        return fm
+    if i < len(paragraphs) and _is_title_like(paragraphs[i]) and parse_byline(paragraphs[i]) is None:
+        if len(paragraphs) > 1:
+            fm.title = paragraphs[i]
+            i += 1
+            if i < len(paragraphs) and (m := _SUBTITLE_RE.match(paragraphs[i])):
+                fm.subtitle = m.group(1).strip()
+                i += 1
+    if i < len(paragraphs):
+        authors = parse_byline(paragraphs[i]) or (parse_name_line(paragraphs[i]) if fm.title else None)
+        if authors:
+            fm.byline, fm.authors = paragraphs[i], authors
+            i += 1
+    fm.consumed = i
+    return fm
+
+
+def extract_trailing_byline(last: str) -> tuple[str, list[Author], Fix] | None:
+    """``…新引擎”。(程一舟 陈红革)`` at the end of the last paragraph → names, taken out of the body."""
+    m = _TRAILING_NAMES_RE.search(last)
+    if not m or m.start() == 0:
+        return None
+    names = [Author(n) for n in m.group(1).split()]
+    kept = last[:m.start()].rstrip()
+    fix = Fix("byline", last[m.start() - 4:], last[m.start() - 4:m.start()],
+              f"trailing byline {m.group(0)} moved out of the body into the byline")
+    return kept, names, fix

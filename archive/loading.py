@@ -1,0 +1,157 @@
+"""Read a source file and turn it into a cleaned, numbered :class:`Document`."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from archive.catalog import load_catalog
+from archive.cleaning import (
+    drop_stray_commas,
+    is_heading,
+    normalize_newlines,
+    normalize_unicode,
+    rejoin_paragraphs,
+    strip_pinyin,
+)
+from archive.decoding import decode_bytes
+from archive.errors import SourceError
+from archive.frontmatter import extract_front_matter, extract_trailing_byline
+from archive.model import Document, Fix, Repair
+from archive.mojibake import repair_mojibake
+from archive.script import detect_script
+
+SOURCE_SUFFIXES = (".txt", ".md")
+CATALOG_NAME = "catalog.toml"
+
+
+def find_sources(dirs: Iterable[Path]) -> list[Path]:
+    """Every ``*.txt`` and ``*.md`` under ``dirs``, sorted, each one article."""
+    found: set[Path] = set()
+    for d in dirs:
+        if not d.is_dir():
+            raise SourceError(str(d), "is not a directory")
+        found.update(
+            p for p in d.rglob("*")
+            if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES and not p.name.startswith(".")
+        )
+    return sorted(found)
+
+
+def _clean_paragraph(text: str, script: str) -> tuple[str, list[Fix]]:
+    fixes: list[Fix] = []
+    for rule in (normalize_unicode, strip_pinyin, drop_stray_commas):
+        text, found = rule(text)
+        fixes.extend(found)
+    text, found = repair_mojibake(text, script)
+    fixes.extend(found)
+    return text, fixes
+
+
+def clean_document_text(text: str) -> tuple[list[str], list[list[Fix]], str]:
+    """Rules 2–5 on each raw paragraph (one per non-empty line).
+
+    Returns the paragraphs, the fixes of each, and the detected script.
+    """
+    raw = [line.strip() for line in normalize_newlines(text).split("\n")]
+    raw = [line for line in raw if line]
+    # The script decides which lost-byte candidates are standard, so detect it first
+    # on text whose scraper noise cannot sway the count.
+    script = detect_script("".join(raw))
+    cleaned: list[str] = []
+    fixes: list[list[Fix]] = []
+    for line in raw:
+        par, found = _clean_paragraph(line, script)
+        cleaned.append(par)
+        fixes.append(found)
+    return cleaned, fixes, script
+
+
+def build_document(
+    data: bytes, doc_id: str, source: str, meta: dict[str, Any] | None = None
+) -> Document:
+    """Decode, clean and number one article's bytes (rules 1–7)."""
+    meta = meta or {}
+    text, encoding = decode_bytes(data, source)
+    paragraphs, fixes, script = clean_document_text(text)
+    if not paragraphs:
+        raise SourceError(source, "holds no text")
+
+    fm = extract_front_matter(paragraphs)
+    repairs: list[Repair] = [
+        Repair(f.rule, f.before, f.after, None, f.note)
+        for found in fixes[:fm.consumed] for f in found
+    ]
+    body = paragraphs[fm.consumed:]
+    body_fixes = fixes[fm.consumed:]
+    authors = list(fm.authors)
+    byline = fm.byline
+    trailing_fix: Fix | None = None
+    if body and not authors and (trailing := extract_trailing_byline(body[-1])):
+        body[-1], authors, trailing_fix = trailing
+        byline = " ".join(a.name for a in authors)
+
+    joined, mapping, join_fixes = rejoin_paragraphs(body)
+    for raw_index, found in enumerate(body_fixes):
+        repairs.extend(
+            Repair(f.rule, f.before, f.after, mapping[raw_index] + 1, f.note) for f in found
+        )
+    # Each join is reported at the paragraph it produced, in order.
+    join_targets = [mapping[i] + 1 for i in range(1, len(body)) if mapping[i] == mapping[i - 1]]
+    repairs.extend(
+        Repair(f.rule, f.before, f.after, n, f.note) for f, n in zip(join_fixes, join_targets, strict=True)
+    )
+    if trailing_fix:
+        repairs.append(Repair(trailing_fix.rule, trailing_fix.before, trailing_fix.after,
+                              len(joined), trailing_fix.note))
+    repairs.sort(key=lambda r: (r.paragraph or 0))
+
+    title, supplied = fm.title, False
+    if not title:
+        supplied = True
+        title = meta.get("title") or next((p for p in joined if is_heading(p)), None) or doc_id
+
+    return Document(
+        id=doc_id,
+        source=source,
+        sha256=hashlib.sha256(data).hexdigest(),
+        title=title,
+        title_supplied=supplied,
+        subtitle=fm.subtitle,
+        authors=tuple(authors),
+        byline=byline,
+        script=script,
+        paragraphs=tuple(joined),
+        repairs=tuple(repairs),
+        encoding=encoding,
+        publication=meta.get("publication"),
+        date=meta.get("date"),
+        year=meta.get("year"),
+        place=meta.get("place"),
+        url=meta.get("url"),
+        extra={k: str(v) for k, v in meta.items() if k == "note"},
+    )
+
+
+def load_seed(path: Path, root: Path | None = None, catalog: dict[str, dict[str, Any]] | None = None) -> Document:
+    """Load one article file; ``root`` makes ``source`` relative, ``catalog`` adds metadata."""
+    root = root or path.parent
+    try:
+        source = path.relative_to(root).as_posix()
+    except ValueError:
+        source = path.as_posix()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(source, f"cannot be read ({exc.strerror})") from exc
+    return build_document(data, path.stem, source, (catalog or {}).get(path.stem))
+
+
+def load_sources(dirs: Iterable[Path]) -> Iterator[Document]:
+    """Load every article under ``dirs``, each directory's ``catalog.toml`` applied."""
+    for d in dirs:
+        catalog = load_catalog(d / CATALOG_NAME)
+        for path in find_sources([d]):
+            yield load_seed(path, d, catalog)

@@ -1,0 +1,56 @@
+"""Simplified/Traditional script facts, from OpenCC (loaded once per process)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import cache
+
+import opencc
+
+
+@cache
+def _converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → Simplified with OpenCC's ``t2s`` table."""
+    return _converter("t2s").convert(text)
+
+
+def to_traditional(text: str) -> str:
+    """Simplified → Traditional with OpenCC's ``s2t`` table."""
+    return _converter("s2t").convert(text)
+
+
+def is_han(ch: str) -> bool:
+    cp = ord(ch)
+    return (
+        0x4E00 <= cp <= 0x9FFF
+        or 0x3400 <= cp <= 0x4DBF
+        or 0xF900 <= cp <= 0xFAFF
+        or 0x20000 <= cp <= 0x3134F
+    )
+
+
+def detect_script(text: str) -> str:
+    """Return ``"hant"`` when Traditional-only characters outnumber Simplified-only ones."""
+    counts = Counter(ch for ch in text if is_han(ch))
+    trad = simp = 0
+    for ch, n in counts.items():
+        if to_simplified(ch) != ch:
+            trad += n
+        elif to_traditional(ch) != ch:
+            simp += n
+    return "hant" if trad > simp else "hans"
+
+
+def is_standard_form(ch: str, script: str) -> bool:
+    """True when ``ch`` is the form OpenCC writes for its script.
+
+    A variant such as 鎭 (standard Traditional: 鎮) is not, which is how a lost
+    byte's candidates are narrowed to characters the document could contain.
+    """
+    if script == "hant":
+        return to_traditional(to_simplified(ch)) == ch
+    return to_simplified(ch) == ch
