@@ -53,9 +53,10 @@ def parse_byline(line: str) -> list[Author] | None:
 def parse_name_line(line: str) -> list[Author] | None:
     """A bare line of names, as typeset with two-character names spaced out: ``周 俊 龙良红 刘 璐``."""
     tokens = line.split()
-    if len(tokens) < 2 or len(line) > 30:
+    # Three or more tokens: two words separated by a space are far more often a title.
+    if len(tokens) < 3 or len(line) > 30:
         return None
-    if not all(re.fullmatch(rf"{_HAN}{{1,4}}", t) for t in tokens):
+    if not all(re.fullmatch(rf"{_HAN}{{1,3}}", t) for t in tokens):
         return None
     names: list[str] = []
     pending = ""

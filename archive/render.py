@@ -1,0 +1,51 @@
+"""Markdown rendering of a document: title, byline, numbered paragraphs anchored ``p1``, ``p2``, …
+
+The article's text is escaped before it reaches Markdown, so ``1.`` at the start
+of a paragraph, ``*``, ``#``, ``_`` or ``<`` render verbatim instead of as markup.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import cache
+
+import markdown
+
+from archive.model import Document
+
+_EXTENSIONS = ["attr_list"]
+# Exactly the characters this Markdown configuration accepts a backslash escape for.
+_MD_SPECIAL_RE = re.compile(
+    "([" + re.escape("".join(markdown.Markdown(extensions=_EXTENSIONS).ESCAPED_CHARS)) + "])"
+)
+
+
+def escape_markdown(text: str) -> str:
+    """Make ``text`` render as itself: HTML-escape, then backslash every Markdown special."""
+    return _MD_SPECIAL_RE.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def render_markdown(doc: Document) -> str:
+    """The document as Markdown source; paragraph N carries the id ``pN``."""
+    title = escape_markdown(doc.title)
+    lines = [f"# {'[' + title + ']' if doc.title_supplied else title}", ""]
+    if doc.subtitle:
+        lines += [f"## {escape_markdown(doc.subtitle)}", ""]
+    if doc.byline:
+        lines += [escape_markdown(doc.byline), "{: .byline }", ""]
+    for n, par in enumerate(doc.paragraphs, start=1):
+        lines += [f"[¶{n}](#p{n}) {escape_markdown(par)}", f"{{: #p{n} .para }}", ""]
+    return "\n".join(lines)
+
+
+@cache
+def _md() -> markdown.Markdown:
+    return markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
+
+
+def render_html(doc: Document) -> str:
+    """HTML fragment of :func:`render_markdown`, via the ``markdown`` package."""
+    md = _md()
+    md.reset()
+    return md.convert(render_markdown(doc))

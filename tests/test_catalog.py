@@ -1,0 +1,32 @@
+import pytest
+
+from archive import CatalogError, load_sources
+from archive.catalog import CATALOG_FIELDS, load_catalog
+
+
+def test_missing_catalog_is_empty(tmp_path):
+    assert load_catalog(tmp_path / "catalog.toml") == {}
+
+
+@pytest.mark.parametrize("body, message", [
+    ('["a"]\nyear = "2019"\n', "year must be int"),
+    ('["a"]\nauthor = "x"\n', "unknown key 'author'"),
+    ('["a"\n', "catalog.toml"),
+])
+def test_bad_catalog_is_reported(tmp_path, body, message):
+    (tmp_path / "catalog.toml").write_text(body, encoding="utf-8")
+    with pytest.raises(CatalogError, match=message):
+        load_catalog(tmp_path / "catalog.toml")
+
+
+def test_catalog_applies_and_title_only_when_unprinted(tmp_path):
+    (tmp_path / "a.txt").write_text("正文第一段，没有标题。\n", encoding="utf-8")
+    (tmp_path / "catalog.toml").write_text('["a"]\ntitle = "编目题名"\nyear = 2020\n', encoding="utf-8")
+    (doc,) = load_sources([tmp_path])
+    assert (doc.title, doc.title_supplied, doc.year) == ("编目题名", True, 2020)
+
+
+def test_every_catalog_key_is_documented():
+    readme = (__import__("pathlib").Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    for key in CATALOG_FIELDS:
+        assert f"`{key}`" in readme, key
