@@ -7,8 +7,10 @@ BIN := $(VENV)/bin
 
 install: $(VENV)/.installed
 
+# Debian's python3 has no venv module until python3-venv is installed: install it when needed.
 $(VENV)/.installed: setup.cfg pyproject.toml
-	$(PYTHON) -m venv $(VENV) && $(BIN)/pip install -q --upgrade pip && $(BIN)/pip install -q -e '.[test]' && touch $@
+	$(PYTHON) -m venv $(VENV) || (rm -rf $(VENV) && apt-get update -qq && apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV))
+	$(BIN)/pip install -q --upgrade pip && $(BIN)/pip install -q -e '.[test]' && touch $@
 
 test: install
 	$(BIN)/ruff check . && $(BIN)/python -m pytest -q
