@@ -76,3 +76,21 @@ class Document:
                 f"{self.id} has paragraphs 1–{len(self.paragraphs)}, not {number}"
             )
         return self.paragraphs[number - 1]
+
+
+def document_to_dict(doc: Document) -> dict:
+    """A JSON-ready dict of ``doc`` (authors and repairs as dicts)."""
+    from dataclasses import asdict
+
+    data = asdict(doc)
+    data["paragraphs"] = list(doc.paragraphs)
+    return data
+
+
+def document_from_dict(data: dict) -> Document:
+    """Inverse of :func:`document_to_dict`."""
+    data = dict(data)
+    data["authors"] = tuple(Author(**a) for a in data.get("authors", ()))
+    data["repairs"] = tuple(Repair(**r) for r in data.get("repairs", ()))
+    data["paragraphs"] = tuple(data["paragraphs"])
+    return Document(**data)

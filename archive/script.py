@@ -33,16 +33,19 @@ def is_han(ch: str) -> bool:
     )
 
 
+@cache
+def _char_script(ch: str) -> str:
+    if to_simplified(ch) != ch:
+        return "hant"
+    if to_traditional(ch) != ch:
+        return "hans"
+    return ""
+
+
 def detect_script(text: str) -> str:
     """Return ``"hant"`` when Traditional-only characters outnumber Simplified-only ones."""
-    counts = Counter(ch for ch in text if is_han(ch))
-    trad = simp = 0
-    for ch, n in counts.items():
-        if to_simplified(ch) != ch:
-            trad += n
-        elif to_traditional(ch) != ch:
-            simp += n
-    return "hant" if trad > simp else "hans"
+    counts = Counter(_char_script(ch) for ch in text if is_han(ch))
+    return "hant" if counts["hant"] > counts["hans"] else "hans"
 
 
 def is_standard_form(ch: str, script: str) -> bool:

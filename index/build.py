@@ -1,0 +1,245 @@
+"""Build the index: read sources, then write a new generation and swap it in atomically.
+
+Layout of an index directory::
+
+    CURRENT            name of the generation in service (replaced atomically)
+    .lock              flock'ed by the running build; the kernel releases it if the build dies
+    gen-<ns>/          one generation: Whoosh files, docs.sqlite, CODE
+
+A build never touches the generation in service: it writes a new one (starting
+from hard links to the current one's immutable Whoosh segments when only some
+documents changed) and only then points ``CURRENT`` at it. A build that fails
+or is killed at any moment leaves ``CURRENT`` and its generation as they were.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from archive.catalog import load_catalog
+from archive.errors import ArchiveError, SourceError
+from archive.loading import CATALOG_NAME, find_sources, load_seed
+from archive.model import Document, document_to_dict
+from index.errors import IndexError_
+from index.schema import build_schema
+from index.store import STORE_NAME, read_fingerprints, write_documents
+
+CURRENT_NAME = "CURRENT"
+LOCK_NAME = ".lock"
+CODE_NAME = "CODE"
+_PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+def code_version() -> str:
+    """Fingerprint of the code that shapes the index; a change means a full rebuild."""
+    h = hashlib.sha256()
+    for rel in sorted(["archive", "index"]):
+        for path in sorted((_PACKAGE_ROOT / rel).glob("*.py")):
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+class BuildError(ArchiveError):
+    """The build was refused; the previous index stays in service."""
+
+
+@dataclass
+class BuildReport:
+    documents: int = 0
+    paragraphs: int = 0
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    seconds: float = 0.0
+    generation: str | None = None
+    up_to_date: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        if self.up_to_date:
+            return (f"index up to date: {self.documents} documents unchanged, nothing re-indexed "
+                    f"({self.seconds:.1f} s)")
+        return (f"indexed {self.documents} documents, {self.paragraphs} paragraphs "
+                f"({self.added} added, {self.updated} updated, {self.removed} removed) in {self.seconds:.1f} s")
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    """The generation in service, or None if no build has completed."""
+    try:
+        name = (index_dir / CURRENT_NAME).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    gen = index_dir / name
+    return gen if name and gen.is_dir() else None
+
+
+@contextlib.contextmanager
+def build_lock(index_dir: Path, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Exclusive lock for one build at a time; a second build waits and says so."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / LOCK_NAME, "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait:
+                on_wait(f"another build is running in {index_dir}; waiting for it to finish…")
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def fingerprint(doc: Document) -> str:
+    """Changes whenever the cleaned document changes: its bytes, its catalog entry or the cleaning."""
+    return hashlib.sha256(json.dumps(document_to_dict(doc), ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def load_documents(sources: Iterable[Path], progress: Callable[[Iterable[Path]], Iterable[Path]] | None = None
+                   ) -> list[Document]:
+    """Load every article; every unreadable file is named in one error."""
+    sources = list(sources)
+    pairs: list[tuple[Path, Path]] = [(src, p) for src in sources for p in find_sources([src])]
+    catalogs = {src: load_catalog(src / CATALOG_NAME) for src in sources}
+    docs: list[Document] = []
+    errors: list[str] = []
+    seen: dict[str, str] = {}
+    paths = [p for _, p in pairs]
+    roots = {p: src for src, p in pairs}
+    for path in (progress(paths) if progress else paths):
+        try:
+            doc = load_seed(path, roots[path], catalogs[roots[path]])
+        except SourceError as exc:
+            errors.append(f"{path}: {exc.reason}")
+            continue
+        if doc.id in seen:
+            errors.append(f"{path}: id {doc.id} already used by {seen[doc.id]}")
+            continue
+        seen[doc.id] = str(path)
+        docs.append(doc)
+    if errors:
+        raise BuildError("build refused, the index in service is unchanged:\n  " + "\n  ".join(errors))
+    return docs
+
+
+def _index_document(writer, doc: Document) -> None:
+    from index.analysis import fold_text
+
+    writer.add_document(
+        id=doc.id,
+        title=doc.title,
+        body="\n".join(doc.paragraphs),
+        authors=",".join(fold_text(a.name) for a in doc.authors),
+        year=doc.year,
+        place=doc.place,
+    )
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _swap_current(index_dir: Path, gen: Path) -> None:
+    tmp = index_dir / (CURRENT_NAME + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(gen.name + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, index_dir / CURRENT_NAME)
+    _fsync_dir(index_dir)
+
+
+def _remove_old_generations(index_dir: Path, keep: set[str]) -> None:
+    # Keep the generation just replaced: a server may still be answering from it.
+    for path in index_dir.glob("gen-*"):
+        if path.name not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _clone_generation(src: Path, dst: Path) -> None:
+    """Whoosh segment files are immutable: hard links are a safe, instant copy. SQLite is copied."""
+    dst.mkdir()
+    for path in src.iterdir():
+        if path.name == STORE_NAME:
+            shutil.copy2(path, dst / path.name)
+        elif path.is_file() and not path.name.endswith(("WRITELOCK", ".lock")):
+            try:
+                os.link(path, dst / path.name)
+            except OSError:
+                shutil.copy2(path, dst / path.name)
+
+
+def build_index(sources: Iterable[Path], index_dir: Path,
+                progress: Callable[[Iterable[Path]], Iterable[Path]] | None = None,
+                on_wait: Callable[[str], None] | None = None) -> BuildReport:
+    """(Re)build the index in ``index_dir`` from ``sources``; incremental by content fingerprint."""
+    started = time.perf_counter()
+    with build_lock(index_dir, on_wait):
+        docs = load_documents(sources, progress)
+        report = BuildReport(documents=len(docs), paragraphs=sum(len(d.paragraphs) for d in docs))
+        wanted = {d.id: fingerprint(d) for d in docs}
+        version = code_version()
+        current = current_generation(index_dir)
+        previous: dict[str, str] = {}
+        if current and (current / CODE_NAME).exists() and (current / CODE_NAME).read_text().strip() == version:
+            previous = read_fingerprints(current / STORE_NAME)
+        if current and previous == wanted:
+            report.up_to_date = True
+            report.generation = current.name
+            report.seconds = time.perf_counter() - started
+            return report
+
+        changed = [d for d in docs if previous.get(d.id) != wanted[d.id]]
+        removed = sorted(set(previous) - set(wanted))
+        report.added = sum(1 for d in changed if d.id not in previous)
+        report.updated = len(changed) - report.added
+        report.removed = len(removed) if previous else 0
+
+        gen = index_dir / f"gen-{time.time_ns()}-{os.getpid()}"
+        try:
+            if previous:
+                _clone_generation(current, gen)
+                ix = whoosh_index.open_dir(str(gen))
+            else:
+                gen.mkdir()
+                ix = whoosh_index.create_in(str(gen), build_schema())
+            writer = ix.writer(limitmb=256)
+            try:
+                for doc_id in removed + [d.id for d in changed if d.id in previous]:
+                    writer.delete_by_term("id", doc_id)
+                for doc in changed:
+                    _index_document(writer, doc)
+                writer.commit(merge=not previous or len(changed) > 100)
+            except BaseException:
+                writer.cancel()
+                raise
+            ix.close()
+            write_documents(gen / STORE_NAME, [(d, wanted[d.id]) for d in changed], removed)
+            (gen / CODE_NAME).write_text(version + "\n")
+            _fsync_dir(gen)
+        except BaseException:
+            shutil.rmtree(gen, ignore_errors=True)
+            raise
+        if not (gen / STORE_NAME).exists():
+            raise IndexError_(f"build wrote no document store in {gen}")
+        _swap_current(index_dir, gen)
+        _remove_old_generations(index_dir, {gen.name} | ({current.name} if current else set()))
+        report.generation = gen.name
+        report.seconds = time.perf_counter() - started
+        return report

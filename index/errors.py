@@ -1,0 +1,21 @@
+"""Search-side errors; all are :class:`archive.ArchiveError`, so every layer reports them the same way."""
+
+from __future__ import annotations
+
+from archive.errors import ArchiveError
+
+
+class IndexError_(ArchiveError):
+    """The index is missing, locked or unusable."""
+
+
+class NoIndexError(IndexError_):
+    """No index has been built in this directory yet."""
+
+
+class QueryError(ArchiveError):
+    """A query that cannot be parsed; the message says what is wrong and how to fix it."""
+
+
+class QueryTimeout(ArchiveError):
+    """A query ran past its time limit."""

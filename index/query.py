@@ -1,0 +1,253 @@
+"""The query language, parsed into a small tree.
+
+::
+
+    query   := or+                      -- terms side by side (or with AND) are all required
+    or      := unary ( 'OR' unary )*    -- OR (or |) binds tighter: 党建 OR 黨建 -扶贫 = (党建 OR 黨建) AND NOT 扶贫
+    unary   := ('NOT' | '-') unary | primary
+    primary := '(' query ')' | field ':' value | '"phrase"' | word
+    field   := title | author | year     value := word | "phrase" | 2019 | 2019..2023
+
+Quotes may be ASCII ``"…"`` or Chinese ``“…”``/``「…」``. A malformed query
+raises :class:`QueryError` whose message says what is wrong and how to fix it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index.errors import QueryError
+
+MAX_QUERY_LENGTH = 1000
+YEAR_MIN, YEAR_MAX = 1, 9999
+FIELDS = ("title", "author", "year")
+_QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "”": "”"}
+_SPECIAL = set("()") | set(_QUOTES)
+_YEAR_RE = re.compile(r"^(\d{1,4})(?:\.\.(\d{1,4}))?$")
+# NUL, other control characters and zero-width characters carry no text: drop them.
+_INVISIBLE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2060\ufeff]")
+
+
+@dataclass(frozen=True)
+class Words:
+    """Unquoted run: jieba words, all required; verbatim occurrence ranks first."""
+    text: str
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Quoted: exact substring of the folded title or of one folded paragraph."""
+    text: str
+
+
+@dataclass(frozen=True)
+class Title:
+    text: str
+
+
+@dataclass(frozen=True)
+class Author:
+    text: str
+
+
+@dataclass(frozen=True)
+class Year:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Not:
+    node: Node
+
+
+@dataclass(frozen=True)
+class And:
+    nodes: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    nodes: tuple[Node, ...]
+
+
+Node = Words | Phrase | Title | Author | Year | Not | And | Or
+
+
+@dataclass(frozen=True)
+class _Tok:
+    kind: str  # word, phrase, lparen, rparen, or, and, not, minus
+    text: str
+    pos: int
+
+
+def normalize_query(raw: str) -> str:
+    """Drop invisible characters and turn every kind of white space into one ASCII space."""
+    text = _INVISIBLE_RE.sub("", raw)
+    return " ".join(text.split())
+
+
+def _tokenize(q: str) -> list[_Tok]:
+    toks: list[_Tok] = []
+    i = 0
+    while i < len(q):
+        ch = q[i]
+        if ch == " ":
+            i += 1
+        elif ch in _QUOTES:
+            close = _QUOTES[ch]
+            j = q.find(close, i + 1)
+            if j == -1:
+                raise QueryError(f"unbalanced quote: the {ch} at position {i + 1} is never closed "
+                                 f"(close it with {close} for an exact phrase, or remove it)")
+            toks.append(_Tok("phrase", q[i + 1:j], i))
+            i = j + 1
+        elif ch == "(":
+            toks.append(_Tok("lparen", ch, i))
+            i += 1
+        elif ch == ")":
+            toks.append(_Tok("rparen", ch, i))
+            i += 1
+        elif ch == "-" and (i + 1 < len(q) and q[i + 1] not in " )"):
+            toks.append(_Tok("minus", ch, i))
+            i += 1
+        else:
+            j = i
+            while j < len(q) and q[j] != " " and q[j] not in _SPECIAL:
+                j += 1
+            word = q[i:j]
+            # field:"quoted value" stays one token
+            if word.endswith(":") and word[:-1].lower() in FIELDS and j < len(q) and q[j] in _QUOTES:
+                close = _QUOTES[q[j]]
+                k = q.find(close, j + 1)
+                if k == -1:
+                    raise QueryError(f"unbalanced quote after {word} (close it with {close})")
+                toks.append(_Tok("field", word + q[j + 1:k], i))
+                i = k + 1
+                continue
+            kind = {"OR": "or", "|": "or", "AND": "and", "NOT": "not"}.get(word, "word")
+            if kind == "word" and ":" in word and word.split(":", 1)[0].lower() in FIELDS:
+                kind = "field"
+            toks.append(_Tok(kind, word, i))
+            i = j
+    return toks
+
+
+class _Parser:
+    def __init__(self, toks: list[_Tok]) -> None:
+        self.toks = toks
+        self.i = 0
+
+    def peek(self) -> _Tok | None:
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def take(self) -> _Tok:
+        tok = self.toks[self.i]
+        self.i += 1
+        return tok
+
+    def parse(self) -> Node:
+        node = self.parse_and()
+        tok = self.peek()
+        if tok is not None:
+            raise QueryError(f"unexpected {tok.text!r} at position {tok.pos + 1}"
+                             + (": this ) has no matching (" if tok.kind == "rparen" else ""))
+        return node
+
+    def parse_and(self) -> Node:
+        nodes: list[Node] = []
+        while (tok := self.peek()) is not None and tok.kind != "rparen":
+            if tok.kind == "and":
+                self.take()
+                if not nodes or self.peek() is None or self.peek().kind in ("or", "rparen", "and"):
+                    raise QueryError("AND needs a term on both sides (terms side by side are ANDed anyway)")
+                continue
+            if tok.kind == "or":
+                raise QueryError("OR needs a term on both sides, e.g. 党建 OR 黨建")
+            nodes.append(self.parse_or())
+        if not nodes:
+            raise QueryError("empty group: put a search term inside the parentheses" if self.peek()
+                             else "nothing to search for")
+        return nodes[0] if len(nodes) == 1 else And(tuple(nodes))
+
+    def parse_or(self) -> Node:
+        nodes = [self.parse_unary()]
+        while (tok := self.peek()) is not None and tok.kind == "or":
+            self.take()
+            nxt = self.peek()
+            if nxt is None or nxt.kind in ("or", "rparen", "and"):
+                raise QueryError("OR needs a term on both sides, e.g. 党建 OR 黨建")
+            nodes.append(self.parse_unary())
+        return nodes[0] if len(nodes) == 1 else Or(tuple(nodes))
+
+    def parse_unary(self) -> Node:
+        tok = self.peek()
+        if tok is not None and tok.kind in ("not", "minus"):
+            self.take()
+            nxt = self.peek()
+            if nxt is None or nxt.kind in ("or", "rparen", "and"):
+                raise QueryError(f"{tok.text} must be followed by the term to exclude, e.g. 党建 -扶贫")
+            return Not(self.parse_unary())
+        return self.parse_primary()
+
+    def parse_primary(self) -> Node:
+        tok = self.take()
+        if tok.kind == "lparen":
+            node = self.parse_and()
+            close = self.peek()
+            if close is None or close.kind != "rparen":
+                raise QueryError(f"unbalanced parenthesis: the ( at position {tok.pos + 1} is never closed")
+            self.take()
+            return node
+        if tok.kind == "phrase":
+            if not tok.text.strip():
+                raise QueryError("empty phrase: put the text to find between the quotes")
+            return Phrase(tok.text.strip())
+        if tok.kind == "field":
+            return _field(tok.text)
+        return Words(tok.text)
+
+
+def _field(text: str) -> Node:
+    name, _, value = text.partition(":")
+    name = name.lower()
+    value = value.strip()
+    if not value:
+        raise QueryError(f"{name}: needs a value, e.g. {name}:{'2019' if name == 'year' else '党建'}")
+    if name == "year":
+        m = _YEAR_RE.match(value)
+        if not m:
+            raise QueryError(f"year:{value[:20]} is not a year; use year:2019 or year:2019..2023")
+        start = int(m.group(1))
+        end = int(m.group(2) or start)
+        if not (YEAR_MIN <= start <= YEAR_MAX and YEAR_MIN <= end <= YEAR_MAX) or end < start:
+            raise QueryError(f"year range {value} is empty; use year:2019..2023 (from ≤ to)")
+        return Year(start, end)
+    if name == "title":
+        return Title(value)
+    return Author(value)
+
+
+def parse_query(raw: str) -> Node:
+    """Parse ``raw`` into a query tree, or raise :class:`QueryError` with a helpful message."""
+    if len(raw) > MAX_QUERY_LENGTH:
+        raise QueryError(f"query too long ({len(raw)} characters; the limit is {MAX_QUERY_LENGTH})")
+    q = normalize_query(raw)
+    if not q:
+        raise QueryError("empty query: type a word, or a phrase in quotes such as \"一肩挑\"")
+    node = _Parser(_tokenize(q)).parse()
+    if not has_positive(node):
+        raise QueryError("a query cannot only exclude: add something to search for, e.g. 党建 -扶贫")
+    return node
+
+
+def has_positive(node: Node) -> bool:
+    """True when ``node`` can match a document by itself (not only by exclusion)."""
+    if isinstance(node, Not):
+        return False
+    if isinstance(node, And):
+        return any(has_positive(n) for n in node.nodes)
+    if isinstance(node, Or):
+        return all(has_positive(n) for n in node.nodes)
+    return True

@@ -1,0 +1,85 @@
+"""The document store kept beside the Whoosh index: every Document and its folded text.
+
+SQLite, one row per document: the full cleaned document (JSON) for display and
+citation, and the folded text that exact phrase search scans.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from archive.model import Document, document_from_dict, document_to_dict
+from index.analysis import fold_text
+
+STORE_NAME = "docs.sqlite"
+#: Separates folded paragraphs; never part of a folded query, so a match cannot span two paragraphs.
+PARAGRAPH_SEP = "\n"
+
+
+def folded_document(doc: Document) -> tuple[str, tuple[str, ...]]:
+    """The folded title and folded paragraphs of ``doc``."""
+    return fold_text(doc.title), tuple(fold_text(p) for p in doc.paragraphs)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    con = sqlite3.connect(path, check_same_thread=False)
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS docs (id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL,"
+        " data TEXT NOT NULL, folded_title TEXT NOT NULL, folded_body TEXT NOT NULL,"
+        " year INTEGER, place TEXT, authors TEXT NOT NULL)"
+    )
+    return con
+
+
+def write_documents(path: Path, docs: Iterable[tuple[Document, str]], remove: Iterable[str] = ()) -> None:
+    """Insert or replace ``(document, fingerprint)`` rows and delete ids in ``remove``."""
+    con = _connect(path)
+    with con:
+        con.executemany("DELETE FROM docs WHERE id = ?", [(i,) for i in remove])
+        rows = []
+        for doc, fingerprint in docs:
+            title, paragraphs = folded_document(doc)
+            rows.append((doc.id, fingerprint, json.dumps(document_to_dict(doc), ensure_ascii=False),
+                         title, PARAGRAPH_SEP.join(paragraphs), doc.year, doc.place,
+                         json.dumps(doc.author_names, ensure_ascii=False)))
+        con.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    con.close()
+
+
+def read_fingerprints(path: Path) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    con = _connect(path)
+    try:
+        return dict(con.execute("SELECT id, fingerprint FROM docs"))
+    finally:
+        con.close()
+
+
+class Store:
+    """Read access used by searches: folded texts in memory, documents on demand."""
+
+    def __init__(self, path: Path) -> None:
+        self._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self.folded: dict[str, tuple[str, str]] = {}
+        self.meta: dict[str, dict] = {}
+        for i, title, body, year, place, authors in self._con.execute(
+            "SELECT id, folded_title, folded_body, year, place, authors FROM docs ORDER BY id"
+        ):
+            self.folded[i] = (title, body)
+            names = json.loads(authors)
+            self.meta[i] = {"year": year, "place": place, "authors": names,
+                            "folded_authors": [fold_text(n) for n in names]}
+
+    def document(self, doc_id: str) -> Document | None:
+        row = self._con.execute("SELECT data FROM docs WHERE id = ?", (doc_id,)).fetchone()
+        return document_from_dict(json.loads(row[0])) if row else None
+
+    def ids(self) -> Iterator[str]:
+        return iter(self.folded)
+
+    def close(self) -> None:
+        self._con.close()
