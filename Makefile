@@ -3,17 +3,20 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install test lint
+.PHONY: install test lint index
 
 install: $(VENV)/.installed
 
 # Debian's python3 has no venv module until python3-venv is installed: install it when needed.
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV) || (rm -rf $(VENV) && apt-get update -qq && apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV))
-	$(BIN)/pip install -q --upgrade pip && $(BIN)/pip install -q -e '.[test]' && touch $@
+	$(BIN)/pip install -q --upgrade pip && $(BIN)/pip install -q -e '.[test]' --config-settings editable_mode=compat && touch $@
 
 test: install
 	$(BIN)/ruff check . && $(BIN)/python -m pytest -q
 
 lint: install
 	$(BIN)/ruff check .
+
+index: install
+	$(BIN)/archive build --source seeds

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -13,15 +15,58 @@ from archive.errors import NotFoundError
 from archive.render import render_markdown
 
 DEFAULT_SOURCE = Path("seeds")
+DEFAULT_INDEX_DIR = Path("instance/index")
+_MARK_RE = re.compile(r"<mark>(.*?)</mark>", re.S)
 
 
-def _load(sources: tuple[Path, ...]) -> list[Document]:
-    return list(load_sources(sources or (DEFAULT_SOURCE,)))
+class ArchiveGroup(click.Group):
+    """Turns every ArchiveError into a one-line message, never a traceback.
+
+    Exit status 2 for a query that cannot be parsed (like a usage error), 1 otherwise.
+    """
+
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        from index.errors import QueryError
+
+        try:
+            return super().invoke(ctx)
+        except QueryError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+        except ArchiveError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
 
 
-def _find(sources: tuple[Path, ...], doc_id: str) -> Document:
-    for doc in _load(sources):
-        if doc.id == doc_id:
+source_option = click.option(
+    "--source", "sources", multiple=True, type=click.Path(path_type=Path, file_okay=False),
+    help="Directory of article files (*.txt, *.md); repeatable.",
+)
+index_option = click.option(
+    "--index-dir", type=click.Path(path_type=Path, file_okay=False), envvar="ARCHIVE_INDEX_DIR",
+    default=DEFAULT_INDEX_DIR, show_default=True, help="Index directory (env ARCHIVE_INDEX_DIR).",
+)
+
+
+def _documents(sources: tuple[Path, ...], index_dir: Path) -> list[Document]:
+    """Documents from ``--source`` directories if given, else from the built index."""
+    if sources:
+        return list(load_sources(sources))
+    from index.search import get_engine
+
+    return get_engine(index_dir).documents()
+
+
+def _find(sources: tuple[Path, ...], index_dir: Path, doc_id: str) -> Document:
+    if sources:
+        for doc in load_sources(sources):
+            if doc.id == doc_id:
+                return doc
+    else:
+        from index.search import get_engine
+
+        doc = get_engine(index_dir).document(doc_id)
+        if doc is not None:
             return doc
     raise NotFoundError(f"no document with id {doc_id!r}")
 
@@ -30,21 +75,11 @@ def _authors(doc: Document) -> str:
     return "、".join(f"{a.name}（{a.role}）" if a.role else a.name for a in doc.authors) or "—"
 
 
-source_option = click.option(
-    "--source", "sources", multiple=True, type=click.Path(path_type=Path, file_okay=False),
-    help="Directory of article files (*.txt, *.md); repeatable. Default: seeds/.",
-)
-
-
-class ArchiveGroup(click.Group):
-    """Turns every ArchiveError into a one-line message and exit status 1, never a traceback."""
-
-    def invoke(self, ctx: click.Context):  # type: ignore[override]
-        try:
-            return super().invoke(ctx)
-        except ArchiveError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
+def _terminal(marked_html: str) -> str:
+    """Passage HTML → terminal text: marks in colour (click drops colour when piped)."""
+    parts = _MARK_RE.split(marked_html)
+    return "".join(click.style(html.unescape(p), fg="red", bold=True) if i % 2 else html.unescape(p)
+                   for i, p in enumerate(parts))
 
 
 @click.group(cls=ArchiveGroup)
@@ -52,12 +87,62 @@ def main() -> None:
     """Searchable archive of Chinese news writing."""
 
 
+@main.command()
+@source_option
+@index_option
+def build(sources: tuple[Path, ...], index_dir: Path) -> None:
+    """Build or update the index from --source directories (default: seeds/), atomically.
+
+    Reads every *.txt and *.md under each source as one article. Unchanged articles are not
+    re-indexed. A file that cannot be read is named and the index in service is left as it was.
+    """
+    from rich.console import Console
+    from rich.progress import track
+
+    from index.build import build_index
+
+    console = Console(stderr=True)
+
+    def progress(items: list, label: str):
+        return track(items, description=f"{label:9}", console=console, transient=False,
+                     disable=not items) if items else items
+
+    report = build_index(sources or (DEFAULT_SOURCE,), index_dir, progress=progress,
+                         on_wait=lambda msg: click.echo(msg, err=True))
+    click.echo(report.summary())
+
+
+@main.command()
+@click.argument("query")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(0, 1000), help="Hits to show.")
+@click.option("--offset", default=0, show_default=True, type=click.IntRange(0), help="Hits to skip.")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON object of /api/search.")
+@index_option
+def search(query: str, limit: int, offset: int, as_json: bool, index_dir: Path) -> None:
+    """Search the index. "quoted" is an exact phrase; OR, -word, NOT, ( ), title:, author:, year: work."""
+    from index.search import search as run_search
+
+    page = run_search(index_dir, query, limit=limit, offset=offset)
+    if as_json:
+        click.echo(json.dumps(page.to_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{page.total} documents match ({page.took_ms:.1f} ms)")
+    for rank, hit in enumerate(page.hits, start=offset + 1):
+        title = f"[{_terminal(hit.title_html)}]" if hit.title_supplied else _terminal(hit.title_html)
+        click.echo(f"\n{rank}. {title}  {hit.id}  score {hit.score:.2f}")
+        if hit.byline:
+            click.echo(f"   {hit.byline}")
+        for p in hit.passages:
+            click.echo(f"   ¶{p.paragraph} {_terminal(p.html)}")
+
+
 @main.command("list")
 @source_option
+@index_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of a table.")
-def list_documents(sources: tuple[Path, ...], as_json: bool) -> None:
-    """List every article: id, title, authors, paragraph and repair counts."""
-    docs = _load(sources)
+def list_documents(sources: tuple[Path, ...], index_dir: Path, as_json: bool) -> None:
+    """List every article (from the index, or from --source): id, title, authors, ¶ and repair counts."""
+    docs = _documents(sources, index_dir)
     if as_json:
         rows = [
             {"id": d.id, "title": d.title, "title_supplied": d.title_supplied,
@@ -78,9 +163,11 @@ def list_documents(sources: tuple[Path, ...], as_json: bool) -> None:
 @click.option("--repairs", is_flag=True, help="List what cleaning changed, with paragraph numbers.")
 @click.option("--markdown", "as_markdown", is_flag=True, help="Print the Markdown rendering.")
 @source_option
-def show(doc_id: str, paragraph: int | None, repairs: bool, as_markdown: bool, sources: tuple[Path, ...]) -> None:
-    """Show article DOC_ID: metadata and numbered paragraphs, or its repair log."""
-    doc = _find(sources, doc_id)
+@index_option
+def show(doc_id: str, paragraph: int | None, repairs: bool, as_markdown: bool, sources: tuple[Path, ...],
+         index_dir: Path) -> None:
+    """Show article DOC_ID (from the index, or from --source): metadata and numbered paragraphs."""
+    doc = _find(sources, index_dir, doc_id)
     if paragraph is not None:
         click.echo(f"¶{paragraph} {doc.paragraph(paragraph)}")
         return

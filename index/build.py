@@ -118,7 +118,7 @@ def load_documents(sources: Iterable[Path], progress: Callable[[Iterable[Path]],
     seen: dict[str, str] = {}
     paths = [p for _, p in pairs]
     roots = {p: src for src, p in pairs}
-    for path in (progress(paths) if progress else paths):
+    for path in (progress(paths, "reading") if progress else paths):
         try:
             doc = load_seed(path, roots[path], catalogs[roots[path]])
         except SourceError as exc:
@@ -185,8 +185,7 @@ def _clone_generation(src: Path, dst: Path) -> None:
                 shutil.copy2(path, dst / path.name)
 
 
-def build_index(sources: Iterable[Path], index_dir: Path,
-                progress: Callable[[Iterable[Path]], Iterable[Path]] | None = None,
+def build_index(sources: Iterable[Path], index_dir: Path, progress: Progress | None = None,
                 on_wait: Callable[[str], None] | None = None) -> BuildReport:
     """(Re)build the index in ``index_dir`` from ``sources``; incremental by content fingerprint."""
     started = time.perf_counter()
@@ -223,7 +222,7 @@ def build_index(sources: Iterable[Path], index_dir: Path,
             try:
                 for doc_id in removed + [d.id for d in changed if d.id in previous]:
                     writer.delete_by_term("id", doc_id)
-                for doc in changed:
+                for doc in (progress(changed, "indexing") if progress else changed):
                     _index_document(writer, doc)
                 writer.commit(merge=not previous or len(changed) > 100)
             except BaseException:

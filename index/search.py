@@ -1,0 +1,277 @@
+"""Searching the built index: query tree → exact document set → BM25F ranking → snippets."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh import scoring
+from whoosh.collectors import TimeLimit, TimeLimitCollector
+from whoosh.query import Or as WOr
+from whoosh.query import Term
+
+from archive.model import Document
+from index import query as q
+from index.analysis import fold_text, is_punctuation_or_space, query_words
+from index.build import CURRENT_NAME, current_generation
+from index.errors import NoIndexError, QueryError, QueryTimeout
+from index.snippets import Passage, lead_passage, make_passages, mark_html, match_spans
+from index.store import STORE_NAME, Store
+
+DEFAULT_LIMIT = 10
+MAX_LIMIT = 1000
+DEFAULT_TIME_LIMIT = 5.0  # seconds; every query is cut off after this
+_SCAN_CHECK_EVERY = 512
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    title: str
+    title_html: str
+    score: float
+    url: str
+    passages: list[Passage]
+    byline: str | None = None
+    authors: list[str] = field(default_factory=list)
+    year: int | None = None
+    place: str | None = None
+    title_supplied: bool = False
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id, "title": self.title, "title_html": self.title_html,
+            "title_supplied": self.title_supplied, "score": round(self.score, 4), "url": self.url,
+            "byline": self.byline, "authors": self.authors, "year": self.year, "place": self.place,
+            "passages": [p.to_dict() for p in self.passages],
+        }
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    query: str
+    total: int
+    took_ms: float
+    hits: list[Hit]
+    offset: int = 0
+    limit: int = DEFAULT_LIMIT
+
+    def to_dict(self) -> dict:
+        return {"query": self.query, "total": self.total, "took_ms": round(self.took_ms, 1),
+                "offset": self.offset, "limit": self.limit, "hits": [h.to_dict() for h in self.hits]}
+
+
+@dataclass
+class _Plan:
+    """What the evaluation learnt that ranking and snippets need."""
+
+    needles: list[str] = field(default_factory=list)  # folded strings to highlight in the body
+    primary: list[str] = field(default_factory=list)  # whole runs and phrases
+    title_needles: list[str] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)  # jieba words for BM25F
+    verbatim: list[set[str]] = field(default_factory=list)  # per primary needle, docs holding it
+
+
+class Engine:
+    """One open generation of an index directory; reopens when a build swaps ``CURRENT``."""
+
+    def __init__(self, index_dir: Path, time_limit: float = DEFAULT_TIME_LIMIT) -> None:
+        self.index_dir = Path(index_dir)
+        self.time_limit = time_limit
+        self._lock = threading.Lock()
+        self._stamp: tuple[int, int] | None = None
+        self.generation: Path | None = None
+        self._open()
+
+    def _current_stamp(self) -> tuple[int, int] | None:
+        try:
+            st = (self.index_dir / CURRENT_NAME).stat()
+        except FileNotFoundError:
+            return None
+        return (st.st_mtime_ns, st.st_ino)
+
+    def _open(self) -> None:
+        stamp = self._current_stamp()
+        gen = current_generation(self.index_dir)
+        if gen is None:
+            raise NoIndexError(f"no index in {self.index_dir}: build one with `archive build` (or `make index`)")
+        ix = whoosh_index.open_dir(str(gen))
+        searcher = ix.searcher(weighting=scoring.BM25F())
+        store = Store(gen / STORE_NAME)
+        reader = searcher.reader()
+        ids = list(reader.column_reader("id"))
+        id_to_docnum = {doc_id: n for n, doc_id in enumerate(ids) if not reader.is_deleted(n)}
+        old = getattr(self, "searcher", None), getattr(self, "store", None)
+        self.ix, self.searcher, self.store, self.id_to_docnum = ix, searcher, store, id_to_docnum
+        self.all_ids = frozenset(store.folded)
+        query_words("党建")  # load jieba's dictionary now, not inside the first query's time
+        self.generation, self._stamp = gen, stamp
+        for thing in old:
+            if thing is not None:
+                thing.close()
+
+    def refresh(self) -> None:
+        """Reopen if a build has swapped in a new generation since we opened."""
+        if self._current_stamp() != self._stamp:
+            with self._lock:
+                if self._current_stamp() != self._stamp:
+                    self._open()
+
+    # --- evaluation -------------------------------------------------------------------------
+
+    def _scan(self, needle: str, deadline: float, titles_only: bool = False) -> set[str]:
+        found = set()
+        for n, (doc_id, (title, body)) in enumerate(self.store.folded.items()):
+            if n % _SCAN_CHECK_EVERY == 0 and time.monotonic() > deadline:
+                raise QueryTimeout("the query ran past its time limit; make it more specific")
+            if needle in title or (not titles_only and needle in body):
+                found.add(doc_id)
+        return found
+
+    def _docs_with_word(self, word: str) -> set[str]:
+        reader = self.searcher.reader()
+        found: set[str] = set()
+        for fieldname in ("title", "body"):
+            if (fieldname, word) in reader:
+                ids = self._docnum_ids
+                found.update(ids[n] for n in reader.postings(fieldname, word).all_ids()
+                             if not reader.is_deleted(n))
+        return found
+
+    @property
+    def _docnum_ids(self) -> dict[int, str]:
+        if not hasattr(self, "_docnum_ids_cache") or self._docnum_ids_cache[0] is not self.id_to_docnum:
+            self._docnum_ids_cache = (self.id_to_docnum, {n: i for i, n in self.id_to_docnum.items()})
+        return self._docnum_ids_cache[1]
+
+    def _eval(self, node: q.Node, plan: _Plan, deadline: float, positive: bool = True) -> set[str]:
+        if isinstance(node, q.And):
+            sets = [self._eval(n, plan, deadline, positive) for n in node.nodes]
+            return set.intersection(*sets)
+        if isinstance(node, q.Or):
+            return set().union(*(self._eval(n, plan, deadline, positive) for n in node.nodes))
+        if isinstance(node, q.Not):
+            return set(self.all_ids) - self._eval(node.node, plan, deadline, not positive)
+        if isinstance(node, q.Year):
+            return {i for i, m in self.store.meta.items() if m["year"] is not None
+                    and node.start <= m["year"] <= node.end}
+        if isinstance(node, q.Author):
+            needle = fold_text(node.text)
+            return {i for i, m in self.store.meta.items() if any(needle in a for a in m["folded_authors"])}
+        if isinstance(node, q.Title):
+            needle = fold_text(node.text)
+            if positive:
+                plan.title_needles.append(needle)
+            return self._scan(needle, deadline, titles_only=True)
+        needle = fold_text(node.text)
+        if not needle:
+            raise QueryError(f"{node.text!r} has nothing searchable in it")
+        words = [] if isinstance(node, q.Phrase) else [w for w in query_words(node.text)
+                                                        if not is_punctuation_or_space(w)]
+        verbatim = self._scan(needle, deadline)
+        found = set(verbatim)
+        if words:
+            word_sets = [self._docs_with_word(w) for w in words]
+            found |= set.intersection(*word_sets)
+        if positive:
+            plan.primary.append(needle)
+            plan.needles.extend([needle, *words])
+            plan.title_needles.extend([needle, *words])
+            plan.words.extend(words or query_words(node.text))
+            plan.verbatim.append(verbatim)
+        return found
+
+    def _rank(self, ids: set[str], plan: _Plan, deadline: float) -> list[tuple[str, float]]:
+        scores: dict[str, float] = {}
+        words = list(dict.fromkeys(plan.words))
+        if words and ids:
+            wq = WOr([Term(f, w) for w in words for f in ("title", "body")])
+            docnums = {self.id_to_docnum[i] for i in ids if i in self.id_to_docnum}
+            collector = TimeLimitCollector(self.searcher.collector(limit=None, filter=docnums),
+                                           timelimit=max(0.01, deadline - time.monotonic()))
+            try:
+                self.searcher.search_with_collector(wq, collector)
+            except TimeLimit as exc:
+                raise QueryTimeout("ranking ran past the time limit; make the query more specific") from exc
+            ids_by_num = self._docnum_ids
+            for hit in collector.results():
+                scores[ids_by_num[hit.docnum]] = hit.score
+        def key(doc_id: str) -> tuple:
+            tier = sum(1 for s in plan.verbatim if doc_id in s)
+            return (-tier, -scores.get(doc_id, 0.0), doc_id)
+        return [(i, scores.get(i, 0.0)) for i in sorted(ids, key=key)]
+
+    # --- public ------------------------------------------------------------------------------
+
+    def search(self, query: str, limit: int = DEFAULT_LIMIT, offset: int = 0) -> SearchPage:
+        """Run ``query``; ``total`` counts every matching document, ``hits`` is one page."""
+        started = time.perf_counter()
+        deadline = time.monotonic() + self.time_limit
+        if not 0 <= limit <= MAX_LIMIT:
+            raise QueryError(f"limit must be between 0 and {MAX_LIMIT}")
+        if offset < 0:
+            raise QueryError("offset must not be negative")
+        self.refresh()
+        tree = q.parse_query(query)
+        plan = _Plan()
+        ids = self._eval(tree, plan, deadline)
+        ranked = self._rank(ids, plan, deadline)
+        hits = [self._hit(doc_id, score, plan) for doc_id, score in ranked[offset:offset + limit]]
+        return SearchPage(query=query, total=len(ranked), took_ms=(time.perf_counter() - started) * 1000,
+                          hits=hits, offset=offset, limit=limit)
+
+    def _hit(self, doc_id: str, score: float, plan: _Plan) -> Hit:
+        doc = self.store.document(doc_id)
+        assert doc is not None
+        needles = list(dict.fromkeys(plan.needles))
+        # Where the whole run or phrase occurs, mark only that: the run's single words
+        # (一, 肩挑) scattered through the text would drown the passage that matters.
+        body = "\n".join(self.store.folded[doc_id])
+        present = [p for p in dict.fromkeys(plan.primary) if p in body]
+        if present:
+            needles = present
+        passages = make_passages(doc.paragraphs, needles, plan.primary) if needles else []
+        if not passages:
+            passages = lead_passage(doc.paragraphs)
+        title_spans = match_spans(doc.title, list(dict.fromkeys(plan.title_needles)))
+        first = passages[0].paragraph if passages and needles and passages[0].html != passages[0].text else None
+        anchor = f"#p{first}" if first else ""
+        return Hit(
+            id=doc.id, title=doc.title, title_html=mark_html(doc.title, title_spans), score=score,
+            url=f"/doc/{doc.id}{anchor}", passages=passages, byline=doc.byline,
+            authors=doc.author_names, year=doc.year, place=doc.place, title_supplied=doc.title_supplied,
+        )
+
+    def document(self, doc_id: str) -> Document | None:
+        self.refresh()
+        return self.store.document(doc_id)
+
+    def documents(self) -> list[Document]:
+        self.refresh()
+        return [d for i in sorted(self.all_ids) if (d := self.store.document(i)) is not None]
+
+    def close(self) -> None:
+        self.searcher.close()
+        self.store.close()
+
+
+_engines: dict[Path, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def get_engine(index_dir: Path) -> Engine:
+    """One engine per index directory per process (jieba and the folded texts load once)."""
+    key = Path(index_dir).resolve()
+    with _engines_lock:
+        engine = _engines.get(key)
+        if engine is None:
+            engine = _engines[key] = Engine(key)
+    return engine
+
+
+def search(index_dir: Path, query: str, limit: int = DEFAULT_LIMIT, offset: int = 0) -> SearchPage:
+    """Search the index in ``index_dir``."""
+    return get_engine(index_dir).search(query, limit=limit, offset=offset)

@@ -1,0 +1,121 @@
+"""Snippets: sentences around matches, with ``<mark>`` — the one place match HTML is built."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from index.analysis import fold
+
+MAX_PASSAGES = 3
+MAX_SENTENCE = 160
+_SENTENCE_RE = re.compile(r"[^。！？；…!?;]+(?:[。！？；…!?;]+[”’」』）)\"']*)?|[。！？；…!?;]+")
+
+
+@dataclass(frozen=True)
+class Passage:
+    paragraph: int
+    text: str
+    html: str
+
+    def to_dict(self) -> dict:
+        return {"paragraph": self.paragraph, "text": self.text, "html": self.html}
+
+
+def mark_html(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` HTML-escaped with each ``[start, end)`` span wrapped in ``<mark>``.
+
+    This is the only function that produces match HTML; everything else is escaped text.
+    """
+    out: list[str] = []
+    pos = 0
+    for start, end in sorted(spans):
+        start = max(start, pos)
+        if end <= start:
+            continue
+        out.append(html.escape(text[pos:start]))
+        out.append(f"<mark>{html.escape(text[start:end])}</mark>")
+        pos = end
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
+def match_spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
+    """Where the folded ``needles`` occur in ``text``, as merged spans of the *original* text."""
+    folded = fold(text)
+    raw: list[tuple[int, int]] = []
+    for needle in needles:
+        if not needle:
+            continue
+        i = folded.text.find(needle)
+        while i != -1:
+            raw.append(folded.original_span(i, i + len(needle)))
+            i = folded.text.find(needle, i + 1)
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(raw):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans, cut after Chinese (and ASCII) sentence ends, closing quotes kept."""
+    return [(m.start(), m.end()) for m in _SENTENCE_RE.finditer(text)] or [(0, len(text))]
+
+
+def _trim(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> tuple[int, int, str, str]:
+    """Window a long sentence around its first match; returns bounds and ellipses."""
+    if end - start <= MAX_SENTENCE:
+        return start, end, "", ""
+    first = spans[0][0]
+    a = max(start, first - MAX_SENTENCE // 3)
+    b = min(end, a + MAX_SENTENCE)
+    a = max(start, b - MAX_SENTENCE)
+    return a, b, "…" if a > start else "", "…" if b < end else ""
+
+
+def make_passages(paragraphs: tuple[str, ...], needles: list[str], primary: list[str],
+                  limit: int = MAX_PASSAGES) -> list[Passage]:
+    """Up to ``limit`` sentences holding matches, best first.
+
+    A sentence's worth is how many different needles it holds, then whether it holds a
+    ``primary`` needle (a phrase or a whole query run), then how early it comes.
+    """
+    candidates = []
+    for n, par in enumerate(paragraphs, start=1):
+        spans = match_spans(par, needles)
+        if not spans:
+            continue
+        for s_start, s_end in sentences(par):
+            inside = [(a, b) for a, b in spans if a < s_end and b > s_start]
+            if not inside:
+                continue
+            segment = fold(par[s_start:s_end]).text
+            distinct = sum(1 for nd in needles if nd and nd in segment)
+            has_primary = any(p and p in segment for p in primary)
+            candidates.append(((-distinct, not has_primary, n, s_start), n, s_start, s_end, inside))
+    # Best first: the first passage is the one a reader should see (and the hit's link goes to).
+    chosen = sorted(candidates)[:limit]
+    passages = []
+    for _, n, s_start, s_end, inside in chosen:
+        par = paragraphs[n - 1]
+        a, b, pre, post = _trim(par, s_start, s_end, inside)
+        local = [(max(x, a) - a, min(y, b) - a) for x, y in inside if x < b and y > a]
+        text = par[a:b].strip()
+        lead = len(par[a:b]) - len(par[a:b].lstrip())
+        local = [(x - lead, y - lead) for x, y in local]
+        passages.append(Passage(n, pre + text + post, html.escape(pre) + mark_html(text, local) + html.escape(post)))
+    return passages
+
+
+def lead_passage(paragraphs: tuple[str, ...]) -> list[Passage]:
+    """For a hit matched only by title or metadata: the first sentence, unmarked."""
+    if not paragraphs:
+        return []
+    a, b = sentences(paragraphs[0])[0]
+    a, b, _, post = _trim(paragraphs[0], a, b, [(a, a)])
+    text = paragraphs[0][a:b].strip() + post
+    return [Passage(1, text, html.escape(text))]
