@@ -107,8 +107,10 @@ def fingerprint(doc: Document) -> str:
     return hashlib.sha256(json.dumps(document_to_dict(doc), ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
-def load_documents(sources: Iterable[Path], progress: Callable[[Iterable[Path]], Iterable[Path]] | None = None
-                   ) -> list[Document]:
+Progress = Callable[[list, str], Iterable]
+
+
+def load_documents(sources: Iterable[Path], progress: Progress | None = None) -> list[Document]:
     """Load every article; every unreadable file is named in one error."""
     sources = list(sources)
     pairs: list[tuple[Path, Path]] = [(src, p) for src in sources for p in find_sources([src])]
