@@ -63,17 +63,23 @@ class Folded:
         """Original ``[start, end)`` covering folded ``[start, end)``."""
         if end <= start:
             return self.origin[start], self.origin[start]
-        # The end is just past the original character that produced folded char end-1.
-        last = self.origin[end - 1]
-        nxt = next((o for o in self.origin[end:] if o > last), self.origin[-1])
-        return self.origin[start], nxt
+        # Every folded character comes from exactly one original code point.
+        return self.origin[start], self.origin[end - 1] + 1
 
 
 _SPACE_BETWEEN_HAN = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff])\s+(?=[\u3400-\u9fff\uf900-\ufaff])")
 
 
+_SPACE_RUN = re.compile(r"\s{2,}")
+_SPACES = frozenset(" \t\n\r\f\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
+                    "\u200a\u2028\u2029\u202f\u205f\u3000") - {" "}
+
+
 def fold(text: str) -> Folded:
-    """Fold ``text`` for indexing or querying, keeping the offset map."""
+    """Fold ``text`` for indexing or querying, keeping the offset map.
+
+    White space between Han characters is removed; any other run of white space becomes one space.
+    """
     chars: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
@@ -81,12 +87,15 @@ def fold(text: str) -> Folded:
         chars.append(f)
         origin.extend([i] * len(f))
     folded = "".join(chars)
-    if _SPACE_BETWEEN_HAN.search(folded):
+    if _SPACE_BETWEEN_HAN.search(folded) or _SPACE_RUN.search(folded):
         keep = [True] * len(folded)
         for m in _SPACE_BETWEEN_HAN.finditer(folded):
             for j in range(m.start(), m.end()):
                 keep[j] = False
-        folded = "".join(c for c, k in zip(folded, keep, strict=True) if k)
+        for m in _SPACE_RUN.finditer(folded):
+            for j in range(m.start() + 1, m.end()):
+                keep[j] = False
+        folded = "".join(c if c not in _SPACES else " " for c, k in zip(folded, keep, strict=True) if k)
         origin = [o for o, k in zip(origin, keep, strict=True) if k]
     origin.append(len(text))
     return Folded(folded, tuple(origin))

@@ -25,3 +25,20 @@ def data_dir() -> Path:
 def seed_docs() -> dict[str, Document]:
     """Every seed, loaded once: id prefix ('000'…'004') → Document."""
     return {doc.id[:3]: doc for doc in load_sources([SEEDS])}
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory) -> Path:
+    """A real Whoosh index of the five seeds, built once for the session."""
+    from index.build import build_index
+
+    index_dir = tmp_path_factory.mktemp("index") / "ix"
+    build_index([SEEDS], index_dir)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def engine(seed_index):
+    from index.search import get_engine
+
+    return get_engine(seed_index)

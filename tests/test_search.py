@@ -1,0 +1,129 @@
+"""Search on the real seeds: what the issue says it must show."""
+
+import re
+
+import pytest
+
+from index.errors import QueryError
+
+
+def ids(page):
+    return sorted(h.id[:3] for h in page.hits)
+
+
+def test_yijiantiao_phrase_only_000_with_mark(engine):
+    page = engine.search('"一肩挑"')
+    assert page.total == 1 and ids(page) == ["000"]
+    passage = page.hits[0].passages[0]
+    assert "<mark>一肩挑</mark>" in passage.html
+    assert page.hits[0].url == f"/doc/000_facb8668b9a49bed#p{passage.paragraph}"
+    assert "一肩挑" in engine.document("000_facb8668b9a49bed").paragraph(passage.paragraph)
+
+
+def test_party_secretary_in_000_and_002(engine):
+    page = engine.search('"党组织书记"')
+    assert ids(page) == ["000", "002"]
+    html_002 = next(h for h in page.hits if h.id.startswith("002")).passages[0].html
+    assert "<mark>黨組織書記</mark>" in html_002  # shown in its own (Traditional) script
+
+
+@pytest.mark.parametrize("q", ['"黨建"', '"党建"', "党建", "黨建"])
+def test_party_building_in_all_five(engine, q):
+    assert ids(engine.search(q)) == ["000", "001", "002", "003", "004"]
+
+
+def test_full_width_equals_half_width(engine):
+    assert ids(engine.search('"２０１９年"')) == ids(engine.search('"2019年"')) != []
+
+
+def test_rejoined_paragraph_is_found(engine):
+    page = engine.search('"移风易俗"')
+    assert ids(page) == ["000"]
+    assert "<mark>移风易俗</mark>" in page.hits[0].passages[0].html
+
+
+@pytest.mark.parametrize("q", ["zhèn", '"zhèn"', "lǐng", '"(zhèn)"'])
+def test_pinyin_annotations_are_gone(engine, q):
+    assert engine.search(q).total == 0
+
+
+@pytest.mark.parametrize("q, expected", [
+    ('"肩挑"', ["000"]), ('"委会主"', ["000"]), ('"组织书记"', ["000", "002"]),
+    ('"挑"', ["000"]), ('"宋河镇"', ["002"]), ('"逐一签字"', ["004"]),
+])
+def test_phrases_ignore_jieba_boundaries(engine, q, expected):
+    assert ids(engine.search(q)) == expected
+
+
+def test_phrase_does_not_cross_paragraphs(engine):
+    doc = engine.document("004_0a8221172ae4e7ee")
+    tail, head = doc.paragraphs[0][-2:], doc.paragraphs[1][:2]
+    assert engine.search(f'"{tail}{head}"').total == 0
+
+
+def test_keyword_and_verbatim_first(engine):
+    page = engine.search("党建 引领")
+    assert page.total >= 1
+    # documents holding the whole run "党建引领" verbatim rank above those with the words apart
+    page = engine.search("党建引领")
+    verbatim = [("党建引领" in "\n".join(engine.store.folded[h.id])) for h in page.hits]
+    assert verbatim == sorted(verbatim, reverse=True)
+
+
+def test_boolean_and_fields(engine):
+    assert ids(engine.search('"党建" -"扶贫"')) == sorted(
+        set(ids(engine.search('"党建"'))) - set(ids(engine.search('"扶贫"'))))
+    assert ids(engine.search('"一肩挑" OR "宋河镇"')) == ["000", "002"]
+    assert ids(engine.search("author:陈红革")) == ["002"]
+    assert ids(engine.search("author:吴柳")) == ["000"]
+    assert ids(engine.search("year:2019")) == ["000"]
+    assert ids(engine.search("year:2019..2023")) == ["000", "001", "004"]
+    assert ids(engine.search("title:党建")) == ["000", "002", "004"]
+    assert ids(engine.search('("一肩挑" OR "宋河镇") year:2019')) == ["000"]
+
+
+def test_snippets_are_sentences_with_marks_and_escaped(engine):
+    page = engine.search("党建", limit=5)
+    for hit in page.hits:
+        assert 1 <= len(hit.passages) <= 3
+        for p in hit.passages:
+            assert "<mark>" in p.html
+            stripped = re.sub(r"</?mark>", "", p.html)
+            assert "<" not in stripped
+            assert p.text.rstrip("…")[-1] in "。！？；…!?;”’」』)" or p.text.endswith("…") or len(p.text) < 160
+
+
+def test_total_counts_all_and_pages(engine):
+    full = engine.search("党建", limit=5)
+    page2 = engine.search("党建", limit=2, offset=2)
+    assert full.total == page2.total == 5
+    assert [h.id for h in page2.hits] == [h.id for h in full.hits[2:4]]
+
+
+@pytest.mark.parametrize("q", ['"abc', "(党建", "党建)", "OR", "NOT", "year:abc", "year:99999999999999999999",
+                               "title:", "", "   ", "\u3000", '""', "a OR OR b", "x" * 2000])
+def test_malformed_queries_raise_clear_errors(engine, q):
+    with pytest.raises(QueryError) as err:
+        engine.search(q)
+    assert str(err.value)
+
+
+@pytest.mark.parametrize("q", ["*", "?", "-", "{{7*7}}", "<script>alert(1)</script>", "\x00党建", "😀", "党\u200b建"])
+def test_odd_queries_answer(engine, q):
+    page = engine.search(q)
+    for hit in page.hits:
+        for p in hit.passages:
+            assert "<script>" not in p.html
+
+
+def test_zero_width_in_query_is_ignored(engine):
+    assert ids(engine.search('"一\u200b肩挑"')) == ["000"]
+
+
+def test_time_limit(seed_index):
+    from index.errors import QueryTimeout
+    from index.search import Engine
+
+    slow = Engine(seed_index, time_limit=0.0)
+    with pytest.raises(QueryTimeout):
+        slow.search('"党建"')
