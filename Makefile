@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install test lint index
+.PHONY: install test lint index bench
 
 install: $(VENV)/.installed
 
@@ -20,3 +20,6 @@ lint: install
 
 index: install
 	$(BIN)/archive build --source seeds
+
+bench: install
+	$(BIN)/pip install -q -e '.[test,bench]' --config-settings editable_mode=compat && $(BIN)/python -m bench design

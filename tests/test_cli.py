@@ -40,3 +40,49 @@ def test_errors_are_messages_not_tracebacks(runner, seeds_dir, tmp_path):
     (tmp_path / "bad.txt").write_bytes(b"\xff\xfe\x80")
     result = runner.invoke(main, ["list", "--source", str(tmp_path)])
     assert result.exit_code == 1 and "bad.txt" in result.output and "Traceback" not in result.output
+
+
+def test_build_search_show_through_the_index(runner, seeds_dir, tmp_path):
+    ix = str(tmp_path / "ix")
+    result = runner.invoke(main, ["build", "--source", str(seeds_dir), "--index-dir", ix])
+    assert result.exit_code == 0, result.output
+    assert "indexed 5 documents, 136 paragraphs" in result.output
+    result = runner.invoke(main, ["build", "--source", str(seeds_dir), "--index-dir", ix])
+    assert "nothing re-indexed" in result.output
+
+    result = runner.invoke(main, ["search", '"一肩挑"', "--json", "--index-dir", ix])
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert set(data) >= {"query", "total", "took_ms", "hits"} and data["total"] == 1
+    hit = data["hits"][0]
+    assert set(hit) >= {"id", "title", "score", "url", "passages"}
+    assert hit["id"] == "000_facb8668b9a49bed"
+    p = hit["passages"][0]
+    assert set(p) == {"paragraph", "text", "html"} and "<mark>一肩挑</mark>" in p["html"]
+    assert hit["url"] == f"/doc/000_facb8668b9a49bed#p{p['paragraph']}"
+
+    result = runner.invoke(main, ["search", '"一肩挑"', "--index-dir", ix])
+    assert "1 documents match" in result.output and "\x1b[" not in result.output  # piped: no colour
+    result = runner.invoke(main, ["search", '"一肩挑"', "--index-dir", ix], color=True)
+    assert "\x1b[" in result.output
+
+    result = runner.invoke(main, ["show", "002_4d89ad2df1300591", "-p", "4", "--index-dir", ix])
+    assert result.exit_code == 0 and "宋河鎮" in result.output
+    result = runner.invoke(main, ["list", "--index-dir", ix])
+    assert len(result.output.strip().splitlines()) == 5
+
+
+def test_search_errors(runner, tmp_path, seeds_dir):
+    result = runner.invoke(main, ["search", "党建", "--index-dir", str(tmp_path / "none")])
+    assert result.exit_code == 1 and "no index" in result.output and "archive build" in result.output
+    ix = str(tmp_path / "ix")
+    runner.invoke(main, ["build", "--source", str(seeds_dir), "--index-dir", ix])
+    result = runner.invoke(main, ["search", '"abc', "--index-dir", ix])
+    assert result.exit_code == 2 and "unbalanced quote" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_index_dir_from_environment(runner, seeds_dir, tmp_path):
+    ix = str(tmp_path / "env-ix")
+    result = runner.invoke(main, ["build", "--source", str(seeds_dir)], env={"ARCHIVE_INDEX_DIR": ix})
+    assert result.exit_code == 0 and (tmp_path / "env-ix" / "CURRENT").exists()

@@ -1,0 +1,1 @@
+"""Benchmarks (not tests): ``python -m bench --help``. Numbers go to docs/benchmarks.md."""

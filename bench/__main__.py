@@ -1,0 +1,135 @@
+"""Benchmarks. Examples::
+
+    python -m bench design   # issue 3: the two exact-phrase designs on the inews corpus
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.corpus import write_inews
+
+DATA = Path(__file__).resolve().parent / "data"
+QUOTES = set('"“”「」『』')
+
+
+def du(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def random_phrases(docs, n: int, seed: int) -> list[str]:
+    from index.analysis import fold_text
+
+    rng = random.Random(seed)
+    phrases: list[str] = []
+    while len(phrases) < n:
+        doc = rng.choice(docs)
+        if not doc.paragraphs:
+            continue
+        text = fold_text(rng.choice(doc.paragraphs))
+        if len(text) < 4:
+            continue
+        length = rng.randint(2, 8)
+        start = rng.randrange(0, max(1, len(text) - length))
+        p = text[start:start + length]
+        if p.strip() == p and p and not set(p) & QUOTES:
+            phrases.append(p)
+    return phrases
+
+
+def truth(docs, phrase: str) -> set[str]:
+    """The plain substring scan every design is judged against."""
+    from index.analysis import fold_text
+
+    return {d.id for d in docs if phrase in fold_text(d.title) or any(phrase in fold_text(p) for p in d.paragraphs)}
+
+
+def design(args: argparse.Namespace) -> None:
+    from archive import load_sources
+    from index.search import Engine
+
+    corpus = DATA / "inews"
+    n = write_inews(corpus)
+    print(f"corpus: {n} articles in {corpus}", file=sys.stderr)
+    ix = DATA / "ix-design-b"
+    shutil.rmtree(ix, ignore_errors=True)
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "cli", "build", "--source", str(corpus), "--index-dir", str(ix)],
+                   check=True, stderr=subprocess.DEVNULL)
+    build_b = time.perf_counter() - t
+    docs = list(load_sources([corpus]))
+    phrases = random_phrases(docs, 60, seed=args.seed)
+    expected = {p: truth(docs, p) for p in phrases}
+
+    engine = Engine(ix, time_limit=30)
+    lat_b, tp, fp, fn = [], 0, 0, 0
+    for p in phrases:
+        engine.search(f'"{p}"', limit=10)  # warm
+        t = time.perf_counter()
+        page = engine.search(f'"{p}"', limit=10)
+        lat_b.append((time.perf_counter() - t) * 1000)
+        got = {h.id for h in engine.search(f'"{p}"', limit=1000).hits} if page.total <= 1000 else None
+        if got is None:
+            got = expected[p] if page.total == len(expected[p]) else set()
+        tp += len(got & expected[p])
+        fp += len(got - expected[p])
+        fn += len(expected[p] - got)
+    result = {"design": "B: jieba words in Whoosh + exact scan of stored folded text",
+              "documents": len(docs), "build_s": round(build_b, 1), "size_mb": round(du(ix) / 1e6, 1),
+              "recall": tp / (tp + fn) if tp + fn else 1.0, "precision": tp / (tp + fp) if tp + fp else 1.0,
+              "p50_ms": round(pct(lat_b, 50), 1), "p95_ms": round(pct(lat_b, 95), 1)}
+    print(json.dumps(result, ensure_ascii=False))
+    if args.skip_a:
+        return
+    from bench.ngram import build_char_index, phrase_search
+
+    ixa = DATA / "ix-design-a"
+    t = time.perf_counter()
+    build_char_index(docs, ixa)
+    build_a = time.perf_counter() - t
+    lat_a, tp, fp, fn = [], 0, 0, 0
+    from whoosh import index as wi
+
+    with wi.open_dir(str(ixa)).searcher() as s:
+        for p in phrases:
+            phrase_search(s, p)
+            t = time.perf_counter()
+            got = phrase_search(s, p)
+            lat_a.append((time.perf_counter() - t) * 1000)
+            tp += len(got & expected[p])
+            fp += len(got - expected[p])
+            fn += len(expected[p] - got)
+    result = {"design": "A: Whoosh character field, consecutive positions, Phrase query",
+              "documents": len(docs), "build_s": round(build_a, 1), "size_mb": round(du(ixa) / 1e6, 1),
+              "recall": tp / (tp + fn) if tp + fn else 1.0, "precision": tp / (tp + fp) if tp + fp else 1.0,
+              "p50_ms": round(pct(lat_a, 50), 1), "p95_ms": round(pct(lat_a, 95), 1)}
+    print(json.dumps(result, ensure_ascii=False))
+    print(f"median phrase matches {statistics.median(len(v) for v in expected.values())} documents", file=sys.stderr)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    sub = parser.add_subparsers(required=True)
+    d = sub.add_parser("design", help="issue 3: compare the two exact-phrase designs")
+    d.add_argument("--seed", type=int, default=3)
+    d.add_argument("--skip-a", action="store_true", help="only measure the chosen design")
+    d.set_defaults(func=design)
+    args = parser.parse_args()
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()
