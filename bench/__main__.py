@@ -27,7 +27,7 @@ def du(path: Path) -> int:
 
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
 def random_phrases(docs, n: int, seed: int) -> list[str]:
