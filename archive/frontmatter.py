@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from archive.cleaning import FINAL_PUNCT
 from archive.model import Author, Fix
 
 _HAN = r"[\u3400-\u9fff]"
@@ -75,8 +74,12 @@ def parse_name_line(line: str) -> list[Author] | None:
     return [Author(n) for n in names]
 
 
+_TITLE_BAD_END = set("。；;，,、：:")
+
+
 def _is_title_like(par: str) -> bool:
-    return bool(par) and par[-1] not in FINAL_PUNCT and len(par) <= 40
+    """Short, no full stop inside, not ending like a clause; ``…“细胞”`` and ``吗？`` are fine."""
+    return bool(par) and len(par) <= 40 and par[-1] not in _TITLE_BAD_END and "。" not in par
 
 
 def extract_front_matter(paragraphs: list[str]) -> FrontMatter:

@@ -165,6 +165,7 @@ class Engine:
             needle = fold_text(node.text)
             if positive:
                 plan.title_needles.append(needle)
+                plan.words.extend(query_words(node.text))
             return self._scan(needle, deadline, titles_only=True)
         needle = fold_text(node.text)
         if not needle:

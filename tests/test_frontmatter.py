@@ -39,3 +39,9 @@ def test_no_title_file_gets_a_supplied_title(data_dir):
     assert doc.title_supplied
     assert doc.paragraphs[0].startswith("近年来")  # nothing taken out of the body
     assert doc.title == "no_title"  # no heading to borrow: the id, marked as supplied
+
+
+def test_titles_may_end_with_quotes_or_question_marks():
+    for title in ("“输血”实体经济 激活经济“细胞”", "你幸福吗？"):
+        assert extract_front_matter([title, "正文第一段，很长很长。"]).title == title
+    assert extract_front_matter(["第一句话，没有标题。", "正文。"]).title is None
