@@ -61,6 +61,27 @@ def truth(folded: list[tuple[str, list[str]]], phrase: str) -> set[str]:
     return {doc_id for doc_id, texts in folded if any(phrase in t for t in texts)}
 
 
+def measure(phrases, expected, matches, timed) -> dict:
+    """Recall/precision of ``matches`` against ``expected`` and warm latency of ``timed`` per phrase."""
+    lat, tp, fp, fn = [], 0, 0, 0
+    for p in phrases:
+        timed(p)  # warm
+        t = time.perf_counter()
+        timed(p)
+        lat.append((time.perf_counter() - t) * 1000)
+        got = matches(p)
+        tp += len(got & expected[p])
+        fp += len(got - expected[p])
+        fn += len(expected[p] - got)
+    return {"recall": tp / (tp + fn) if tp + fn else 1.0, "precision": tp / (tp + fp) if tp + fp else 1.0,
+            "p50_ms": round(pct(lat, 50), 1), "p95_ms": round(pct(lat, 95), 1)}
+
+
+def report(name: str, documents: int, build_s: float, size: int, measured: dict) -> None:
+    print(json.dumps({"design": name, "documents": documents, "build_s": round(build_s, 1),
+                      "size_mb": round(size / 1e6, 1), **measured}, ensure_ascii=False), flush=True)
+
+
 def design(args: argparse.Namespace) -> None:
     from archive import load_sources
     from index.search import Engine
@@ -80,48 +101,28 @@ def design(args: argparse.Namespace) -> None:
     expected = {p: truth(folded, p) for p in phrases}
 
     engine = Engine(ix, time_limit=30)
-    lat_b, tp, fp, fn = [], 0, 0, 0
-    for p in phrases:
-        engine.search(f'"{p}"', limit=10)  # warm
-        t = time.perf_counter()
-        page = engine.search(f'"{p}"', limit=10)
-        lat_b.append((time.perf_counter() - t) * 1000)
-        got = {h.id for h in engine.search(f'"{p}"', limit=1000).hits} if page.total <= 1000 else None
-        if got is None:
-            got = expected[p] if page.total == len(expected[p]) else set()
-        tp += len(got & expected[p])
-        fp += len(got - expected[p])
-        fn += len(expected[p] - got)
-    result = {"design": "B: jieba words in Whoosh + exact scan of stored folded text",
-              "documents": len(docs), "build_s": round(build_b, 1), "size_mb": round(du(ix) / 1e6, 1),
-              "recall": tp / (tp + fn) if tp + fn else 1.0, "precision": tp / (tp + fp) if tp + fp else 1.0,
-              "p50_ms": round(pct(lat_b, 50), 1), "p95_ms": round(pct(lat_b, 95), 1)}
-    print(json.dumps(result, ensure_ascii=False))
+
+    def search_b(p: str) -> set[str]:
+        return {h.id for h in engine.search(f'"{p}"', limit=1000).hits}
+
+    def page_b(p: str) -> None:
+        engine.search(f'"{p}"', limit=10)
+
+    report("B: jieba words in Whoosh + exact scan of stored folded text", len(docs), build_b, du(ix),
+           measure(phrases, expected, search_b, page_b))
     if args.skip_a:
         return
+    from whoosh import index as wi
+
     from bench.ngram import build_char_index, phrase_search
 
     ixa = DATA / "ix-design-a"
     t = time.perf_counter()
     build_char_index(docs, ixa)
     build_a = time.perf_counter() - t
-    lat_a, tp, fp, fn = [], 0, 0, 0
-    from whoosh import index as wi
-
     with wi.open_dir(str(ixa)).searcher() as s:
-        for p in phrases:
-            phrase_search(s, p)
-            t = time.perf_counter()
-            got = phrase_search(s, p)
-            lat_a.append((time.perf_counter() - t) * 1000)
-            tp += len(got & expected[p])
-            fp += len(got - expected[p])
-            fn += len(expected[p] - got)
-    result = {"design": "A: Whoosh character field, consecutive positions, Phrase query",
-              "documents": len(docs), "build_s": round(build_a, 1), "size_mb": round(du(ixa) / 1e6, 1),
-              "recall": tp / (tp + fn) if tp + fn else 1.0, "precision": tp / (tp + fp) if tp + fp else 1.0,
-              "p50_ms": round(pct(lat_a, 50), 1), "p95_ms": round(pct(lat_a, 95), 1)}
-    print(json.dumps(result, ensure_ascii=False))
+        report("A: Whoosh character field, consecutive positions, Phrase query", len(docs), build_a, du(ixa),
+               measure(phrases, expected, lambda p: phrase_search(s, p), lambda p: phrase_search(s, p)))
     print(f"median phrase matches {statistics.median(len(v) for v in expected.values())} documents", file=sys.stderr)
 
 
