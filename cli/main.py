@@ -193,3 +193,17 @@ def show(doc_id: str, paragraph: int | None, repairs: bool, as_markdown: bool, s
     click.echo("")
     for n, par in enumerate(doc.paragraphs, start=1):
         click.echo(f"¶{n} {par}")
+
+
+@main.command()
+@click.argument("doc_id")
+@click.argument("paragraph", type=int)
+@click.option("--style", type=click.Choice(["gbt7714", "plain", "bibtex"]), default="gbt7714", show_default=True)
+@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True, help="Prefix of the permalink.")
+@source_option
+@index_option
+def cite(doc_id: str, paragraph: int, style: str, base_url: str, sources: tuple[Path, ...], index_dir: Path) -> None:
+    """Cite paragraph PARAGRAPH of DOC_ID: GB/T 7714-2015, a plain quotation, or BibTeX."""
+    from archive.cite import cite as make_citation
+
+    click.echo(make_citation(_find(sources, index_dir, doc_id), paragraph, style, base_url))
