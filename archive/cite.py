@@ -57,7 +57,8 @@ def cite_bibtex(doc: Document, paragraph: int, base_url: str = "") -> str:
         fields.append(("date", doc.date))
     fields.append(("url", permalink(doc, paragraph, base_url)))
     fields.append(("note", f"¶{paragraph}"))
-    body = ",\n".join(f"  {k} = {{{_bibtex_escape(v)}}}" for k, v in fields)
+    # url is verbatim in BibTeX (the url package); everything else is escaped.
+    body = ",\n".join(f"  {k} = {{{v if k == 'url' else _bibtex_escape(v)}}}" for k, v in fields)
     return f"@article{{{key},\n{body}\n}}"
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from functools import cache
 
 import markdown
@@ -26,8 +27,31 @@ def escape_markdown(text: str) -> str:
     return _MD_SPECIAL_RE.sub(r"\\\1", html.escape(text, quote=False))
 
 
-def render_markdown(doc: Document) -> str:
-    """The document as Markdown source; paragraph N carries the id ``pN``."""
+def mark_html(text: str, spans: list[tuple[int, int]], escape: Callable[[str], str] = html.escape) -> str:
+    """``text`` escaped with each ``[start, end)`` span wrapped in ``<mark>``.
+
+    The only place in the project that builds match HTML; everything around it is escaped.
+    ``escape`` is ``html.escape`` for HTML, :func:`escape_markdown` for Markdown source.
+    """
+    out: list[str] = []
+    pos = 0
+    for start, end in sorted(spans):
+        start = max(start, pos)
+        if end <= start:
+            continue
+        out.append(escape(text[pos:start]))
+        out.append(f"<mark>{escape(text[start:end])}</mark>")
+        pos = end
+    out.append(escape(text[pos:]))
+    return "".join(out)
+
+
+def render_markdown(doc: Document, marks: dict[int, list[tuple[int, int]]] | None = None) -> str:
+    """The document as Markdown source; paragraph N carries the id ``pN``.
+
+    ``marks`` maps a paragraph number to spans to highlight (a search's matches).
+    """
+    marks = marks or {}
     title = escape_markdown(doc.title)
     lines = [f"# {'[' + title + ']' if doc.title_supplied else title}", ""]
     if doc.subtitle:
@@ -35,7 +59,7 @@ def render_markdown(doc: Document) -> str:
     if doc.byline:
         lines += [escape_markdown(doc.byline), "{: .byline }", ""]
     for n, par in enumerate(doc.paragraphs, start=1):
-        lines += [f"[¶{n}](#p{n}) {escape_markdown(par)}", f"{{: #p{n} .para }}", ""]
+        lines += [f"[¶{n}](#p{n}) {mark_html(par, marks.get(n, []), escape_markdown)}", f"{{: #p{n} .para }}", ""]
     return "\n".join(lines)
 
 
@@ -44,8 +68,8 @@ def _md() -> markdown.Markdown:
     return markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
 
 
-def render_html(doc: Document) -> str:
+def render_html(doc: Document, marks: dict[int, list[tuple[int, int]]] | None = None) -> str:
     """HTML fragment of :func:`render_markdown`, via the ``markdown`` package."""
     md = _md()
     md.reset()
-    return md.convert(render_markdown(doc))
+    return md.convert(render_markdown(doc, marks))

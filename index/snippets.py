@@ -6,6 +6,7 @@ import html
 import re
 from dataclasses import dataclass
 
+from archive.render import mark_html
 from index.analysis import fold
 
 MAX_PASSAGES = 3
@@ -21,24 +22,6 @@ class Passage:
 
     def to_dict(self) -> dict:
         return {"paragraph": self.paragraph, "text": self.text, "html": self.html}
-
-
-def mark_html(text: str, spans: list[tuple[int, int]]) -> str:
-    """``text`` HTML-escaped with each ``[start, end)`` span wrapped in ``<mark>``.
-
-    This is the only function that produces match HTML; everything else is escaped text.
-    """
-    out: list[str] = []
-    pos = 0
-    for start, end in sorted(spans):
-        start = max(start, pos)
-        if end <= start:
-            continue
-        out.append(html.escape(text[pos:start]))
-        out.append(f"<mark>{html.escape(text[start:end])}</mark>")
-        pos = end
-    out.append(html.escape(text[pos:]))
-    return "".join(out)
 
 
 def match_spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
