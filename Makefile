@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install test lint index bench
+.PHONY: install test lint index bench serve
 
 install: $(VENV)/.installed
 
@@ -23,3 +23,6 @@ index: install
 
 bench: install
 	$(BIN)/pip install -q -e '.[test,bench]' --config-settings editable_mode=compat && $(BIN)/python -m bench design
+
+serve: index
+	$(BIN)/archive serve --host 127.0.0.1 --port 5000

@@ -207,3 +207,21 @@ def cite(doc_id: str, paragraph: int, style: str, base_url: str, sources: tuple[
     from archive.cite import cite as make_citation
 
     click.echo(make_citation(_find(sources, index_dir, doc_id), paragraph, style, base_url))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 16))
+@index_option
+def serve(host: str, port: int, workers: int, index_dir: Path) -> None:
+    """Serve the web site and JSON API with gunicorn on http://HOST:PORT."""
+    import os
+
+    from index.search import get_engine
+    from web.serve import serve as run
+
+    get_engine(index_dir)  # fail now, with a clear message, if there is no index
+    os.environ["ARCHIVE_INDEX_DIR"] = str(index_dir.resolve())
+    click.echo(f"serving {index_dir} on http://{host}:{port}", err=True)
+    run(host, port, workers)

@@ -1,0 +1,26 @@
+"""Serve the app with gunicorn (not Flask's development server)."""
+
+from __future__ import annotations
+
+from gunicorn.app.base import BaseApplication
+
+from web import create_app
+
+
+class _Gunicorn(BaseApplication):
+    def __init__(self, options: dict) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        return create_app()
+
+
+def serve(host: str = "127.0.0.1", port: int = 5000, workers: int = 2) -> None:
+    """Run gunicorn in the foreground. Sync workers: a Whoosh searcher is not shared between threads."""
+    _Gunicorn({"bind": f"{host}:{port}", "workers": workers, "worker_class": "sync", "timeout": 30,
+               "accesslog": "-", "errorlog": "-"}).run()
