@@ -42,3 +42,21 @@ def engine(seed_index):
     from index.search import get_engine
 
     return get_engine(seed_index)
+
+
+@pytest.fixture
+def app(seed_index):
+    """The Flask app on the session's seed index (flaskr-style fixtures)."""
+    from web import create_app
+
+    return create_app({"TESTING": True, "INDEX_DIR": str(seed_index)})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
