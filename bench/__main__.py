@@ -103,7 +103,16 @@ def design(args: argparse.Namespace) -> None:
     engine = Engine(ix, time_limit=30)
 
     def search_b(p: str) -> set[str]:
-        return {h.id for h in engine.search(f'"{p}"', limit=1000).hits}
+        """Every matching id, paging past the 1,000-hit limit of one page."""
+        ids: set[str] = set()
+        offset = 0
+        while True:
+            page = engine.search(f'"{p}"', limit=1000, offset=offset)
+            ids.update(h.id for h in page.hits)
+            offset += 1000
+            if offset >= page.total:
+                assert len(ids) == page.total
+                return ids
 
     def page_b(p: str) -> None:
         engine.search(f'"{p}"', limit=10)
