@@ -114,3 +114,17 @@ def test_api_doc(client, seed_docs):
     assert data["paragraphs"] == list(seed_docs["004"].paragraphs)
     assert data["url"] == "/doc/004_0a8221172ae4e7ee"
     assert [a["name"] for a in data["authors"]] == ["王凤侠", "刘一帆"]
+
+
+def test_every_setting_is_documented():
+    from pathlib import Path
+
+    from web import create_app
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Web settings", 1)[1].split("\n## ", 1)[0]
+    defaults = set(create_app({"INDEX_DIR": "/nonexistent"}).config) - set(
+        __import__("flask").Flask("x").config)
+    assert defaults == {"INDEX_DIR", "PAGE_SIZE", "BASE_URL"}
+    for key in defaults:
+        assert f"`{key}`" in section, key
