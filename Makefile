@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install test lint index bench serve
+.PHONY: install test lint index bench serve browser
 
 install: $(VENV)/.installed
 
@@ -12,8 +12,12 @@ $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV) || (rm -rf $(VENV) && apt-get update -qq && apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV))
 	$(BIN)/pip install -q --upgrade pip && $(BIN)/pip install -q -e '.[test]' --config-settings editable_mode=compat && touch $@
 
-test: install
+test: install browser
 	$(BIN)/ruff check . && $(BIN)/python -m pytest -q
+
+# The browser tests drive Debian's chromium (never a downloaded browser); CJK fonts make screenshots legible.
+browser:
+	@(command -v chromium && fc-list :lang=zh | grep -q .) >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk)
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,0 +1,102 @@
+"""A real browser (Debian's /usr/bin/chromium driven by Playwright) against the real gunicorn server."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+# Flags as in the machine's own probe: headless, no sandbox as root, no background network.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(seed_index):
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "serve", "--port", str(port), "--workers", "1",
+                             "--index-dir", str(seed_index)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url + "/", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail("server did not start: " + proc.stderr.read().decode(errors="backslashreplace"))
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).exists(), "Debian's chromium is missing: `make test` installs it (apt-get install chromium)"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="zh-CN")
+    yield context.new_page()
+    context.close()
+
+
+def test_search_follow_passage_and_cite(server, page):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto(server + "/")
+    page.fill('input[name="q"]', '"一肩挑"')
+    page.press('input[name="q"]', "Enter")
+    page.wait_for_selector("ol.hits")
+    assert page.locator("li.hit").count() == 1
+    assert page.locator("li.hit mark").first.inner_text() == "一肩挑"
+    assert "1 documents match" in page.locator("p.summary").inner_text().replace("\n", " ")
+    page.screenshot(path=str(ARTIFACTS / "results.png"), full_page=True)
+
+    page.locator("li.hit a.pnum").first.click()
+    page.wait_for_url("**/doc/000_facb8668b9a49bed**#p8")
+    target = page.locator("#p8")
+    assert target.is_visible()
+    assert target.locator("mark").inner_text() == "一肩挑"
+    page.screenshot(path=str(ARTIFACTS / "document.png"))
+
+    page.locator("#cite-p8 summary").click()
+    citation = page.locator('#cite-p8 pre[data-style="gbt7714"]')
+    assert citation.is_visible()
+    assert citation.inner_text().startswith("吴柳. 红色筑魂践初心 党建聚力促发展[N].")
+    assert citation.inner_text().endswith("/doc/000_facb8668b9a49bed#p8")
+    assert page.locator("#cite-p8 button.copy").first.is_visible()  # JavaScript enabled the copy button
+
+
+def test_pages_work_without_javascript_on_a_phone(server, browser):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(server + "/search?q=" + urllib.request.quote('"党建"'))
+    assert page.locator("li.hit").count() == 5
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
+    page.screenshot(path=str(ARTIFACTS / "results-phone.png"), full_page=True)
+    page.goto(server + "/doc/000_facb8668b9a49bed#cite-p8")
+    page.locator("#cite-p8 summary").click()
+    assert page.locator('#cite-p8 pre[data-style="plain"]').is_visible()
+    assert not page.locator("#cite-p8 button.copy").first.is_visible()  # copy needs JavaScript; text stays
+    context.close()
