@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,10 +59,13 @@ class SearchPage:
     hits: list[Hit]
     offset: int = 0
     limit: int = DEFAULT_LIMIT
+    #: For every matching document (not just this page): field → [(value, count)], most common first.
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {"query": self.query, "total": self.total, "took_ms": round(self.took_ms, 1),
-                "offset": self.offset, "limit": self.limit, "hits": [h.to_dict() for h in self.hits]}
+                "offset": self.offset, "limit": self.limit, "hits": [h.to_dict() for h in self.hits],
+                "facets": {k: [{"value": v, "count": n} for v, n in vs] for k, vs in self.facets.items()}}
 
 
 @dataclass
@@ -104,8 +108,10 @@ class Engine:
         reader = searcher.reader()
         ids = list(reader.column_reader("id"))
         id_to_docnum = {doc_id: n for n, doc_id in enumerate(ids) if not reader.is_deleted(n)}
+        docnum_to_id = {n: doc_id for doc_id, n in id_to_docnum.items()}
         old = getattr(self, "searcher", None), getattr(self, "store", None)
-        self.ix, self.searcher, self.store, self.id_to_docnum = ix, searcher, store, id_to_docnum
+        self.ix, self.searcher, self.store = ix, searcher, store
+        self.id_to_docnum, self.docnum_to_id = id_to_docnum, docnum_to_id
         self.all_ids = frozenset(store.folded)
         query_words("党建")  # load jieba's dictionary now, not inside the first query's time
         self.generation, self._stamp = gen, stamp
@@ -136,16 +142,9 @@ class Engine:
         found: set[str] = set()
         for fieldname in ("title", "body"):
             if (fieldname, word) in reader:
-                ids = self._docnum_ids
-                found.update(ids[n] for n in reader.postings(fieldname, word).all_ids()
+                found.update(self.docnum_to_id[n] for n in reader.postings(fieldname, word).all_ids()
                              if not reader.is_deleted(n))
         return found
-
-    @property
-    def _docnum_ids(self) -> dict[int, str]:
-        if not hasattr(self, "_docnum_ids_cache") or self._docnum_ids_cache[0] is not self.id_to_docnum:
-            self._docnum_ids_cache = (self.id_to_docnum, {n: i for i, n in self.id_to_docnum.items()})
-        return self._docnum_ids_cache[1]
 
     def _eval(self, node: q.Node, plan: _Plan, deadline: float, positive: bool = True) -> set[str]:
         if isinstance(node, q.And):
@@ -197,9 +196,8 @@ class Engine:
                 self.searcher.search_with_collector(wq, collector)
             except TimeLimit as exc:
                 raise QueryTimeout("ranking ran past the time limit; make the query more specific") from exc
-            ids_by_num = self._docnum_ids
             for hit in collector.results():
-                scores[ids_by_num[hit.docnum]] = hit.score
+                scores[self.docnum_to_id[hit.docnum]] = hit.score
         def key(doc_id: str) -> tuple:
             tier = sum(1 for s in plan.verbatim if doc_id in s)
             return (-tier, -scores.get(doc_id, 0.0), doc_id)
@@ -222,7 +220,18 @@ class Engine:
         ranked = self._rank(ids, plan, deadline)
         hits = [self._hit(doc_id, score, plan) for doc_id, score in ranked[offset:offset + limit]]
         return SearchPage(query=query, total=len(ranked), took_ms=(time.perf_counter() - started) * 1000,
-                          hits=hits, offset=offset, limit=limit)
+                          hits=hits, offset=offset, limit=limit, facets=self._facets(ids))
+
+    def _facets(self, ids: set[str], top: int = 8) -> dict[str, list[tuple[str, int]]]:
+        counts: dict[str, Counter] = {"year": Counter(), "place": Counter(), "author": Counter()}
+        for doc_id in ids:
+            meta = self.store.meta[doc_id]
+            if meta["year"] is not None:
+                counts["year"][str(meta["year"])] += 1
+            if meta["place"]:
+                counts["place"][meta["place"]] += 1
+            counts["author"].update(meta["authors"])
+        return {name: c.most_common(top) for name, c in counts.items() if c}
 
     def _hit(self, doc_id: str, score: float, plan: _Plan) -> Hit:
         doc = self.store.document(doc_id)
@@ -257,6 +266,27 @@ class Engine:
     def close(self) -> None:
         self.searcher.close()
         self.store.close()
+
+
+def highlight_needles(query: str) -> list[str]:
+    """Folded texts to highlight for ``query`` (its runs and phrases, not what it excludes); [] if it won't parse."""
+    try:
+        tree = q.parse_query(query)
+    except QueryError:
+        return []
+    needles: list[str] = []
+
+    def walk(node: q.Node, positive: bool) -> None:
+        if isinstance(node, q.Not):
+            walk(node.node, not positive)
+        elif isinstance(node, q.And | q.Or):
+            for child in node.nodes:
+                walk(child, positive)
+        elif isinstance(node, q.Words | q.Phrase) and positive:
+            needles.append(fold_text(node.text))
+
+    walk(tree, True)
+    return [n for n in needles if n]
 
 
 _engines: dict[Path, Engine] = {}

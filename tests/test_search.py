@@ -127,3 +127,17 @@ def test_time_limit(seed_index):
     slow = Engine(seed_index, time_limit=0.0)
     with pytest.raises(QueryTimeout):
         slow.search('"党建"')
+
+
+def test_facets_count_every_match(engine):
+    page = engine.search("党建", limit=1)
+    assert len(page.hits) == 1
+    assert dict(page.facets["year"]) == {"2019": 1, "2020": 1, "2023": 1}
+    assert sum(n for _, n in page.facets["place"]) == 5
+
+
+def test_highlight_needles_skip_exclusions():
+    from index.search import highlight_needles
+
+    assert highlight_needles('"黨建" OR 扶贫 -"一肩挑"') == ["党建", "扶贫"]
+    assert highlight_needles('"abc') == []

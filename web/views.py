@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from flask import Blueprint, abort, current_app, render_template, request
 
 from archive.cite import cite
 from archive.render import render_html
-from index import query as q
-from index.analysis import fold_text
 from index.errors import NoIndexError, QueryError, QueryTimeout
+from index.search import highlight_needles
 from index.snippets import match_spans
 from web.engine import engine, parse_int
 
@@ -37,54 +34,23 @@ def search():
                                message="Type something to search for.")
     try:
         result = engine().search(query, limit=size, offset=(page_no - 1) * size)
-        facets = _facets(query)
     except QueryError as exc:
         return render_template("search.html", q=query, error=str(exc), result=None), 400
     except QueryTimeout as exc:
         return render_template("search.html", q=query, error=str(exc), result=None), 408
     pages = max(1, -(-result.total // size))
+    facets = {field: [(v, n, _narrow(query, field, v)) for v, n in values] for field, values in result.facets.items()}
     return render_template("search.html", q=query, result=result, page=page_no, pages=pages, facets=facets,
                            error=None)
 
 
-def _facets(query: str) -> dict[str, list[tuple[str, int, str]]]:
-    """Counts of place, year and author over *all* matching documents, with a query to narrow by each."""
-    eng = engine()
-    full = eng.search(query, limit=min(1000, len(eng.all_ids)))
-    counts: dict[str, Counter] = {"year": Counter(), "place": Counter(), "author": Counter()}
-    for hit in full.hits:
-        if hit.year is not None:
-            counts["year"][str(hit.year)] += 1
-        if hit.place:
-            counts["place"][hit.place] += 1
-        for a in hit.authors:
-            counts["author"][a] += 1
-    def narrow(field: str, value: str) -> str:
-        if field == "year":
-            return f"{query} year:{value}"
-        if field == "author":
-            return f'{query} author:"{value}"'
-        return f'{query} "{value}"'
-    return {field: [(v, n, narrow(field, v)) for v, n in c.most_common(8)] for field, c in counts.items()
-            if len(c) > 0}
-
-
-def _positive_needles(query: str) -> list[str]:
-    try:
-        tree = q.parse_query(query)
-    except QueryError:
-        return []
-    needles: list[str] = []
-    def walk(node, positive=True):
-        if isinstance(node, q.Not):
-            walk(node.node, not positive)
-        elif isinstance(node, q.And | q.Or):
-            for n in node.nodes:
-                walk(n, positive)
-        elif isinstance(node, q.Words | q.Phrase) and positive:
-            needles.append(fold_text(node.text))
-    walk(tree)
-    return [n for n in needles if n]
+def _narrow(query: str, field: str, value: str) -> str:
+    """The query narrowed to one facet value."""
+    if field == "year":
+        return f"{query} year:{value}"
+    if field == "author":
+        return f'{query} author:"{value}"'
+    return f'{query} "{value}"'
 
 
 @bp.get("/doc/<doc_id>")
@@ -93,7 +59,7 @@ def document(doc_id: str):
     if doc is None:
         abort(404)
     query = request.args.get("q", "")
-    needles = _positive_needles(query) if query else []
+    needles = highlight_needles(query) if query else []
     marks = {n: spans for n, par in enumerate(doc.paragraphs, 1) if (spans := match_spans(par, needles))}
     base = current_app.config["BASE_URL"] or request.host_url
     citations = {n: {style: cite(doc, n, style, base) for style in ("gbt7714", "plain", "bibtex")}
