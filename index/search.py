@@ -244,11 +244,11 @@ class Engine:
         if present:
             needles = present
         passages = make_passages(doc.paragraphs, needles, plan.primary) if needles else []
+        marked = bool(passages)  # else the hit matched by title or metadata only: show the lead, link the top
         if not passages:
             passages = lead_passage(doc.paragraphs)
         title_spans = match_spans(doc.title, list(dict.fromkeys(plan.title_needles)))
-        first = passages[0].paragraph if passages and needles and passages[0].html != passages[0].text else None
-        anchor = f"#p{first}" if first else ""
+        anchor = f"#p{passages[0].paragraph}" if marked else ""
         return Hit(
             id=doc.id, title=doc.title, title_html=mark_html(doc.title, title_spans), score=score,
             url=f"/doc/{doc.id}{anchor}", passages=passages, byline=doc.byline,

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from archive.render import mark_html
-from index.analysis import fold
+from index.analysis import Folded, fold
 
 MAX_PASSAGES = 3
 MAX_SENTENCE = 160
@@ -24,24 +24,32 @@ class Passage:
         return {"paragraph": self.paragraph, "text": self.text, "html": self.html}
 
 
-def match_spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
-    """Where the folded ``needles`` occur in ``text``, as merged spans of the *original* text."""
-    folded = fold(text)
-    raw: list[tuple[int, int]] = []
-    for needle in needles:
+def _occurrences(folded: Folded, needles: list[str]) -> list[tuple[str, int, int]]:
+    """Every occurrence of each folded needle as ``(needle, start, end)`` in *original* offsets."""
+    found: list[tuple[str, int, int]] = []
+    for needle in dict.fromkeys(needles):
         if not needle:
             continue
         i = folded.text.find(needle)
         while i != -1:
-            raw.append(folded.original_span(i, i + len(needle)))
+            found.append((needle, *folded.original_span(i, i + len(needle))))
             i = folded.text.find(needle, i + 1)
+    return found
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     merged: list[tuple[int, int]] = []
-    for start, end in sorted(raw):
+    for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:
             merged.append((start, end))
     return merged
+
+
+def match_spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
+    """Where the folded ``needles`` occur in ``text``, as merged spans of the *original* text."""
+    return _merge([(a, b) for _, a, b in _occurrences(fold(text), needles)])
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -67,19 +75,20 @@ def make_passages(paragraphs: tuple[str, ...], needles: list[str], primary: list
     A sentence's worth is how many different needles it holds, then whether it holds a
     ``primary`` needle (a phrase or a whole query run), then how early it comes.
     """
+    primary_set = set(primary)
     candidates = []
     for n, par in enumerate(paragraphs, start=1):
-        spans = match_spans(par, needles)
-        if not spans:
+        # One fold per paragraph: the occurrences say both where to mark and which needles a sentence holds.
+        occurrences = _occurrences(fold(par), needles)
+        if not occurrences:
             continue
+        spans = _merge([(a, b) for _, a, b in occurrences])
         for s_start, s_end in sentences(par):
             inside = [(a, b) for a, b in spans if a < s_end and b > s_start]
             if not inside:
                 continue
-            segment = fold(par[s_start:s_end]).text
-            distinct = sum(1 for nd in needles if nd and nd in segment)
-            has_primary = any(p and p in segment for p in primary)
-            candidates.append(((-distinct, not has_primary, n, s_start), n, s_start, s_end, inside))
+            held = {nd for nd, a, b in occurrences if a >= s_start and b <= s_end}
+            candidates.append(((-len(held), not held & primary_set, n, s_start), n, s_start, s_end, inside))
     # Best first: the first passage is the one a reader should see (and the hit's link goes to).
     chosen = sorted(candidates)[:limit]
     passages = []
