@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 from archive.model import Fix
 from archive.script import is_han
@@ -49,6 +50,14 @@ def normalize_unicode(text: str) -> tuple[str, list[Fix]]:
     return cleaned, fixes
 
 
+@cache
+def pinyin_syllables() -> frozenset[str]:
+    """Every toned pinyin reading pypinyin knows: ``(créteil)`` has a tone mark but is no syllable."""
+    from pypinyin.constants import PINYIN_DICT
+
+    return frozenset(r for readings in PINYIN_DICT.values() for r in readings.split(","))
+
+
 def strip_pinyin(text: str) -> tuple[str, list[Fix]]:
     """Rule 3: drop a scraper's ``(zhèn)`` after a Han character; keep real parentheticals.
 
@@ -61,7 +70,7 @@ def strip_pinyin(text: str) -> tuple[str, list[Fix]]:
     out: list[str] = []
     last = 0
     for m in _ANNOTATION_RE.finditer(text):
-        if m.start() == 0 or not is_han(text[m.start() - 1]):
+        if m.start() == 0 or not is_han(text[m.start() - 1]) or m.group(1) not in pinyin_syllables():
             continue
         out.append(text[last:m.start()])
         last = m.end()

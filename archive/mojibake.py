@@ -86,6 +86,10 @@ def _parse_span(text: str, start: int) -> _Span | None:
             data.extend(_Byte(b) for b in encoded)
             pos += 1
         if terminator and len(data) % 2 == 0 and len(data) >= 4:
+            # Every damaged span of that scraper holds a pinyin annotation; without one, a
+            # ``?…?`` stretch is ordinary text that realigns into nonsense by chance.
+            if not any(b.pinyin for b in data):
+                return None
             return _Span(start, pos, tuple(data))
     return None
 
@@ -97,7 +101,8 @@ def _readings(ch: str) -> frozenset[str]:
     return frozenset(pinyin(ch, style=Style.TONE, heteronym=True)[0])
 
 
-def _candidates(lead: int | None, trail: int | None) -> list[str]:
+@cache
+def _candidates(lead: int | None, trail: int | None) -> tuple[str, ...]:
     leads = [lead] if lead is not None else range(0x81, 0xFF)
     trails = [trail] if trail is not None else [t for t in range(0x40, 0xFF) if t != 0x7F]
     found = []
@@ -107,7 +112,7 @@ def _candidates(lead: int | None, trail: int | None) -> list[str]:
                 found.append(bytes([lo, tr]).decode("gbk"))
             except UnicodeDecodeError:
                 continue
-    return found
+    return tuple(found)
 
 
 def _resolve(first: _Byte, second: _Byte, script: str) -> tuple[str, str]:

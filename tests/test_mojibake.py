@@ -38,3 +38,10 @@ def test_script_decides_the_candidate_set():
 def test_ordinary_question_marks_are_untouched():
     for text in ("What? 党建", "你好?", "A?B", "中文?", "党建?!"):
         assert repair_mojibake(text, "hans") == (text, [])
+
+
+def test_question_marks_around_plain_text_are_not_mojibake():
+    # Realigned, these bytes happen to hit the A1 punctuation row; without a pinyin
+    # annotation in the span they are ordinary text and stay as written.
+    for text in ("?是不是配的药不恰当?", "你确定?!我不信?", "??在中宁圈子上点击中间按钮“电话本”??"):
+        assert repair_mojibake(text, "hans") == (text, [])
