@@ -33,7 +33,8 @@ def test_pinyin_after_han_is_stripped():
 
 def test_real_parentheticals_stay():
     # 克雷泰伊(créteil): a tone mark, but a French place name, not a pinyin syllable.
-    for text in ("(程一舟 陈红革)", "村組(網格)黨小組", "一刻钟(15分钟)生活圈", "(zhen)", "abc(zhèn)", "克雷泰伊(créteil)地方"):
+    for text in ("(程一舟 陈红革)", "村組(網格)黨小組", "一刻钟(15分钟)生活圈", "(zhen)", "abc(zhèn)",
+                 "克雷泰伊(créteil)地方"):
         assert strip_pinyin(text) == (text, [])
 
 
