@@ -30,10 +30,11 @@ from whoosh import index as whoosh_index
 from archive.catalog import load_catalog
 from archive.errors import ArchiveError, SourceError
 from archive.loading import CATALOG_NAME, find_sources, load_seed
-from archive.model import Document, document_to_dict
+from archive.model import Document
+from index.analysis import fold_text
 from index.errors import IndexError_
 from index.schema import build_schema
-from index.store import STORE_NAME, read_fingerprints, write_documents
+from index.store import STORE_NAME, StoreWriter, count_paragraphs, read_fingerprints
 
 CURRENT_NAME = "CURRENT"
 LOCK_NAME = ".lock"
@@ -102,43 +103,53 @@ def build_lock(index_dir: Path, on_wait: Callable[[str], None] | None = None) ->
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def fingerprint(doc: Document) -> str:
-    """Changes whenever the cleaned document changes: its bytes, its catalog entry or the cleaning."""
-    return hashlib.sha256(json.dumps(document_to_dict(doc), ensure_ascii=False, sort_keys=True).encode()).hexdigest()
-
-
 Progress = Callable[[list, str], Iterable]
 
 
-def load_documents(sources: Iterable[Path], progress: Progress | None = None) -> list[Document]:
-    """Load every article; every unreadable file is named in one error."""
+@dataclass(frozen=True)
+class Source:
+    """One article file as found, before any cleaning."""
+
+    root: Path
+    path: Path
+    id: str
+    #: Changes whenever the cleaned document could: the file's bytes, its place or its catalog entry.
+    fingerprint: str
+
+
+def scan_sources(sources: Iterable[Path], progress: Progress | None = None
+                 ) -> tuple[list[Source], dict[Path, dict], list[str]]:
+    """Every article file under ``sources`` with its fingerprint, the catalogs, and the errors found.
+
+    Only the raw bytes are read (and hashed): an unchanged file is never cleaned again.
+    """
     sources = list(sources)
-    pairs: list[tuple[Path, Path]] = [(src, p) for src in sources for p in find_sources([src])]
     catalogs = {src: load_catalog(src / CATALOG_NAME) for src in sources}
-    docs: list[Document] = []
+    pairs = [(src, p) for src in sources for p in find_sources([src])]
+    found: list[Source] = []
     errors: list[str] = []
-    seen: dict[str, str] = {}
-    paths = [p for _, p in pairs]
-    roots = {p: src for src, p in pairs}
-    for path in (progress(paths, "reading") if progress else paths):
+    seen: dict[str, Path] = {}
+    for src, path in (progress(pairs, "reading") if progress else pairs):
+        if path.stem in seen:
+            errors.append(f"{path}: id {path.stem} already used by {seen[path.stem]}")
+            continue
+        seen[path.stem] = path
         try:
-            doc = load_seed(path, roots[path], catalogs[roots[path]])
-        except SourceError as exc:
-            errors.append(f"{path}: {exc.reason}")
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as exc:
+            errors.append(f"{path}: cannot be read ({exc.strerror})")
             continue
-        if doc.id in seen:
-            errors.append(f"{path}: id {doc.id} already used by {seen[doc.id]}")
-            continue
-        seen[doc.id] = str(path)
-        docs.append(doc)
-    if errors:
-        raise BuildError("build refused, the index in service is unchanged:\n  " + "\n  ".join(errors))
-    return docs
+        key = json.dumps([path.relative_to(src).as_posix(), digest, catalogs[src].get(path.stem)],
+                         ensure_ascii=False, sort_keys=True)
+        found.append(Source(src, path, path.stem, hashlib.sha256(key.encode()).hexdigest()))
+    return found, catalogs, errors
+
+
+def refusal(errors: list[str]) -> str:
+    return "build refused, the index in service is unchanged:\n  " + "\n  ".join(errors)
 
 
 def _index_document(writer, doc: Document) -> None:
-    from index.analysis import fold_text
-
     writer.add_document(
         id=doc.id,
         title=doc.title,
@@ -187,28 +198,75 @@ def _clone_generation(src: Path, dst: Path) -> None:
                 shutil.copy2(path, dst / path.name)
 
 
+#: Below this many changed documents one process indexes them; above, every core does (Whoosh's MpWriter).
+PARALLEL_THRESHOLD = 500
+#: Memory for each Whoosh writer's posting pool before it spills sorted runs to disk.
+POOL_MB = 256
+
+
+def _writer(ix, changed: int):
+    procs = os.cpu_count() or 1
+    if changed < PARALLEL_THRESHOLD or procs < 2:
+        return ix.writer(limitmb=POOL_MB)
+    _die_with_parent_in_children()
+    # multisegment: each process writes its own segment and nothing is merged (a merge rewrites every posting).
+    return ix.writer(procs=procs, multisegment=True, limitmb=POOL_MB, batchsize=50)
+
+
+def _die_with_parent_in_children() -> None:
+    """Whoosh's index workers are forked; a build killed with SIGKILL must not leave them waiting forever."""
+    global _at_fork_registered
+    if _at_fork_registered or not hasattr(os, "register_at_fork"):
+        return
+    import ctypes
+    import signal
+
+    parent = os.getpid()
+
+    def on_fork() -> None:
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux); elsewhere the call just fails
+        except (OSError, AttributeError):
+            return
+        if os.getppid() != parent:  # the parent died before prctl took effect
+            os._exit(1)
+
+    os.register_at_fork(after_in_child=on_fork)
+    _at_fork_registered = True
+
+
+_at_fork_registered = False
+
+
 def build_index(sources: Iterable[Path], index_dir: Path, progress: Progress | None = None,
                 on_wait: Callable[[str], None] | None = None) -> BuildReport:
-    """(Re)build the index in ``index_dir`` from ``sources``; incremental by content fingerprint."""
+    """(Re)build the index in ``index_dir`` from ``sources``; only changed files are cleaned and indexed.
+
+    Every unreadable file is named in one :class:`BuildError` and nothing changes in service.
+    """
     started = time.perf_counter()
     with build_lock(index_dir, on_wait):
-        docs = load_documents(sources, progress)
-        report = BuildReport(documents=len(docs), paragraphs=sum(len(d.paragraphs) for d in docs))
-        wanted = {d.id: fingerprint(d) for d in docs}
+        found, catalogs, errors = scan_sources(sources, progress)
+        if errors:
+            raise BuildError(refusal(errors))
+        wanted = {s.id: s.fingerprint for s in found}
         version = code_version()
         current = current_generation(index_dir)
         previous: dict[str, str] = {}
         if current and (current / CODE_NAME).exists() and (current / CODE_NAME).read_text().strip() == version:
             previous = read_fingerprints(current / STORE_NAME)
+        report = BuildReport(documents=len(found))
         if current and previous == wanted:
             report.up_to_date = True
             report.generation = current.name
+            report.paragraphs = count_paragraphs(current / STORE_NAME)
             report.seconds = time.perf_counter() - started
             return report
 
-        changed = [d for d in docs if previous.get(d.id) != wanted[d.id]]
+        changed = [s for s in found if previous.get(s.id) != s.fingerprint]
         removed = sorted(set(previous) - set(wanted))
-        report.added = sum(1 for d in changed if d.id not in previous)
+        report.added = sum(1 for s in changed if s.id not in previous)
         report.updated = len(changed) - report.added
         report.removed = len(removed) if previous else 0
 
@@ -220,18 +278,29 @@ def build_index(sources: Iterable[Path], index_dir: Path, progress: Progress | N
             else:
                 gen.mkdir()
                 ix = whoosh_index.create_in(str(gen), build_schema())
-            writer = ix.writer(limitmb=256)
+            store = StoreWriter(gen / STORE_NAME)
+            writer = _writer(ix, len(changed))
             try:
-                for doc_id in removed + [d.id for d in changed if d.id in previous]:
+                store.remove(removed + [s.id for s in changed if s.id in previous])
+                for doc_id in removed + [s.id for s in changed if s.id in previous]:
                     writer.delete_by_term("id", doc_id)
-                for doc in (progress(changed, "indexing") if progress else changed):
+                for src in (progress(changed, "indexing") if progress else changed):
+                    try:
+                        doc = load_seed(src.path, src.root, catalogs[src.root])
+                    except SourceError as exc:
+                        errors.append(f"{src.path}: {exc.reason}")
+                        continue
                     _index_document(writer, doc)
+                    store.add(doc, src.fingerprint)
+                if errors:
+                    raise BuildError(refusal(errors))
                 writer.commit(merge=not previous or len(changed) > 100)
             except BaseException:
                 writer.cancel()
+                store.cancel()
                 raise
+            store.commit()
             ix.close()
-            write_documents(gen / STORE_NAME, [(d, wanted[d.id]) for d in changed], removed)
             (gen / CODE_NAME).write_text(version + "\n")
             _fsync_dir(gen)
         except BaseException:
@@ -242,5 +311,6 @@ def build_index(sources: Iterable[Path], index_dir: Path, progress: Progress | N
         _swap_current(index_dir, gen)
         _remove_old_generations(index_dir, {gen.name} | ({current.name} if current else set()))
         report.generation = gen.name
+        report.paragraphs = count_paragraphs(gen / STORE_NAME)
         report.seconds = time.perf_counter() - started
         return report

@@ -29,24 +29,43 @@ def _connect(path: Path) -> sqlite3.Connection:
     con.execute(
         "CREATE TABLE IF NOT EXISTS docs (id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL,"
         " data TEXT NOT NULL, folded_title TEXT NOT NULL, folded_body TEXT NOT NULL,"
-        " year INTEGER, place TEXT, authors TEXT NOT NULL)"
+        " year INTEGER, place TEXT, authors TEXT NOT NULL, paragraphs INTEGER NOT NULL)"
     )
     return con
 
 
-def write_documents(path: Path, docs: Iterable[tuple[Document, str]], remove: Iterable[str] = ()) -> None:
-    """Insert or replace ``(document, fingerprint)`` rows and delete ids in ``remove``."""
-    con = _connect(path)
-    with con:
-        con.executemany("DELETE FROM docs WHERE id = ?", [(i,) for i in remove])
-        rows = []
-        for doc, fingerprint in docs:
-            title, paragraphs = folded_document(doc)
-            rows.append((doc.id, fingerprint, json.dumps(document_to_dict(doc), ensure_ascii=False),
-                         title, PARAGRAPH_SEP.join(paragraphs), doc.year, doc.place,
-                         json.dumps(doc.author_names, ensure_ascii=False)))
-        con.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    con.close()
+class StoreWriter:
+    """Rows of one build, written in batches on one connection and committed together at the end."""
+
+    BATCH = 500
+
+    def __init__(self, path: Path) -> None:
+        self._con = _connect(path)
+        self._rows: list[tuple] = []
+
+    def add(self, doc: Document, fingerprint: str) -> None:
+        title, paragraphs = folded_document(doc)
+        self._rows.append((doc.id, fingerprint, json.dumps(document_to_dict(doc), ensure_ascii=False),
+                           title, PARAGRAPH_SEP.join(paragraphs), doc.year, doc.place,
+                           json.dumps(doc.author_names, ensure_ascii=False), len(doc.paragraphs)))
+        if len(self._rows) >= self.BATCH:
+            self._flush()
+
+    def remove(self, ids: Iterable[str]) -> None:
+        self._con.executemany("DELETE FROM docs WHERE id = ?", [(i,) for i in ids])
+
+    def _flush(self) -> None:
+        self._con.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self._rows)
+        self._rows = []
+
+    def commit(self) -> None:
+        self._flush()
+        self._con.commit()
+        self._con.close()
+
+    def cancel(self) -> None:
+        self._con.rollback()
+        self._con.close()
 
 
 def read_fingerprints(path: Path) -> dict[str, str]:
@@ -55,6 +74,15 @@ def read_fingerprints(path: Path) -> dict[str, str]:
     con = _connect(path)
     try:
         return dict(con.execute("SELECT id, fingerprint FROM docs"))
+    finally:
+        con.close()
+
+
+def count_paragraphs(path: Path) -> int:
+    """Paragraphs of every stored document (the build's summary line)."""
+    con = _connect(path)
+    try:
+        return con.execute("SELECT COALESCE(SUM(paragraphs), 0) FROM docs").fetchone()[0]
     finally:
         con.close()
 

@@ -1,15 +1,25 @@
+from collections import Counter
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh.analysis import Composable
+from whoosh.formats import Frequency
 
 from index.analysis import (
     CharTokenizer,
     DropPunctuationFilter,
     JiebaTokenizer,
     OrdinalPositionFilter,
+    count_words,
     fold,
+    fold_char,
     fold_text,
     query_words,
+    segment,
+    segment_jieba,
     word_analyzer,
 )
+from index.schema import TITLE_BOOST, WordField
 
 
 def tokens(analyzer, text):
@@ -68,3 +78,51 @@ def test_fold_offsets_map_back_exactly():
 def test_query_words_match_indexed_words():
     assert query_words("黨組織書記") == ["党组织", "书记"]
     assert query_words("移风易俗") == ["移风易俗"]
+
+
+def test_folding_is_idempotent_on_every_bmp_character():
+    # OpenCC's t2s chains 薴 → 苧 → 苎; a query and a text must fold to the same end.
+    assert fold_text("薴") == fold_text("苧") == "苎"
+    for cp in range(0x10000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        once = fold_text(chr(cp))
+        assert fold_text(once) == once, hex(cp)
+
+
+# --- the fast paths agree with their references ---------------------------------------------
+
+# Han (both scripts), full-width forms, Latin with case and ß, digits, white space of several kinds.
+_TEXTS = st.lists(st.sampled_from("黨党建組织書记一肩挑２０１９ＡａAbß ㈠\u3000\t\n，。！“”?薴苧"),
+                  max_size=40).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS)
+def test_fold_with_offsets_agrees_with_fold_text(text):
+    folded = fold(text)
+    assert folded.text == fold_text(text)
+    assert len(folded.origin) == len(folded.text) + 1
+    for i, ch in enumerate(folded.text):
+        source = text[folded.origin[i]]
+        # Each folded character comes from its original character, or is the one space a run became.
+        assert ch in fold_char(source) or (ch == " " and source.isspace())
+
+
+def test_word_field_indexes_what_the_analyzer_yields(seed_docs):
+    for boost in (1.0, TITLE_BOOST):
+        field = WordField(field_boost=boost)
+        for doc in seed_docs.values():
+            text = "\n".join(doc.paragraphs)
+            reference = Frequency(field_boost=boost).word_values(text, word_analyzer(), mode="index")
+            expected = sorted((w.encode("utf-8"), n, weight, value) for w, n, weight, value in reference)
+            assert sorted(field.index(text)) == expected
+            assert count_words(text) == Counter(query_words(text))
+
+
+def test_segmenter_gives_jieba_s_words(seed_docs):
+    # rjieba (jieba-rs) is used for speed; jieba itself is the reference (bench checks the 8.9 M-character corpus).
+    for doc in seed_docs.values():
+        for par in (doc.title, *doc.paragraphs):
+            text = fold_text(par)
+            assert [tuple(t) for t in segment(text)] == segment_jieba(text)
