@@ -53,9 +53,10 @@ def normalize_unicode(text: str) -> tuple[str, list[Fix]]:
 @cache
 def pinyin_syllables() -> frozenset[str]:
     """Every toned pinyin reading pypinyin knows: ``(créteil)`` has a tone mark but is no syllable."""
-    from pypinyin.constants import PINYIN_DICT
+    # Imported only when a document holds an annotation: pypinyin loads its phrase table too (~57 MB).
+    from pypinyin.pinyin_dict import pinyin_dict
 
-    return frozenset(r for readings in PINYIN_DICT.values() for r in readings.split(","))
+    return frozenset(r for readings in pinyin_dict.values() for r in readings.split(","))
 
 
 def strip_pinyin(text: str) -> tuple[str, list[Fix]]:

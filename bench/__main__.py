@@ -1,6 +1,9 @@
 """Benchmarks. Examples::
 
-    python -m bench design   # issue 3: the two exact-phrase designs on the inews corpus
+    python -m bench all              # issue 5: segmenter check, perf at 1× and 10×, plot (what `make bench` runs)
+    python -m bench perf --copies 1  # issue 5: ours vs SQLite FTS5 and Tantivy on 7,353 articles
+    python -m bench segmenter        # rjieba gives jieba's words on the whole corpus?
+    python -m bench design           # issue 3: the two exact-phrase designs on the inews corpus
 """
 
 from __future__ import annotations
@@ -16,18 +19,10 @@ import time
 from pathlib import Path
 
 from bench.corpus import write_inews
+from bench.measure import du, pct
 
 DATA = Path(__file__).resolve().parent / "data"
 QUOTES = set('"“”「」『』')
-
-
-def du(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
-
-
-def pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
 def random_phrases(docs, n: int, seed: int) -> list[str]:
@@ -135,9 +130,52 @@ def design(args: argparse.Namespace) -> None:
     print(f"median phrase matches {statistics.median(len(v) for v in expected.values())} documents", file=sys.stderr)
 
 
+def segmenter(args: argparse.Namespace) -> None:
+    """rjieba against jieba (dictionary mode) on every folded title and paragraph of the corpus."""
+    from archive import load_sources
+    from index.analysis import fold_text, segment, segment_jieba
+
+    corpus = DATA / "inews"
+    write_inews(corpus)
+    texts = [fold_text(t) for d in load_sources([corpus]) for t in (d.title, *d.paragraphs)]
+    differ = [t for t in texts if [tuple(x) for x in segment(t)] != segment_jieba(t)]
+    print(json.dumps({"texts": len(texts), "characters": sum(map(len, texts)), "differ": len(differ)}))
+    if differ:
+        sys.exit(f"rjieba and jieba cut {len(differ)} texts differently, e.g. {differ[0][:80]!r}")
+
+
+def perf(args: argparse.Namespace) -> None:
+    from bench.perf import run, table
+
+    result = run(args.copies)
+    print(table(result), flush=True)
+
+
+def plot_latency(args: argparse.Namespace) -> None:
+    from bench.plot import plot
+
+    out = Path(__file__).resolve().parent.parent / "docs" / "bench-latency.png"
+    plot([DATA / "perf-1.json", DATA / "perf-10.json"], out)
+    print(f"wrote {out}", file=sys.stderr)
+
+
+def run_all(args: argparse.Namespace) -> None:
+    segmenter(args)
+    for copies in (1, 10):
+        args.copies = copies
+        perf(args)
+    plot_latency(args)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     sub = parser.add_subparsers(required=True)
+    sub.add_parser("all", help="issue 5: segmenter, perf at 1x and 10x, plot").set_defaults(func=run_all)
+    p = sub.add_parser("perf", help="issue 5: ours vs SQLite FTS5 and Tantivy, builds and queries")
+    p.add_argument("--copies", type=int, default=1, help="1: 7,353 articles; 10: 73,530")
+    p.set_defaults(func=perf)
+    sub.add_parser("segmenter", help="rjieba vs jieba on the corpus").set_defaults(func=segmenter)
+    sub.add_parser("plot", help="docs/bench-latency.png from the perf results").set_defaults(func=plot_latency)
     d = sub.add_parser("design", help="issue 3: compare the two exact-phrase designs")
     d.add_argument("--seed", type=int, default=3)
     d.add_argument("--skip-a", action="store_true", help="only measure the chosen design")

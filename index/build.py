@@ -106,7 +106,7 @@ def build_lock(index_dir: Path, on_wait: Callable[[str], None] | None = None) ->
 Progress = Callable[[list, str], Iterable]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """One article file as found, before any cleaning."""
 
@@ -201,7 +201,7 @@ def _clone_generation(src: Path, dst: Path) -> None:
 #: Below this many changed documents one process indexes them; above, every core does (Whoosh's MpWriter).
 PARALLEL_THRESHOLD = 500
 #: Memory for each Whoosh writer's posting pool before it spills sorted runs to disk.
-POOL_MB = 256
+POOL_MB = 192
 
 
 def _writer(ix, changed: int):

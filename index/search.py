@@ -76,11 +76,19 @@ class _Plan:
     primary: list[str] = field(default_factory=list)  # whole runs and phrases
     title_needles: list[str] = field(default_factory=list)
     words: list[str] = field(default_factory=list)  # jieba words for BM25F
-    verbatim: list[set[str]] = field(default_factory=list)  # per primary needle, docs holding it
+    verbatim: list[set[int]] = field(default_factory=list)  # per primary needle, docnums holding it
+
+
+#: A tier of at most this many documents is scored document by document (skipping through each
+#: word's postings); a larger one goes through Whoosh's top-k collector, which skips whole blocks.
+DIRECT_SCORING_MAX = 2000
 
 
 class Engine:
-    """One open generation of an index directory; reopens when a build swaps ``CURRENT``."""
+    """One open generation of an index directory; reopens when a build swaps ``CURRENT``.
+
+    Inside, documents are Whoosh docnums (ints); ids appear only in what is returned.
+    """
 
     def __init__(self, index_dir: Path, time_limit: float = DEFAULT_TIME_LIMIT) -> None:
         self.index_dir = Path(index_dir)
@@ -109,11 +117,17 @@ class Engine:
         ids = list(reader.column_reader("id"))
         id_to_docnum = {doc_id: n for n, doc_id in enumerate(ids) if not reader.is_deleted(n)}
         docnum_to_id = {n: doc_id for doc_id, n in id_to_docnum.items()}
+        # (docnum, folded title, folded body) in docnum order: what a phrase scan walks.
+        texts = [(id_to_docnum[i], title, body) for i, (title, body) in store.folded.items()]
+        texts.sort(key=lambda t: t[0])
+        meta = {id_to_docnum[i]: m for i, m in store.meta.items()}
         old = getattr(self, "searcher", None), getattr(self, "store", None)
         self.ix, self.searcher, self.store = ix, searcher, store
         self.id_to_docnum, self.docnum_to_id = id_to_docnum, docnum_to_id
+        self.texts, self.meta = texts, meta
+        self.all_docnums = frozenset(docnum_to_id)
         self.all_ids = frozenset(store.folded)
-        query_words("党建")  # load jieba's dictionary now, not inside the first query's time
+        query_words("党建")  # load the segmenter's dictionary now, not inside the first query's time
         self.generation, self._stamp = gen, stamp
         for thing in old:
             if thing is not None:
@@ -126,55 +140,68 @@ class Engine:
                 if self._current_stamp() != self._stamp:
                     self._open()
 
-    # --- evaluation -------------------------------------------------------------------------
+    # --- evaluation: the exact set of matching docnums --------------------------------------------
+    # ``within`` is the set an enclosing AND has narrowed the search to (None: everything), so a
+    # later term of ``a b`` is only looked for in the documents that hold ``a``.
 
-    def _scan(self, needle: str, deadline: float, titles_only: bool = False) -> set[str]:
+    def _scan(self, needle: str, deadline: float, within: set[int] | None, titles_only: bool = False) -> set[int]:
         found = set()
-        for n, (doc_id, (title, body)) in enumerate(self.store.folded.items()):
-            if n % _SCAN_CHECK_EVERY == 0 and time.monotonic() > deadline:
+        texts = self.texts if within is None or len(within) * 4 > len(self.texts) else [
+            (n, *self.store.folded[self.docnum_to_id[n]]) for n in within]
+        for k, (docnum, title, body) in enumerate(texts):
+            if k % _SCAN_CHECK_EVERY == 0 and time.monotonic() > deadline:
                 raise QueryTimeout("the query ran past its time limit; make it more specific")
             if needle in title or (not titles_only and needle in body):
-                found.add(doc_id)
-        return found
+                found.add(docnum)
+        return found if within is None else found & within
 
-    def _docs_with_word(self, word: str) -> set[str]:
+    def _docs_with_word(self, word: str) -> set[int]:
         reader = self.searcher.reader()
-        found: set[str] = set()
+        found: set[int] = set()
         for fieldname in ("title", "body"):
             if (fieldname, word) in reader:
-                found.update(self.docnum_to_id[n] for n in reader.postings(fieldname, word).all_ids()
-                             if not reader.is_deleted(n))
-        return found
+                found.update(reader.postings(fieldname, word).all_ids())
+        return found & self.all_docnums  # leaves out deleted documents
 
-    def _eval(self, node: q.Node, plan: _Plan, deadline: float, positive: bool = True) -> set[str]:
+    def _eval(self, node: q.Node, plan: _Plan, deadline: float, positive: bool = True,
+              within: set[int] | None = None) -> set[int]:
         if isinstance(node, q.And):
-            sets = [self._eval(n, plan, deadline, positive) for n in node.nodes]
-            return set.intersection(*sets)
+            found = within
+            for child in node.nodes:
+                found = self._eval(child, plan, deadline, positive, found)
+            assert found is not None
+            return found
         if isinstance(node, q.Or):
-            return set().union(*(self._eval(n, plan, deadline, positive) for n in node.nodes))
+            return set().union(*(self._eval(n, plan, deadline, positive, within) for n in node.nodes))
         if isinstance(node, q.Not):
-            return set(self.all_ids) - self._eval(node.node, plan, deadline, not positive)
+            return set(self.all_docnums if within is None else within) - self._eval(
+                node.node, plan, deadline, not positive, within)
+        found = self._eval_leaf(node, plan, deadline, positive, within)
+        return found if within is None else found & within
+
+    def _eval_leaf(self, node: q.Node, plan: _Plan, deadline: float, positive: bool,
+                   within: set[int] | None) -> set[int]:
         if isinstance(node, q.Year):
-            return {i for i, m in self.store.meta.items() if m["year"] is not None
-                    and node.start <= m["year"] <= node.end}
+            return {n for n, m in self.meta.items() if m["year"] is not None and node.start <= m["year"] <= node.end}
         if isinstance(node, q.Author):
             needle = fold_text(node.text)
-            return {i for i, m in self.store.meta.items() if any(needle in a for a in m["folded_authors"])}
+            return {n for n, m in self.meta.items() if any(needle in a for a in m["folded_authors"])}
         if isinstance(node, q.Title):
             needle = fold_text(node.text)
             if positive:
                 plan.title_needles.append(needle)
                 plan.words.extend(query_words(node.text))
-            return self._scan(needle, deadline, titles_only=True)
+            return self._scan(needle, deadline, within, titles_only=True)
+        assert isinstance(node, q.Words | q.Phrase)
         needle = fold_text(node.text)
         if not needle:
             raise QueryError(f"{node.text!r} has nothing searchable in it")
         words = [] if isinstance(node, q.Phrase) else [w for w in query_words(node.text)
                                                         if not is_punctuation_or_space(w)]
-        verbatim = self._scan(needle, deadline)
+        verbatim = self._scan(needle, deadline, within)
         found = set(verbatim)
         if words:
-            word_sets = [self._docs_with_word(w) for w in words]
+            word_sets = sorted((self._docs_with_word(w) for w in words), key=len)
             found |= set.intersection(*word_sets)
         if positive:
             plan.primary.append(needle)
@@ -184,24 +211,63 @@ class Engine:
             plan.verbatim.append(verbatim)
         return found
 
-    def _rank(self, ids: set[str], plan: _Plan, deadline: float) -> list[tuple[str, float]]:
-        scores: dict[str, float] = {}
+    # --- ranking: only as far as the page needs ---------------------------------------------------
+
+    def _rank(self, docnums: set[int], plan: _Plan, deadline: float, need: int) -> list[tuple[int, float]]:
+        """The best ``need`` documents, best first: more verbatim runs first, then BM25F, then docnum."""
+        tiers: dict[int, list[int]] = {}
+        for n in sorted(docnums):
+            tiers.setdefault(sum(1 for s in plan.verbatim if n in s), []).append(n)
         words = list(dict.fromkeys(plan.words))
-        if words and ids:
-            wq = WOr([Term(f, w) for w in words for f in ("title", "body")])
-            docnums = {self.id_to_docnum[i] for i in ids if i in self.id_to_docnum}
-            collector = TimeLimitCollector(self.searcher.collector(limit=None, filter=docnums),
-                                           timelimit=max(0.01, deadline - time.monotonic()))
-            try:
-                self.searcher.search_with_collector(wq, collector)
-            except TimeLimit as exc:
-                raise QueryTimeout("ranking ran past the time limit; make the query more specific") from exc
-            for hit in collector.results():
-                scores[self.docnum_to_id[hit.docnum]] = hit.score
-        def key(doc_id: str) -> tuple:
-            tier = sum(1 for s in plan.verbatim if doc_id in s)
-            return (-tier, -scores.get(doc_id, 0.0), doc_id)
-        return [(i, scores.get(i, 0.0)) for i in sorted(ids, key=key)]
+        ranked: list[tuple[int, float]] = []
+        for tier in sorted(tiers, reverse=True):
+            want = need - len(ranked)
+            if want <= 0:
+                break
+            ranked.extend(self._top(tiers[tier], words, want, deadline))
+        return ranked
+
+    def _top(self, group: list[int], words: list[str], want: int, deadline: float) -> list[tuple[int, float]]:
+        """The best ``want`` of ``group`` (sorted docnums) by BM25F over ``words``."""
+        if not words:
+            return [(n, 0.0) for n in group[:want]]
+        if len(group) <= DIRECT_SCORING_MAX:
+            scores = self._score_each(group, words, deadline)
+            return sorted(((n, scores.get(n, 0.0)) for n in group), key=lambda t: (-t[1], t[0]))[:want]
+        wq = WOr([Term(f, w) for w in words for f in ("title", "body")])
+        collector = TimeLimitCollector(self.searcher.collector(limit=want, filter=set(group)),
+                                       timelimit=max(0.01, deadline - time.monotonic()))
+        try:
+            self.searcher.search_with_collector(wq, collector)
+        except TimeLimit as exc:
+            raise QueryTimeout("ranking ran past the time limit; make the query more specific") from exc
+        top = [(hit.docnum, hit.score) for hit in collector.results()]
+        if len(top) < want:  # documents that match verbatim but hold none of the words score 0
+            seen = {n for n, _ in top}
+            top.extend((n, 0.0) for n in group if n not in seen)
+        return top[:want]
+
+    def _score_each(self, group: list[int], words: list[str], deadline: float) -> dict[int, float]:
+        """BM25F of each document of ``group``, by Whoosh's scorer on each word's postings."""
+        reader = self.searcher.reader()
+        scores: dict[int, float] = {}
+        for fieldname in ("title", "body"):
+            for word in words:
+                if (fieldname, word) not in reader:
+                    continue
+                if time.monotonic() > deadline:
+                    raise QueryTimeout("ranking ran past the time limit; make the query more specific")
+                matcher = self.searcher.postings(fieldname, word)
+                for n in group:
+                    if not matcher.is_active():
+                        break
+                    if matcher.id() < n:
+                        matcher.skip_to(n)
+                        if not matcher.is_active():
+                            break
+                    if matcher.id() == n:
+                        scores[n] = scores.get(n, 0.0) + matcher.score()
+        return scores
 
     # --- public ------------------------------------------------------------------------------
 
@@ -216,16 +282,16 @@ class Engine:
         self.refresh()
         tree = q.parse_query(query)
         plan = _Plan()
-        ids = self._eval(tree, plan, deadline)
-        ranked = self._rank(ids, plan, deadline)
-        hits = [self._hit(doc_id, score, plan) for doc_id, score in ranked[offset:offset + limit]]
-        return SearchPage(query=query, total=len(ranked), took_ms=(time.perf_counter() - started) * 1000,
-                          hits=hits, offset=offset, limit=limit, facets=self._facets(ids))
+        docnums = self._eval(tree, plan, deadline)
+        ranked = self._rank(docnums, plan, deadline, need=offset + limit)
+        hits = [self._hit(self.docnum_to_id[n], score, plan) for n, score in ranked[offset:offset + limit]]
+        return SearchPage(query=query, total=len(docnums), took_ms=(time.perf_counter() - started) * 1000,
+                          hits=hits, offset=offset, limit=limit, facets=self._facets(docnums))
 
-    def _facets(self, ids: set[str], top: int = 8) -> dict[str, list[tuple[str, int]]]:
+    def _facets(self, docnums: set[int], top: int = 8) -> dict[str, list[tuple[str, int]]]:
         counts: dict[str, Counter] = {"year": Counter(), "place": Counter(), "author": Counter()}
-        for doc_id in ids:
-            meta = self.store.meta[doc_id]
+        for n in docnums:
+            meta = self.meta[n]
             if meta["year"] is not None:
                 counts["year"][str(meta["year"])] += 1
             if meta["place"]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import index.build
 from index.build import BuildError, build_index, build_lock, current_generation
 from index.search import Engine
 
@@ -18,6 +19,32 @@ def corpus(tmp_path, seeds_dir) -> Path:
     src = tmp_path / "src"
     shutil.copytree(seeds_dir, src)
     return src
+
+
+def write_many(out: Path, seeds_dir: Path, n: int) -> Path:
+    """``n`` short articles made of seed paragraphs, each with its own marker 编号<n>."""
+    from archive import load_sources
+
+    paragraphs = [p for d in load_sources([seeds_dir]) for p in d.paragraphs]
+    out.mkdir()
+    for i in range(n):
+        body = "\n\n".join(paragraphs[(i * 3 + k) % len(paragraphs)] for k in range(3))
+        (out / f"{i:05d}.txt").write_text(f"第{i}篇\n\n{body}\n\n编号{i}。\n", encoding="utf-8")
+    return out
+
+
+def children(pid: int) -> set[int]:
+    try:
+        return {int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
+    except FileNotFoundError:
+        return set()
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
 
 
 def test_incremental_builds(tmp_path, corpus):
@@ -38,6 +65,39 @@ def test_incremental_builds(tmp_path, corpus):
     assert engine.search('"丰溪镇"').total == 0
     # Only the generation in service and the one before it are kept.
     assert len(list(ix.glob("gen-*"))) <= 2
+
+
+def test_changed_file_and_catalog_entry_reindex_only_their_document(tmp_path, corpus):
+    ix = tmp_path / "ix"
+    build_index([corpus], ix)
+    engine = Engine(ix)
+    path = corpus / "003_a1d20547fb6c16bf.txt"
+    path.write_bytes(path.read_bytes() + "\n补记：本文有一处更正。\n".encode())
+    report = build_index([corpus], ix)
+    assert (report.added, report.updated, report.removed, report.documents) == (0, 1, 0, 5)
+    assert [h.id for h in engine.search('"本文有一处更正"').hits] == ["003_a1d20547fb6c16bf"]
+    assert engine.search("year:2019").total == 1
+    catalog = corpus / "catalog.toml"
+    catalog.write_text(catalog.read_text(encoding="utf-8").replace("year = 2019", "year = 2018"), encoding="utf-8")
+    report = build_index([corpus], ix)
+    assert (report.added, report.updated, report.removed) == (0, 1, 0)
+    assert engine.search("year:2019").total == 0
+    assert [h.id for h in engine.search("year:2018").hits] == ["000_facb8668b9a49bed"]
+
+
+def test_parallel_build_answers_like_a_single_process_build(tmp_path, seeds_dir, monkeypatch):
+    src = write_many(tmp_path / "many", seeds_dir, 240)
+    build_index([src], tmp_path / "one")
+    monkeypatch.setattr(index.build, "PARALLEL_THRESHOLD", 1)  # Whoosh's MpWriter, one segment per core
+    build_index([src], tmp_path / "mp")
+    one, mp = Engine(tmp_path / "one"), Engine(tmp_path / "mp")
+    assert len(list(mp.searcher.reader().leaf_readers())) == (os.cpu_count() or 1) >= 2
+    for query in ("党建", "一肩挑", '"编号17"', "党建 -扶贫", "乡村 振兴", '"组织书"'):
+        a, b = one.search(query, limit=1000), mp.search(query, limit=1000)
+        assert a.total == b.total > 0, query
+        assert {h.id for h in a.hits} == {h.id for h in b.hits}, query
+        # The same BM25F statistics whichever way the postings were written.
+        assert {h.id: round(h.score, 6) for h in a.hits} == {h.id: round(h.score, 6) for h in b.hits}, query
 
 
 def test_bad_file_is_named_and_index_kept(tmp_path, corpus):
@@ -68,25 +128,29 @@ def test_second_build_waits_for_the_first(tmp_path, corpus):
     assert current_generation(ix) is not None
 
 
-def test_killed_build_leaves_previous_index_and_no_stale_lock(tmp_path, corpus, seeds_dir):
+def test_killed_build_leaves_previous_index_no_stale_lock_and_no_workers(tmp_path, corpus, seeds_dir):
     ix = tmp_path / "ix"
     build_index([corpus], ix)
     serving = current_generation(ix)
-    big = tmp_path / "big"
-    big.mkdir()
-    texts = [p.read_bytes() for p in sorted(seeds_dir.glob("*.txt"))]
-    for n in range(400):
-        (big / f"{n:04d}.txt").write_bytes(texts[n % len(texts)] + f"\n\n编号{n}。\n".encode())
+    big = write_many(tmp_path / "big", seeds_dir, 3000)
     proc = subprocess.Popen([sys.executable, "-m", "cli", "build", "--source", str(big), "--index-dir", str(ix)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(2.0)
-    assert proc.poll() is None, "the build finished before it could be killed"
+    deadline = time.monotonic() + 60
+    while len(children(proc.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    workers = children(proc.pid)
+    assert proc.poll() is None and len(workers) >= 2, "the build's index workers never started"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
+    # Whoosh's workers die with the build instead of waiting forever for work.
+    deadline = time.monotonic() + 10
+    while any(alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(alive(w) for w in workers)
     assert current_generation(ix) == serving
     assert Engine(ix).search('"编号1"').total == 0
     assert Engine(ix).search('"一肩挑"').total == 1
     # The kernel dropped the dead build's flock: the next build runs and cleans up.
     report = build_index([corpus, big], ix)
-    assert report.documents == 405
-    assert Engine(ix).search('"编号399"').total == 1
+    assert report.documents == 3005
+    assert Engine(ix).search('"编号2999"').total == 1

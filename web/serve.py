@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from gunicorn.app.base import BaseApplication
 
 from web import create_app
@@ -20,7 +22,18 @@ class _Gunicorn(BaseApplication):
         return create_app()
 
 
+def _open_engine(worker) -> None:
+    """Open the index as each worker starts, so no user's first query pays for loading it."""
+    from index.errors import NoIndexError
+    from index.search import get_engine
+
+    try:
+        get_engine(Path(worker.wsgi.config["INDEX_DIR"]))
+    except NoIndexError as exc:  # the pages say so too; the server still starts
+        worker.log.warning(str(exc))
+
+
 def serve(host: str = "127.0.0.1", port: int = 5000, workers: int = 2) -> None:
     """Run gunicorn in the foreground. Sync workers: a Whoosh searcher is not shared between threads."""
     _Gunicorn({"bind": f"{host}:{port}", "workers": workers, "worker_class": "sync", "timeout": 30,
-               "accesslog": "-", "errorlog": "-"}).run()
+               "accesslog": "-", "errorlog": "-", "post_worker_init": _open_engine}).run()
