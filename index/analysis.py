@@ -25,7 +25,7 @@ import re
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
@@ -38,12 +38,28 @@ from archive.script import is_han, to_simplified
 
 
 class _FoldTable(dict):
-    """``str.translate`` table that folds each character on first sight, then at C speed."""
+    """``str.translate`` table that folds each character on first sight, then at C speed.
+
+    It also keeps a pattern of the characters seen so far that fold to more or fewer than one
+    character (… → ..., ß → ss), so offset maps are built from those few places only.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._uneven: set[str] = set()
+        self.uneven: re.Pattern[str] | None = None
 
     def __missing__(self, code: int) -> str:
         folded = fold_char(chr(code))
+        if len(folded) != 1:
+            with _fold_lock:
+                self._uneven.add(chr(code))
+                self.uneven = re.compile("[" + "".join(map(re.escape, sorted(self._uneven))) + "]")
         self[code] = folded  # a plain dict store is atomic under the GIL: safe across threads
         return folded
+
+
+_fold_lock = threading.Lock()
 
 
 def fold_char(ch: str) -> str:
@@ -66,8 +82,8 @@ def _simplest(ch: str) -> str:
 
 _FOLD_TABLE = _FoldTable()
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-_SPACE_RUN = re.compile(r"\s+")
-_HAN_CHAR = re.compile(f"[{_HAN}]")
+#: A white-space run between two Han characters (removed), or any other run that is not one plain space.
+_SPACE_EDIT = re.compile(rf"(?P<han>(?<=[{_HAN}])\s+(?=[{_HAN}]))|\s{{2,}}|[^\S ]")
 
 
 @dataclass(frozen=True)
@@ -79,7 +95,7 @@ class Folded:
     """
 
     text: str
-    origin: tuple[int, ...]
+    origin: Sequence[int]
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Original ``[start, end)`` covering folded ``[start, end)``."""
@@ -91,26 +107,13 @@ class Folded:
 
 def _space_edits(text: str) -> Iterator[tuple[int, int, str]]:
     """White-space runs to change: removed between two Han characters, else made one space."""
-    for m in _SPACE_RUN.finditer(text):
-        a, b = m.span()
-        between_han = 0 < a and b < len(text) and _HAN_CHAR.match(text, a - 1) and _HAN_CHAR.match(text, b)
-        replacement = "" if between_han else " "
-        if text[a:b] != replacement:
-            yield a, b, replacement
+    for m in _SPACE_EDIT.finditer(text):
+        yield m.start(), m.end(), "" if m.lastgroup == "han" else " "
 
 
 def fold_text(text: str) -> str:
     """Folded ``text`` for indexing, querying and phrase matching (no offset map)."""
-    chars = text.translate(_FOLD_TABLE)
-    edits = list(_space_edits(chars))
-    if not edits:
-        return chars
-    out, last = [], 0
-    for a, b, replacement in edits:
-        out += (chars[last:a], replacement)
-        last = b
-    out.append(chars[last:])
-    return "".join(out)
+    return _SPACE_EDIT.sub(lambda m: "" if m.lastgroup == "han" else " ", text.translate(_FOLD_TABLE))
 
 
 def fold(text: str) -> Folded:
@@ -119,25 +122,32 @@ def fold(text: str) -> Folded:
     The same result as :func:`fold_text`; white space between Han characters is removed and
     any other run of white space becomes one space.
     """
-    chars = text.translate(_FOLD_TABLE)
-    if len(chars) == len(text):
-        origin = list(range(len(text)))
-    else:  # NFKC or casefold expanded a character (ß → ss, ㈠ → (一), … → ...): every piece points at it
-        # (… → ..., as common in news as it sounds): built by C iterators, no Python loop per character.
-        sizes = map(len, map(_FOLD_TABLE.__getitem__, map(ord, text)))
-        origin = list(chain.from_iterable(map(repeat, range(len(text)), sizes)))
+    chars = text.translate(_FOLD_TABLE)  # first: it teaches the table any new uneven characters
+    origin: Sequence[int] = range(len(text))  # no copy: slicing a range gives a range
+    uneven = _FOLD_TABLE.uneven
+    places = [m.start() for m in uneven.finditer(text)] if uneven and len(chars) != len(text) else []
+    if places:  # NFKC or casefold expanded a character (ß → ss, ㈠ → (一), … → ...): every piece points at it
+        pieces: list[Iterable[int]] = []
+        last = 0
+        for i in places:
+            pieces += (range(last, i), repeat(i, len(_FOLD_TABLE[ord(text[i])])))
+            last = i + 1
+        pieces.append(range(last, len(text)))
+        origin = list(chain.from_iterable(pieces))
     edits = list(_space_edits(chars))
     if edits:
         out, kept, last = [], [], 0
         for a, b, replacement in edits:
             out += (chars[last:a], replacement)
-            kept += origin[last:a] + origin[a:a + len(replacement)]
+            kept.append(origin[last:a + len(replacement)])  # a run made one space keeps its first character
             last = b
         out.append(chars[last:])
-        kept += origin[last:]
-        chars, origin = "".join(out), kept
+        kept.append(origin[last:])
+        chars, origin = "".join(out), list(chain.from_iterable(kept))
+    if isinstance(origin, range):
+        return Folded(chars, range(len(text) + 1))
     origin.append(len(text))
-    return Folded(chars, tuple(origin))
+    return Folded(chars, origin)
 
 
 # --- jieba -------------------------------------------------------------------

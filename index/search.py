@@ -6,6 +6,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -19,13 +20,13 @@ from index import query as q
 from index.analysis import fold_text, is_punctuation_or_space, query_words
 from index.build import CURRENT_NAME, current_generation
 from index.errors import NoIndexError, QueryError, QueryTimeout
+from index.scan import PARAGRAPH_SEP, Haystack
 from index.snippets import Passage, lead_passage, make_passages, mark_html, match_spans
 from index.store import STORE_NAME, Store
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 1000
 DEFAULT_TIME_LIMIT = 5.0  # seconds; every query is cut off after this
-_SCAN_CHECK_EVERY = 512
 
 
 @dataclass(frozen=True)
@@ -117,16 +118,24 @@ class Engine:
         ids = list(reader.column_reader("id"))
         id_to_docnum = {doc_id: n for n, doc_id in enumerate(ids) if not reader.is_deleted(n)}
         docnum_to_id = {n: doc_id for doc_id, n in id_to_docnum.items()}
-        # (docnum, folded title, folded body) in docnum order: what a phrase scan walks.
-        texts = [(id_to_docnum[i], title, body) for i, (title, body) in store.folded.items()]
-        texts.sort(key=lambda t: t[0])
+        rows = [(id_to_docnum[i], title, body) for i, title, body in store.folded()]
+        # What phrase scans search: title and paragraphs of each document, and the titles alone.
+        haystack = Haystack((n, title + PARAGRAPH_SEP + body) for n, title, body in rows)
+        titles = Haystack((n, title) for n, title, _ in rows)
+        del rows
         meta = {id_to_docnum[i]: m for i, m in store.meta.items()}
         old = getattr(self, "searcher", None), getattr(self, "store", None)
         self.ix, self.searcher, self.store = ix, searcher, store
         self.id_to_docnum, self.docnum_to_id = id_to_docnum, docnum_to_id
-        self.texts, self.meta = texts, meta
+        self.haystack, self.titles, self.meta = haystack, titles, meta
+        # Facet values of each document, as tuples, so counting them is one C loop per facet.
+        self.facet_values = {
+            "year": {n: (str(m["year"]),) if m["year"] is not None else () for n, m in meta.items()},
+            "place": {n: (m["place"],) if m["place"] else () for n, m in meta.items()},
+            "author": {n: tuple(m["authors"]) for n, m in meta.items()},
+        }
         self.all_docnums = frozenset(docnum_to_id)
-        self.all_ids = frozenset(store.folded)
+        self.all_ids = frozenset(store.meta)
         query_words("党建")  # load the segmenter's dictionary now, not inside the first query's time
         self.generation, self._stamp = gen, stamp
         for thing in old:
@@ -145,15 +154,7 @@ class Engine:
     # later term of ``a b`` is only looked for in the documents that hold ``a``.
 
     def _scan(self, needle: str, deadline: float, within: set[int] | None, titles_only: bool = False) -> set[int]:
-        found = set()
-        texts = self.texts if within is None or len(within) * 4 > len(self.texts) else [
-            (n, *self.store.folded[self.docnum_to_id[n]]) for n in within]
-        for k, (docnum, title, body) in enumerate(texts):
-            if k % _SCAN_CHECK_EVERY == 0 and time.monotonic() > deadline:
-                raise QueryTimeout("the query ran past its time limit; make it more specific")
-            if needle in title or (not titles_only and needle in body):
-                found.add(docnum)
-        return found if within is None else found & within
+        return (self.titles if titles_only else self.haystack).find(needle, deadline, within)
 
     def _docs_with_word(self, word: str) -> set[int]:
         reader = self.searcher.reader()
@@ -200,7 +201,8 @@ class Engine:
                                                         if not is_punctuation_or_space(w)]
         verbatim = self._scan(needle, deadline, within)
         found = set(verbatim)
-        if words:
+        # A run that is one word needs no postings: every document holding the word holds the run.
+        if words and words != [needle]:
             word_sets = sorted((self._docs_with_word(w) for w in words), key=len)
             found |= set.intersection(*word_sets)
         if positive:
@@ -215,9 +217,10 @@ class Engine:
 
     def _rank(self, docnums: set[int], plan: _Plan, deadline: float, need: int) -> list[tuple[int, float]]:
         """The best ``need`` documents, best first: more verbatim runs first, then BM25F, then docnum."""
+        held = Counter(chain.from_iterable(s & docnums for s in plan.verbatim))  # verbatim runs per document
         tiers: dict[int, list[int]] = {}
         for n in sorted(docnums):
-            tiers.setdefault(sum(1 for s in plan.verbatim if n in s), []).append(n)
+            tiers.setdefault(held[n], []).append(n)
         words = list(dict.fromkeys(plan.words))
         ranked: list[tuple[int, float]] = []
         for tier in sorted(tiers, reverse=True):
@@ -289,14 +292,8 @@ class Engine:
                           hits=hits, offset=offset, limit=limit, facets=self._facets(docnums))
 
     def _facets(self, docnums: set[int], top: int = 8) -> dict[str, list[tuple[str, int]]]:
-        counts: dict[str, Counter] = {"year": Counter(), "place": Counter(), "author": Counter()}
-        for n in docnums:
-            meta = self.meta[n]
-            if meta["year"] is not None:
-                counts["year"][str(meta["year"])] += 1
-            if meta["place"]:
-                counts["place"][meta["place"]] += 1
-            counts["author"].update(meta["authors"])
+        counts = {name: Counter(chain.from_iterable(map(values.__getitem__, docnums)))
+                  for name, values in self.facet_values.items()}
         return {name: c.most_common(top) for name, c in counts.items() if c}
 
     def _hit(self, doc_id: str, score: float, plan: _Plan) -> Hit:
@@ -305,11 +302,12 @@ class Engine:
         needles = list(dict.fromkeys(plan.needles))
         # Where the whole run or phrase occurs, mark only that: the run's single words
         # (一, 肩挑) scattered through the text would drown the passage that matters.
-        body = "\n".join(self.store.folded[doc_id])
-        present = [p for p in dict.fromkeys(plan.primary) if p in body]
+        folded = self.folded_text(doc_id)
+        present = [p for p in dict.fromkeys(plan.primary) if p in folded]
         if present:
             needles = present
-        passages = make_passages(doc.paragraphs, needles, plan.primary) if needles else []
+        folded_paragraphs = folded.split(PARAGRAPH_SEP)[1:]  # [0] is the title
+        passages = make_passages(doc.paragraphs, needles, plan.primary, folded=folded_paragraphs) if needles else []
         marked = bool(passages)  # else the hit matched by title or metadata only: show the lead, link the top
         if not passages:
             passages = lead_passage(doc.paragraphs)
@@ -320,6 +318,10 @@ class Engine:
             url=f"/doc/{doc.id}{anchor}", passages=passages, byline=doc.byline,
             authors=doc.author_names, year=doc.year, place=doc.place, title_supplied=doc.title_supplied,
         )
+
+    def folded_text(self, doc_id: str) -> str:
+        """The folded title and paragraphs of ``doc_id``, one per line: what phrases are matched against."""
+        return self.haystack.text(self.id_to_docnum[doc_id])
 
     def document(self, doc_id: str) -> Document | None:
         self.refresh()

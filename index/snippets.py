@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from archive.render import mark_html
@@ -69,15 +70,19 @@ def _trim(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> tupl
 
 
 def make_passages(paragraphs: tuple[str, ...], needles: list[str], primary: list[str],
-                  limit: int = MAX_PASSAGES) -> list[Passage]:
+                  limit: int = MAX_PASSAGES, folded: Sequence[str] | None = None) -> list[Passage]:
     """Up to ``limit`` sentences holding matches, best first.
 
     A sentence's worth is how many different needles it holds, then whether it holds a
     ``primary`` needle (a phrase or a whole query run), then how early it comes.
+    ``folded``, the paragraphs already folded (as stored), lets paragraphs without a match be
+    skipped without folding them again with offsets.
     """
     primary_set = set(primary)
     candidates = []
     for n, par in enumerate(paragraphs, start=1):
+        if folded is not None and not any(nd in folded[n - 1] for nd in needles if nd):
+            continue
         # One fold per paragraph: the occurrences say both where to mark and which needles a sentence holds.
         occurrences = _occurrences(fold(par), needles)
         if not occurrences:

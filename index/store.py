@@ -13,10 +13,9 @@ from pathlib import Path
 
 from archive.model import Document, document_from_dict, document_to_dict
 from index.analysis import fold_text
+from index.scan import PARAGRAPH_SEP
 
 STORE_NAME = "docs.sqlite"
-#: Separates folded paragraphs; never part of a folded query, so a match cannot span two paragraphs.
-PARAGRAPH_SEP = "\n"
 
 
 def folded_document(doc: Document) -> tuple[str, tuple[str, ...]]:
@@ -88,26 +87,26 @@ def count_paragraphs(path: Path) -> int:
 
 
 class Store:
-    """Read access used by searches: folded texts in memory, documents on demand."""
+    """Read access used by searches: metadata in memory, folded texts streamed once, documents on demand."""
 
     def __init__(self, path: Path) -> None:
         self._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        self.folded: dict[str, tuple[str, str]] = {}
         self.meta: dict[str, dict] = {}
-        for i, title, body, year, place, authors in self._con.execute(
-            "SELECT id, folded_title, folded_body, year, place, authors FROM docs ORDER BY id"
-        ):
-            self.folded[i] = (title, body)
+        for i, year, place, authors in self._con.execute("SELECT id, year, place, authors FROM docs ORDER BY id"):
             names = json.loads(authors)
             self.meta[i] = {"year": year, "place": place, "authors": names,
                             "folded_authors": [fold_text(n) for n in names]}
+
+    def folded(self) -> Iterator[tuple[str, str, str]]:
+        """``(id, folded title, folded body)`` of every document; paragraphs are joined by ``PARAGRAPH_SEP``."""
+        yield from self._con.execute("SELECT id, folded_title, folded_body FROM docs ORDER BY id")
 
     def document(self, doc_id: str) -> Document | None:
         row = self._con.execute("SELECT data FROM docs WHERE id = ?", (doc_id,)).fetchone()
         return document_from_dict(json.loads(row[0])) if row else None
 
     def ids(self) -> Iterator[str]:
-        return iter(self.folded)
+        return iter(self.meta)
 
     def close(self) -> None:
         self._con.close()

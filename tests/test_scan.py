@@ -1,0 +1,42 @@
+"""The SIMD scan finds exactly what a plain ``in`` over each title and paragraph finds."""
+
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from index.scan import Haystack
+
+# One-, two-, three- and four-byte UTF-8 characters: a byte match must never start mid-character.
+ALPHABET = "a中国的发展黨𠀀😀é 。"
+paragraphs = st.lists(st.text(ALPHABET, min_size=0, max_size=12), min_size=1, max_size=4)
+documents = st.lists(paragraphs, min_size=1, max_size=12)
+needles = st.text(ALPHABET, min_size=1, max_size=4)
+
+
+def expected(docs: list[list[str]], needle: str, keys: list[int]) -> set[int]:
+    return {key for key, paras in zip(keys, docs, strict=True) if any(needle in p for p in paras)}
+
+
+@settings(max_examples=400, deadline=None)
+@given(documents, needles, st.data())
+def test_find_is_a_substring_test_per_paragraph(docs, needle, data):
+    keys = [7 * k + 3 for k in range(len(docs))]  # keys are docnums, not positions
+    hay = Haystack((key, "\n".join(paras)) for key, paras in zip(keys, docs, strict=True))
+    deadline = time.monotonic() + 10
+    assert hay.find(needle, deadline) == expected(docs, needle, keys)
+    within = set(data.draw(st.lists(st.sampled_from(keys), max_size=len(keys))))
+    assert hay.find(needle, deadline, within) == expected(docs, needle, keys) & within
+    for key, paras in zip(keys, docs, strict=True):
+        assert hay.text(key) == "\n".join(paras)
+
+
+def test_a_match_never_spans_two_paragraphs_or_documents():
+    hay = Haystack([(0, "党建\n引领"), (1, "发展")])
+    deadline = time.monotonic() + 10
+    assert hay.find("建引", deadline) == set()
+    assert hay.find("领发", deadline) == set()
+    assert hay.find("党建", deadline) == {0}
+    with pytest.raises(ValueError):
+        hay.find("党建\n引领", deadline)
