@@ -26,7 +26,7 @@ index: install
 	$(BIN)/archive build --source seeds
 
 bench: install
-	$(BIN)/pip install -q -e '.[test,bench]' --config-settings editable_mode=compat && $(BIN)/python -m bench design
+	$(BIN)/pip install -q -e '.[test,bench]' --config-settings editable_mode=compat && $(BIN)/python -m bench all | tee docs/bench-latest.md
 
 serve: index
 	$(BIN)/archive serve --host 127.0.0.1 --port 5000

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from archive.cleaning import PINYIN_SYLLABLE
+from archive.cleaning import PINYIN_SYLLABLE, TONED_VOWELS
 from archive.model import Fix
 from archive.script import is_han, is_standard_form
 
@@ -31,6 +31,7 @@ _MAX_SPAN = 40
 _EATEN_ANNOTATION_RE = re.compile(rf"({PINYIN_SYLLABLE})\)")
 _ANNOTATION_RE = re.compile(rf"\(({PINYIN_SYLLABLE})\)")
 _FULLWIDTH_BANG = b"\xa3\xa1"
+_TONED = re.compile(f"[{TONED_VOWELS}]")
 
 
 @dataclass
@@ -160,6 +161,8 @@ def _decode_span(span: _Span, script: str) -> tuple[str, list[str]] | None:
 
 def repair_mojibake(text: str, script: str) -> tuple[str, list[Fix]]:
     """Rule 5: find every mojibake span (it starts at a ``?`` after non-ASCII text) and repair it."""
+    if "?" not in text or not _TONED.search(text):
+        return text, []  # a span always holds a pinyin annotation, so it needs a tone mark
     fixes: list[Fix] = []
     out: list[str] = []
     pos = 0

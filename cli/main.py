@@ -12,7 +12,6 @@ import click
 
 from archive import ArchiveError, Document, load_sources
 from archive.errors import NotFoundError
-from archive.render import render_markdown
 
 DEFAULT_SOURCE = Path("seeds")
 DEFAULT_INDEX_DIR = Path("instance/index")
@@ -178,6 +177,8 @@ def show(doc_id: str, paragraph: int | None, repairs: bool, as_markdown: bool, s
         click.echo(f"{len(doc.repairs)} repairs", err=True)
         return
     if as_markdown:
+        from archive.render import render_markdown  # markdown costs ~60 ms to import: only when asked
+
         click.echo(render_markdown(doc))
         return
     click.echo(f"id:       {doc.id}")

@@ -28,13 +28,15 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib.metadata import version
 from itertools import chain, repeat
+from typing import TYPE_CHECKING
 
-import jieba
 from whoosh.analysis import Composable, Filter, Token, Tokenizer
 
 from archive.script import is_han, to_simplified
+
+if TYPE_CHECKING:
+    import jieba
 
 
 class _FoldTable(dict):
@@ -158,6 +160,8 @@ _jieba_lock = threading.Lock()
 @cache
 def _jieba() -> jieba.Tokenizer:
     """jieba's dictionary, loaded once per process: the reference segmenter and the fallback."""
+    import jieba  # only when used: importing it costs ~80 ms that a build or a server does not need
+
     jieba.setLogLevel(logging.WARNING)
     with _jieba_lock:
         jieba.initialize()
@@ -184,14 +188,12 @@ try:  # jieba-rs: the same words as jieba (verified on the seeds in the tests, o
         """Just the words of :func:`segment`: what the index counts."""
         return rjieba.cut(text, hmm=False)
 
-    SEGMENTER = f"rjieba {version('rjieba')}"
 except ImportError:  # pragma: no cover - rjieba ships wheels for our platforms; jieba is the fallback
     segment = segment_jieba
 
     def cut(text: str) -> list[str]:
         return [w for w, _, _ in segment_jieba(text)]
 
-    SEGMENTER = f"jieba {jieba.__version__}"
 
 
 _punctuation: dict[str, bool] = {}

@@ -34,7 +34,7 @@ from archive.model import Document
 from index.analysis import fold_text
 from index.errors import IndexError_
 from index.schema import build_schema
-from index.store import STORE_NAME, StoreWriter, count_paragraphs, read_fingerprints
+from index.store import STORE_NAME, StoreWriter, count_paragraphs, read_sources
 
 CURRENT_NAME = "CURRENT"
 LOCK_NAME = ".lock"
@@ -113,35 +113,65 @@ class Source:
     root: Path
     path: Path
     id: str
+    #: The path below ``root``, with ``/``: what documents record as their source.
+    source: str
     #: Changes whenever the cleaned document could: the file's bytes, its place or its catalog entry.
     fingerprint: str
+    #: SHA-256 of the raw bytes, and the stat signature they were read under ("" when not to be trusted).
+    digest: str
+    stat: str
 
 
-def scan_sources(sources: Iterable[Path], progress: Progress | None = None
-                 ) -> tuple[list[Source], dict[Path, dict], list[str]]:
+#: A file modified this close to being read may change again within the file system's clock tick
+#: without its stat signature changing ("racy git"); its signature is not recorded, so it is hashed again.
+RACY_SECONDS = 2.0
+
+
+def _stat_signature(st: os.stat_result) -> str:
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+
+
+def scan_sources(sources: Iterable[Path], known: dict[str, tuple[str, str, str]] | None = None,
+                 progress: Progress | None = None) -> tuple[list[Source], dict[Path, dict], list[str]]:
     """Every article file under ``sources`` with its fingerprint, the catalogs, and the errors found.
 
-    Only the raw bytes are read (and hashed): an unchanged file is never cleaned again.
+    ``known`` maps an id to the (source path, stat signature, SHA-256) recorded by the previous
+    build: a file whose path and signature are unchanged is not read again, as git does with its
+    index. Other files are read and hashed; none is cleaned here.
     """
     sources = list(sources)
+    known = known or {}
     catalogs = {src: load_catalog(src / CATALOG_NAME) for src in sources}
     pairs = [(src, p) for src in sources for p in find_sources([src])]
     found: list[Source] = []
     errors: list[str] = []
     seen: dict[str, Path] = {}
+    now = time.time()
+    prefix = {src: len(str(src)) + 1 for src in sources}
     for src, path in (progress(pairs, "reading") if progress else pairs):
-        if path.stem in seen:
-            errors.append(f"{path}: id {path.stem} already used by {seen[path.stem]}")
+        doc_id = path.stem
+        if doc_id in seen:
+            errors.append(f"{path}: id {doc_id} already used by {seen[doc_id]}")
             continue
-        seen[path.stem] = path
+        seen[doc_id] = path
+        name = str(path)
+        rel = name[prefix[src]:].replace(os.sep, "/")  # find_sources gives paths under src, as given
         try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            st = os.stat(name)
+            signature = _stat_signature(st)
+            previous = known.get(doc_id)
+            if previous and previous[:2] == (rel, signature):
+                digest = previous[2]
+            else:
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+                if now - max(st.st_mtime, st.st_ctime) < RACY_SECONDS:
+                    signature = ""
         except OSError as exc:
             errors.append(f"{path}: cannot be read ({exc.strerror})")
             continue
-        key = json.dumps([path.relative_to(src).as_posix(), digest, catalogs[src].get(path.stem)],
-                         ensure_ascii=False, sort_keys=True)
-        found.append(Source(src, path, path.stem, hashlib.sha256(key.encode()).hexdigest()))
+        entry = catalogs[src].get(doc_id)
+        key = f"{rel}\0{digest}\0{json.dumps(entry, ensure_ascii=False, sort_keys=True) if entry else ''}"
+        found.append(Source(src, path, doc_id, rel, hashlib.sha256(key.encode()).hexdigest(), digest, signature))
     return found, catalogs, errors
 
 
@@ -247,15 +277,16 @@ def build_index(sources: Iterable[Path], index_dir: Path, progress: Progress | N
     """
     started = time.perf_counter()
     with build_lock(index_dir, on_wait):
-        found, catalogs, errors = scan_sources(sources, progress)
+        version = code_version()
+        current = current_generation(index_dir)
+        recorded: dict[str, tuple[str, str, str, str]] = {}  # id → (fingerprint, source, stat, sha256)
+        if current and (current / CODE_NAME).exists() and (current / CODE_NAME).read_text().strip() == version:
+            recorded = read_sources(current / STORE_NAME)
+        previous = {i: r[0] for i, r in recorded.items()}
+        found, catalogs, errors = scan_sources(sources, {i: r[1:] for i, r in recorded.items()}, progress)
         if errors:
             raise BuildError(refusal(errors))
         wanted = {s.id: s.fingerprint for s in found}
-        version = code_version()
-        current = current_generation(index_dir)
-        previous: dict[str, str] = {}
-        if current and (current / CODE_NAME).exists() and (current / CODE_NAME).read_text().strip() == version:
-            previous = read_fingerprints(current / STORE_NAME)
         report = BuildReport(documents=len(found))
         if current and previous == wanted:
             report.up_to_date = True
@@ -291,7 +322,7 @@ def build_index(sources: Iterable[Path], index_dir: Path, progress: Progress | N
                         errors.append(f"{src.path}: {exc.reason}")
                         continue
                     _index_document(writer, doc)
-                    store.add(doc, src.fingerprint)
+                    store.add(doc, src)
                 if errors:
                     raise BuildError(refusal(errors))
                 writer.commit(merge=not previous or len(changed) > 100)

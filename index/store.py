@@ -10,12 +10,22 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Protocol
 
 from archive.model import Document, document_from_dict, document_to_dict
 from index.analysis import fold_text
 from index.scan import PARAGRAPH_SEP
 
 STORE_NAME = "docs.sqlite"
+
+
+class SourceRecord(Protocol):
+    """What the store keeps of a source file (``index.build.Source``)."""
+
+    source: str
+    fingerprint: str
+    digest: str
+    stat: str
 
 
 def folded_document(doc: Document) -> tuple[str, tuple[str, ...]]:
@@ -28,7 +38,8 @@ def _connect(path: Path) -> sqlite3.Connection:
     con.execute(
         "CREATE TABLE IF NOT EXISTS docs (id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL,"
         " data TEXT NOT NULL, folded_title TEXT NOT NULL, folded_body TEXT NOT NULL,"
-        " year INTEGER, place TEXT, authors TEXT NOT NULL, paragraphs INTEGER NOT NULL)"
+        " year INTEGER, place TEXT, authors TEXT NOT NULL, paragraphs INTEGER NOT NULL,"
+        " source TEXT NOT NULL, stat TEXT NOT NULL, sha256 TEXT NOT NULL)"
     )
     return con
 
@@ -42,11 +53,13 @@ class StoreWriter:
         self._con = _connect(path)
         self._rows: list[tuple] = []
 
-    def add(self, doc: Document, fingerprint: str) -> None:
+    def add(self, doc: Document, source: SourceRecord) -> None:
+        """Store ``doc`` with what the next build needs to tell whether its file changed."""
         title, paragraphs = folded_document(doc)
-        self._rows.append((doc.id, fingerprint, json.dumps(document_to_dict(doc), ensure_ascii=False),
+        self._rows.append((doc.id, source.fingerprint, json.dumps(document_to_dict(doc), ensure_ascii=False),
                            title, PARAGRAPH_SEP.join(paragraphs), doc.year, doc.place,
-                           json.dumps(doc.author_names, ensure_ascii=False), len(doc.paragraphs)))
+                           json.dumps(doc.author_names, ensure_ascii=False), len(doc.paragraphs),
+                           source.source, source.stat, source.digest))
         if len(self._rows) >= self.BATCH:
             self._flush()
 
@@ -54,7 +67,7 @@ class StoreWriter:
         self._con.executemany("DELETE FROM docs WHERE id = ?", [(i,) for i in ids])
 
     def _flush(self) -> None:
-        self._con.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self._rows)
+        self._con.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self._rows)
         self._rows = []
 
     def commit(self) -> None:
@@ -67,12 +80,14 @@ class StoreWriter:
         self._con.close()
 
 
-def read_fingerprints(path: Path) -> dict[str, str]:
+def read_sources(path: Path) -> dict[str, tuple[str, str, str, str]]:
+    """id → (fingerprint, source path, stat signature, SHA-256 of the raw bytes), as the last build recorded them."""
     if not path.exists():
         return {}
     con = _connect(path)
     try:
-        return dict(con.execute("SELECT id, fingerprint FROM docs"))
+        return {i: (fp, src, st, sha) for i, fp, src, st, sha in
+                con.execute("SELECT id, fingerprint, source, stat, sha256 FROM docs")}
     finally:
         con.close()
 

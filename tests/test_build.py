@@ -85,6 +85,30 @@ def test_changed_file_and_catalog_entry_reindex_only_their_document(tmp_path, co
     assert [h.id for h in engine.search("year:2018").hits] == ["000_facb8668b9a49bed"]
 
 
+def test_unchanged_files_are_known_by_stat_and_edits_still_seen(tmp_path, corpus, monkeypatch):
+    from index.store import STORE_NAME, read_sources
+
+    ix = tmp_path / "ix"
+    build_index([corpus], ix)
+    # Files written a moment ago are "racy": their signature is not trusted, so they are hashed again.
+    assert {r[2] for r in read_sources(current_generation(ix) / STORE_NAME).values()} == {""}
+    monkeypatch.setattr(index.build, "RACY_SECONDS", 0.0)
+    (corpus / "005_new.txt").write_text("新文章\n\n一肩挑。\n", encoding="utf-8")
+    build_index([corpus], ix)
+    recorded = read_sources(current_generation(ix) / STORE_NAME)
+    assert recorded["005_new"][2] and recorded["005_new"][1] == "005_new.txt"
+    assert build_index([corpus], ix).up_to_date
+    # Same size, old modification time put back: the change time still differs, so it is read again.
+    path = corpus / "005_new.txt"
+    before = path.stat()
+    path.write_text("新文章\n\n二肩挑。\n", encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+    report = build_index([corpus], ix)
+    assert (report.added, report.updated, report.removed) == (0, 1, 0)
+    assert Engine(ix).search('"二肩挑"').total == 1
+
+
 def test_parallel_build_answers_like_a_single_process_build(tmp_path, seeds_dir, monkeypatch):
     src = write_many(tmp_path / "many", seeds_dir, 240)
     build_index([src], tmp_path / "one")
