@@ -80,10 +80,14 @@ class Document:
 
 def document_to_dict(doc: Document) -> dict:
     """A JSON-ready dict of ``doc`` (authors and repairs as dicts)."""
-    from dataclasses import asdict
+    from dataclasses import fields
 
-    data = asdict(doc)
+    # Field by field rather than dataclasses.asdict, which deep-copies every string (a build's hot path).
+    data = {f.name: getattr(doc, f.name) for f in fields(doc)}
+    data["authors"] = [{f.name: getattr(a, f.name) for f in fields(a)} for a in doc.authors]
+    data["repairs"] = [{f.name: getattr(r, f.name) for f in fields(r)} for r in doc.repairs]
     data["paragraphs"] = list(doc.paragraphs)
+    data["extra"] = dict(doc.extra)
     return data
 
 

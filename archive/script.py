@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from functools import cache
 
 import opencc
@@ -41,23 +42,14 @@ def _char_script(ch: str) -> str:
     return ""
 
 
-class _ScriptTable(dict):
-    """``str.translate`` table: a Traditional-only character → "T", Simplified-only → "S", else nothing."""
-
-    def __missing__(self, code: int) -> str:
-        ch = chr(code)
-        mark = {"hant": "T", "hans": "S"}.get(_char_script(ch), "") if is_han(ch) else ""
-        self[code] = mark
-        return mark
-
-
-_SCRIPT_TABLE = _ScriptTable()
-
-
 def detect_script(text: str) -> str:
     """Return ``"hant"`` when Traditional-only characters outnumber Simplified-only ones."""
-    marks = text.translate(_SCRIPT_TABLE)
-    return "hant" if marks.count("T") > marks.count("S") else "hans"
+    counts = Counter(text)  # C speed; each distinct character is then classified once (cached)
+    scripts = Counter()
+    for ch, n in counts.items():
+        if is_han(ch):
+            scripts[_char_script(ch)] += n
+    return "hant" if scripts["hant"] > scripts["hans"] else "hans"
 
 
 def is_standard_form(ch: str, script: str) -> bool:

@@ -113,8 +113,18 @@ def _space_edits(text: str) -> Iterator[tuple[int, int, str]]:
         yield m.start(), m.end(), "" if m.lastgroup == "han" else " "
 
 
+class FoldedStr(str):
+    """Text already folded: :func:`fold_text`'s output, or several such texts joined by newlines (a document's
+    folded paragraphs). Folding is idempotent, so analysis skips folding it again; the build folds each
+    document once, for the store and the index."""
+
+    __slots__ = ()
+
+
 def fold_text(text: str) -> str:
     """Folded ``text`` for indexing, querying and phrase matching (no offset map)."""
+    if isinstance(text, FoldedStr):
+        return text
     return _SPACE_EDIT.sub(lambda m: "" if m.lastgroup == "han" else " ", text.translate(_FOLD_TABLE))
 
 
@@ -286,9 +296,17 @@ def query_words(text: str) -> list[str]:
 def count_words(text: str) -> Counter[str]:
     """How often each word :func:`word_analyzer` yields occurs in ``text``, without Token objects.
 
-    The indexing hot path: punctuation is dropped from the vocabulary, not token by token.
+    The indexing hot path: punctuation is dropped from the vocabulary by set operations against the
+    words already classified, not by a test per word.
     """
     counts = Counter(cut(fold_text(text)))
-    for word in [w for w in counts if is_punctuation_or_space(w)]:
+    for word in counts.keys() - _classified:
+        (_punctuation_words if is_punctuation_or_space(word) else _classified).add(word)
+    _classified.update(_punctuation_words)
+    for word in counts.keys() & _punctuation_words:
         del counts[word]
     return counts
+
+
+_classified: set[str] = set()  # every word seen by count_words (punctuation or not)
+_punctuation_words: set[str] = set()

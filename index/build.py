@@ -15,14 +15,17 @@ or is killed at any moment leaves ``CURRENT`` and its generation as they were.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import fcntl
 import hashlib
 import json
 import os
 import shutil
+import signal
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -31,10 +34,10 @@ from archive.catalog import load_catalog
 from archive.errors import ArchiveError, SourceError
 from archive.loading import CATALOG_NAME, find_sources, load_seed
 from archive.model import Document
-from index.analysis import fold_text
+from index.analysis import FoldedStr, fold_text
 from index.errors import IndexError_
 from index.schema import build_schema
-from index.store import STORE_NAME, StoreWriter, count_paragraphs, read_sources
+from index.store import STORE_NAME, StoreWriter, count_paragraphs, folded_document, read_sources
 
 CURRENT_NAME = "CURRENT"
 LOCK_NAME = ".lock"
@@ -179,11 +182,12 @@ def refusal(errors: list[str]) -> str:
     return "build refused, the index in service is unchanged:\n  " + "\n  ".join(errors)
 
 
-def _index_document(writer, doc: Document) -> None:
+def _index_document(writer, doc: Document, folded: tuple[FoldedStr, tuple[FoldedStr, ...]]) -> None:
+    title, paragraphs = folded
     writer.add_document(
         id=doc.id,
-        title=doc.title,
-        body="\n".join(doc.paragraphs),
+        title=title,
+        body=FoldedStr("\n".join(paragraphs)),  # a word never runs across a paragraph break
         authors=",".join(fold_text(a.name) for a in doc.authors),
         year=doc.year,
         place=doc.place,
@@ -234,39 +238,45 @@ PARALLEL_THRESHOLD = 500
 POOL_MB = 192
 
 
-def _writer(ix, changed: int):
+@contextlib.contextmanager
+def _writer(ix, changed: int) -> Iterator:
+    """The Whoosh writer for ``changed`` documents: one process for a few, every core for many."""
     procs = os.cpu_count() or 1
     if changed < PARALLEL_THRESHOLD or procs < 2:
-        return ix.writer(limitmb=POOL_MB)
-    _die_with_parent_in_children()
-    # multisegment: each process writes its own segment and nothing is merged (a merge rewrites every posting).
-    return ix.writer(procs=procs, multisegment=True, limitmb=POOL_MB, batchsize=50)
-
-
-def _die_with_parent_in_children() -> None:
-    """Whoosh's index workers are forked; a build killed with SIGKILL must not leave them waiting forever."""
-    global _at_fork_registered
-    if _at_fork_registered or not hasattr(os, "register_at_fork"):
+        yield ix.writer(limitmb=POOL_MB)
         return
-    import ctypes
-    import signal
-
-    parent = os.getpid()
-
-    def on_fork() -> None:
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux); elsewhere the call just fails
-        except (OSError, AttributeError):
-            return
-        if os.getppid() != parent:  # the parent died before prctl took effect
-            os._exit(1)
-
-    os.register_at_fork(after_in_child=on_fork)
-    _at_fork_registered = True
+    global _parallel_parent
+    _install_fork_hook()
+    _parallel_parent = os.getpid()  # the workers Whoosh forks from now on die with this process
+    try:
+        # multisegment: each process writes its own segment, nothing is merged (a merge rewrites every posting).
+        yield ix.writer(procs=procs, multisegment=True, limitmb=POOL_MB, batchsize=50)
+    finally:
+        _parallel_parent = None
 
 
-_at_fork_registered = False
+#: The process running a parallel build, while it runs; a build killed with SIGKILL must not leave
+#: Whoosh's forked workers waiting forever for work.
+_parallel_parent: int | None = None
+
+
+def _on_fork_in_child() -> None:
+    parent = _parallel_parent
+    if parent is None:
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux); elsewhere there is no prctl
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+@cache
+def _install_fork_hook() -> None:
+    if hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=_on_fork_in_child)
 
 
 def build_index(sources: Iterable[Path], index_dir: Path, progress: Progress | None = None,
@@ -310,26 +320,27 @@ def build_index(sources: Iterable[Path], index_dir: Path, progress: Progress | N
                 gen.mkdir()
                 ix = whoosh_index.create_in(str(gen), build_schema())
             store = StoreWriter(gen / STORE_NAME)
-            writer = _writer(ix, len(changed))
-            try:
-                store.remove(removed + [s.id for s in changed if s.id in previous])
-                for doc_id in removed + [s.id for s in changed if s.id in previous]:
-                    writer.delete_by_term("id", doc_id)
-                for src in (progress(changed, "indexing") if progress else changed):
-                    try:
-                        doc = load_seed(src.path, src.root, catalogs[src.root])
-                    except SourceError as exc:
-                        errors.append(f"{src.path}: {exc.reason}")
-                        continue
-                    _index_document(writer, doc)
-                    store.add(doc, src)
-                if errors:
-                    raise BuildError(refusal(errors))
-                writer.commit(merge=not previous or len(changed) > 100)
-            except BaseException:
-                writer.cancel()
-                store.cancel()
-                raise
+            with _writer(ix, len(changed)) as writer:
+                try:
+                    store.remove(removed + [s.id for s in changed if s.id in previous])
+                    for doc_id in removed + [s.id for s in changed if s.id in previous]:
+                        writer.delete_by_term("id", doc_id)
+                    for src in (progress(changed, "indexing") if progress else changed):
+                        try:
+                            doc = load_seed(src.path, src.root, catalogs[src.root])
+                        except SourceError as exc:
+                            errors.append(f"{src.path}: {exc.reason}")
+                            continue
+                        folded = folded_document(doc)
+                        _index_document(writer, doc, folded)
+                        store.add(doc, src, folded)
+                    if errors:
+                        raise BuildError(refusal(errors))
+                    writer.commit(merge=not previous or len(changed) > 100)
+                except BaseException:
+                    writer.cancel()
+                    store.cancel()
+                    raise
             store.commit()
             ix.close()
             (gen / CODE_NAME).write_text(version + "\n")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Protocol
 
 from archive.model import Document, document_from_dict, document_to_dict
-from index.analysis import fold_text
+from index.analysis import FoldedStr, fold_text
 from index.scan import PARAGRAPH_SEP
 
 STORE_NAME = "docs.sqlite"
@@ -28,9 +28,9 @@ class SourceRecord(Protocol):
     stat: str
 
 
-def folded_document(doc: Document) -> tuple[str, tuple[str, ...]]:
+def folded_document(doc: Document) -> tuple[FoldedStr, tuple[FoldedStr, ...]]:
     """The folded title and folded paragraphs of ``doc``."""
-    return fold_text(doc.title), tuple(fold_text(p) for p in doc.paragraphs)
+    return FoldedStr(fold_text(doc.title)), tuple(FoldedStr(fold_text(p)) for p in doc.paragraphs)
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -53,9 +53,11 @@ class StoreWriter:
         self._con = _connect(path)
         self._rows: list[tuple] = []
 
-    def add(self, doc: Document, source: SourceRecord) -> None:
-        """Store ``doc`` with what the next build needs to tell whether its file changed."""
-        title, paragraphs = folded_document(doc)
+    def add(self, doc: Document, source: SourceRecord,
+            folded: tuple[str, tuple[str, ...]] | None = None) -> None:
+        """Store ``doc`` (and its ``folded`` title and paragraphs, if already made) with what the next
+        build needs to tell whether its file changed."""
+        title, paragraphs = folded or folded_document(doc)
         self._rows.append((doc.id, source.fingerprint, json.dumps(document_to_dict(doc), ensure_ascii=False),
                            title, PARAGRAPH_SEP.join(paragraphs), doc.year, doc.place,
                            json.dumps(doc.author_names, ensure_ascii=False), len(doc.paragraphs),

@@ -3,11 +3,16 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh.analysis import Composable
+from whoosh.fields import ID, TEXT, Schema
 from whoosh.formats import Frequency
+from whoosh.index import create_in
+from whoosh.query import Or, Term
+from whoosh.scoring import BM25F
 
 from index.analysis import (
     CharTokenizer,
     DropPunctuationFilter,
+    FoldedStr,
     JiebaTokenizer,
     OrdinalPositionFilter,
     count_words,
@@ -115,9 +120,32 @@ def test_word_field_indexes_what_the_analyzer_yields(seed_docs):
         for doc in seed_docs.values():
             text = "\n".join(doc.paragraphs)
             reference = Frequency(field_boost=boost).word_values(text, word_analyzer(), mode="index")
-            expected = sorted((w.encode("utf-8"), n, weight, value) for w, n, weight, value in reference)
+            # The same words, counts and weights; the count is not repeated as value bytes.
+            expected = sorted((w.encode("utf-8"), n, weight, b"") for w, n, weight, _ in reference)
             assert sorted(field.index(text)) == expected
             assert count_words(text) == Counter(query_words(text))
+
+
+def test_word_field_scores_like_whoosh_s_own_frequency_field(tmp_path, seed_docs):
+    schemas = {
+        "ours": Schema(id=ID(stored=True), title=WordField(TITLE_BOOST), body=WordField()),
+        "whoosh": Schema(id=ID(stored=True), title=TEXT(analyzer=word_analyzer(), phrase=False,
+                                                        field_boost=TITLE_BOOST),
+                         body=TEXT(analyzer=word_analyzer(), phrase=False)),
+    }
+    scores = {}
+    for name, schema in schemas.items():
+        (tmp_path / name).mkdir()
+        ix = create_in(str(tmp_path / name), schema)
+        with ix.writer() as w:
+            for doc in seed_docs.values():
+                w.add_document(id=doc.id, title=doc.title, body="\n".join(doc.paragraphs))
+        with ix.searcher(weighting=BM25F()) as s:
+            for words in (["党建"], ["党建", "引领"], ["一", "肩挑"], ["村", "书记"], ["发展"]):
+                q = Or([Term(f, w) for w in words for f in ("title", "body")])
+                scores[name, tuple(words)] = {h["id"]: round(h.score, 5) for h in s.search(q, limit=None)}
+    for key in {k[1] for k in scores}:
+        assert scores["ours", key] == scores["whoosh", key] and scores["ours", key], key
 
 
 def test_segmenter_gives_jieba_s_words(seed_docs):
@@ -126,3 +154,17 @@ def test_segmenter_gives_jieba_s_words(seed_docs):
         for par in (doc.title, *doc.paragraphs):
             text = fold_text(par)
             assert [tuple(t) for t in segment(text)] == segment_jieba(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS)
+def test_folding_twice_changes_nothing(text):
+    once = fold_text(text)
+    assert fold_text(once) == once
+    assert count_words(FoldedStr(once)) == count_words(text)
+
+
+def test_folded_paragraphs_index_as_their_raw_text(seed_docs):
+    for doc in seed_docs.values():
+        for par in (doc.title, *doc.paragraphs):
+            assert count_words(FoldedStr(fold_text(par))) == count_words(par)

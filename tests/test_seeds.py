@@ -106,3 +106,17 @@ def test_catalog_metadata(seed_docs):
     assert seed_docs["004"].year == 2023
     assert seed_docs["002"].year is None  # not stated in the text, so not invented
     assert all(d.publication is None and d.date is None for d in seed_docs.values())
+
+
+def test_documents_round_trip_through_their_json_form(seed_docs):
+    import json
+
+    from archive.model import document_from_dict, document_to_dict
+
+    for doc in seed_docs.values():
+        data = json.loads(json.dumps(document_to_dict(doc), ensure_ascii=False))
+        assert document_from_dict(data) == doc
+        assert data["repairs"] == [
+            {"rule": r.rule, "before": r.before, "after": r.after, "paragraph": r.paragraph, "note": r.note}
+            for r in doc.repairs
+        ]
