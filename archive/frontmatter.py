@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from archive.cleaning import is_heading
 from archive.model import Author, Fix
 
 _HAN = r"[\u3400-\u9fff]"
@@ -12,6 +13,7 @@ _HAN = r"[\u3400-\u9fff]"
 ROLES = (
     "本报记者", "本報記者", "特约记者", "特約記者", "见习记者", "見習記者",
     "本报通讯员", "本報通訊員", "通讯员", "通訊員", "实习生", "實習生", "记者", "記者",
+    "编辑", "編輯", "摄影", "攝影",
 )
 _ROLE_RE = "|".join(ROLES)
 _BYLINE_MARKS = "□■◇◆"
@@ -94,10 +96,12 @@ def extract_front_matter(paragraphs: list[str]) -> FrontMatter:
         if len(paragraphs) > 1:
             fm.title = paragraphs[i]
             i += 1
-            if i < len(paragraphs) and (m := _SUBTITLE_RE.match(paragraphs[i])):
+            # A subtitle reads as a heading; a dash-led line of running text is body, however it starts
+            # (news pages put whole articles on one line beginning "——" or "-").
+            if i < len(paragraphs) and (m := _SUBTITLE_RE.match(paragraphs[i])) and is_heading(m.group(1).strip()):
                 fm.subtitle = m.group(1).strip()
                 i += 1
-    if i < len(paragraphs):
+    if i + 1 < len(paragraphs):  # a byline is never the last line: front matter leaves the article a body
         authors = parse_byline(paragraphs[i]) or (parse_name_line(paragraphs[i]) if fm.title else None)
         if authors:
             fm.byline, fm.authors = paragraphs[i], authors
@@ -111,7 +115,8 @@ def extract_trailing_byline(last: str) -> tuple[str, list[Author], Fix] | None:
     m = _TRAILING_NAMES_RE.search(last)
     if not m or m.start() == 0:
         return None
-    names = [Author(n) for n in m.group(1).split()]
+    # "(记者 王玉婷 通讯员 洪恒亮)": role words are roles, not names; "(程一舟 陈红革)": names only.
+    names = parse_byline(m.group(1)) or [Author(n) for n in m.group(1).split()]
     kept = last[:m.start()].rstrip()
     fix = Fix("byline", last[m.start() - 4:], last[m.start() - 4:m.start()],
               f"trailing byline {m.group(0)} moved out of the body into the byline")

@@ -45,3 +45,22 @@ def test_titles_may_end_with_quotes_or_question_marks():
     for title in ("“输血”实体经济 激活经济“细胞”", "你幸福吗？"):
         assert extract_front_matter([title, "正文第一段，很长很长。"]).title == title
     assert extract_front_matter(["第一句话，没有标题。", "正文。"]).title is None
+
+
+def test_dash_led_running_text_is_body_not_a_subtitle():
+    # News pages put whole articles on one line that starts with a dash.
+    body = "——中国移动江西公司重拳打击伪基站纪实　　2014年11月26日，江西移动吉安分公司网优中心人员协同无线电管理局。"
+    fm = extract_front_matter(["标题一行", body, "第二段。"])
+    assert (fm.title, fm.subtitle, fm.consumed) == ("标题一行", None, 1)
+
+
+def test_front_matter_leaves_a_body():
+    # "求助帖 求翻译 跪谢" reads like a line of names, but it is the article's only text.
+    fm = extract_front_matter(["求助帖 藏族的朋友们 帮忙翻译一下", "求助帖 求翻译 跪谢"])
+    assert (fm.title, fm.byline, fm.consumed) == ("求助帖 藏族的朋友们 帮忙翻译一下", None, 1)
+
+
+def test_trailing_byline_keeps_roles_apart_from_names():
+    kept, names, _ = extract_trailing_byline("……这是最后一段。(记者 王玉婷 通讯员 洪恒亮)")
+    assert kept == "……这是最后一段。"
+    assert names == [Author("王玉婷", "记者"), Author("洪恒亮", "通讯员")]
