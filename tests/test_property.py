@@ -39,3 +39,26 @@ def test_folding_is_idempotent(seed_docs):
         for par in doc.paragraphs:
             once = fold_text(par)
             assert fold_text(once) == once
+
+
+@given(data=st.data())
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_and_or_not_of_phrases_are_set_algebra(engine, seed_docs, data):
+    # AND looks for later terms only among the documents earlier ones left: the answer must not change.
+    docs = list(seed_docs.values())
+    a, b = data.draw(folded_substrings(docs)), data.draw(folded_substrings(docs))
+    for needle in (a, b):
+        assume(needle.strip() and needle == needle.strip() and not (set(needle) & QUOTES))
+        assume(needle not in ("OR", "AND", "NOT") and not set(needle) & set("()|-: ") and not needle.startswith("-"))
+    has_a, has_b = set(expected_ids(docs, a)), set(expected_ids(docs, b))
+    every = {d.id for d in docs}
+    cases = {f'"{a}" "{b}"': has_a & has_b, f'"{a}" OR "{b}"': has_a | has_b,
+             f'"{a}" -"{b}"': has_a - has_b, f'("{a}" OR "{b}") -"{a}"': has_b - has_a,
+             f'"{b}" NOT "{a}"': has_b - has_a}
+    # Unquoted runs (jieba words, or the run verbatim): combined, they must give the set algebra of
+    # what each gives alone.
+    alone_a, alone_b = ({h.id for h in engine.search(x, limit=10).hits} for x in (a, b))
+    cases |= {f"{a} {b}": alone_a & alone_b, f"{a} OR {b}": alone_a | alone_b, f"{a} -{b}": alone_a - alone_b}
+    for query, expected in cases.items():
+        page = engine.search(query, limit=10)
+        assert page.total == len(expected) and {h.id for h in page.hits} == expected, (query, every)
