@@ -108,6 +108,8 @@ def build(sources: tuple[Path, ...], index_dir: Path) -> None:
 
     report = build_index(sources or (DEFAULT_SOURCE,), index_dir, progress=progress,
                          on_wait=lambda msg: click.echo(msg, err=True))
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     click.echo(report.summary())
 
 

@@ -22,6 +22,7 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -35,11 +36,13 @@ from archive.errors import ArchiveError, SourceError
 from archive.loading import CATALOG_NAME, find_sources, load_seed
 from archive.model import Document
 from index.analysis import FoldedStr, fold_text
-from index.errors import IndexError_
+from index.errors import DamagedIndexError, IndexError_
 from index.schema import build_schema
 from index.store import STORE_NAME, StoreWriter, count_paragraphs, folded_document, read_sources
 
 CURRENT_NAME = "CURRENT"
+#: Every file of a generation with its size, written last: a missing or truncated file is caught at open.
+MANIFEST_NAME = "MANIFEST"
 LOCK_NAME = ".lock"
 CODE_NAME = "CODE"
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -77,6 +80,37 @@ class BuildReport:
                     f"({self.seconds:.1f} s)")
         return (f"indexed {self.documents} documents, {self.paragraphs} paragraphs "
                 f"({self.added} added, {self.updated} updated, {self.removed} removed) in {self.seconds:.1f} s")
+
+
+def write_manifest(gen: Path) -> None:
+    """Record the name and size of every file the generation holds (after the build wrote them all)."""
+    sizes = {p.name: p.stat().st_size for p in sorted(gen.iterdir())
+             if p.is_file() and p.name != MANIFEST_NAME and not p.name.endswith("WRITELOCK")}
+    with open(gen / MANIFEST_NAME, "w", encoding="utf-8") as fh:
+        json.dump(sizes, fh, indent=0)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def verify_generation(gen: Path) -> None:
+    """Raise :class:`DamagedIndexError` if a file of ``gen`` is missing or not the size the build wrote."""
+    def damaged(problem: str) -> DamagedIndexError:
+        return DamagedIndexError(f"the index in {gen} is damaged ({problem}); "
+                                 "rebuild it with `make index` (or `archive build`)")
+
+    try:
+        sizes = json.loads((gen / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise damaged(f"{MANIFEST_NAME} is missing: it was never finished, or built by an older version") from exc
+    except (OSError, ValueError) as exc:
+        raise damaged(f"{MANIFEST_NAME} cannot be read: {exc}") from exc
+    for name, size in sizes.items():
+        try:
+            actual = (gen / name).stat().st_size
+        except FileNotFoundError as exc:
+            raise damaged(f"{name} is missing") from exc
+        if actual != size:
+            raise damaged(f"{name} has {actual:,} bytes, the build wrote {size:,}")
 
 
 def current_generation(index_dir: Path) -> Path | None:
@@ -289,15 +323,22 @@ def build_index(sources: Iterable[Path], index_dir: Path, progress: Progress | N
     with build_lock(index_dir, on_wait):
         version = code_version()
         current = current_generation(index_dir)
+        warnings: list[str] = []
         recorded: dict[str, tuple[str, str, str, str]] = {}  # id → (fingerprint, source, stat, sha256)
         if current and (current / CODE_NAME).exists() and (current / CODE_NAME).read_text().strip() == version:
-            recorded = read_sources(current / STORE_NAME)
+            try:
+                verify_generation(current)
+                recorded = read_sources(current / STORE_NAME)
+            except (DamagedIndexError, sqlite3.DatabaseError) as exc:
+                # Never clone damage into the next generation: build everything again.
+                warnings.append(f"{exc}; building it again from the sources")
+                recorded = {}
         previous = {i: r[0] for i, r in recorded.items()}
         found, catalogs, errors = scan_sources(sources, {i: r[1:] for i, r in recorded.items()}, progress)
         if errors:
             raise BuildError(refusal(errors))
         wanted = {s.id: s.fingerprint for s in found}
-        report = BuildReport(documents=len(found))
+        report = BuildReport(documents=len(found), warnings=warnings)
         if current and previous == wanted:
             report.up_to_date = True
             report.generation = current.name
@@ -344,6 +385,7 @@ def build_index(sources: Iterable[Path], index_dir: Path, progress: Progress | N
             store.commit()
             ix.close()
             (gen / CODE_NAME).write_text(version + "\n")
+            write_manifest(gen)
             _fsync_dir(gen)
         except BaseException:
             shutil.rmtree(gen, ignore_errors=True)

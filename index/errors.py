@@ -13,6 +13,10 @@ class NoIndexError(IndexError_):
     """No index has been built in this directory yet."""
 
 
+class DamagedIndexError(IndexError_):
+    """A file of the index in service is missing, truncated or unreadable; the message says to rebuild it."""
+
+
 class QueryError(ArchiveError):
     """A query that cannot be parsed; the message says what is wrong and how to fix it."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from collections import Counter
@@ -18,8 +19,8 @@ from whoosh.query import Term
 from archive.model import Document
 from index import query as q
 from index.analysis import fold_text, is_punctuation_or_space, query_words
-from index.build import CURRENT_NAME, current_generation
-from index.errors import NoIndexError, QueryError, QueryTimeout
+from index.build import CURRENT_NAME, current_generation, verify_generation
+from index.errors import DamagedIndexError, NoIndexError, QueryError, QueryTimeout
 from index.scan import PARAGRAPH_SEP, Haystack
 from index.snippets import Passage, lead_passage, make_passages, mark_html, match_spans
 from index.store import STORE_NAME, Store
@@ -111,14 +112,22 @@ class Engine:
         gen = current_generation(self.index_dir)
         if gen is None:
             raise NoIndexError(f"no index in {self.index_dir}: build one with `archive build` (or `make index`)")
-        ix = whoosh_index.open_dir(str(gen))
-        searcher = ix.searcher(weighting=scoring.BM25F())
-        store = Store(gen / STORE_NAME)
-        reader = searcher.reader()
-        ids = list(reader.column_reader("id"))
-        id_to_docnum = {doc_id: n for n, doc_id in enumerate(ids) if not reader.is_deleted(n)}
-        docnum_to_id = {n: doc_id for doc_id, n in id_to_docnum.items()}
-        rows = [(id_to_docnum[i], title, body) for i, title, body in store.folded()]
+        verify_generation(gen)  # a missing or truncated file: refuse to serve rather than answer wrongly
+        try:
+            ix = whoosh_index.open_dir(str(gen))
+            searcher = ix.searcher(weighting=scoring.BM25F())
+            store = Store(gen / STORE_NAME)
+            reader = searcher.reader()
+            ids = list(reader.column_reader("id"))
+            id_to_docnum = {doc_id: n for n, doc_id in enumerate(ids) if not reader.is_deleted(n)}
+            docnum_to_id = {n: doc_id for doc_id, n in id_to_docnum.items()}
+            rows = [(id_to_docnum[i], title, body) for i, title, body in store.folded()]
+        except (OSError, EOFError, ValueError, KeyError, sqlite3.DatabaseError, whoosh_index.IndexError) as exc:
+            raise DamagedIndexError(f"the index in {gen} cannot be read ({type(exc).__name__}: {exc}); "
+                                    "rebuild it with `make index` (or `archive build`)") from exc
+        if set(id_to_docnum) != set(store.meta):
+            raise DamagedIndexError(f"the index in {gen} is damaged (its word index and document store disagree "
+                                    "on which documents it holds); rebuild it with `make index` (or `archive build`)")
         # What phrase scans search: title and paragraphs of each document, and the titles alone.
         haystack = Haystack((n, title + PARAGRAPH_SEP + body) for n, title, body in rows)
         titles = Haystack((n, title) for n, title, _ in rows)

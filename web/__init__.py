@@ -21,6 +21,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # readable Chinese in /api responses
     app.json.sort_keys = False  # keep the contract's order: query, total, took_ms, hits
 
+    from index.errors import IndexError_
     from web import api, views
 
     app.register_blueprint(views.bp)
@@ -41,6 +42,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         if request.path.startswith("/api/"):
             return jsonify(error="not found"), 404
         return render_template("error.html", title="Not found", message="There is no such page or document."), 404
+
+    @app.errorhandler(IndexError_)
+    def index_unavailable(error):
+        # No index yet, or a damaged one: say so and what to do, never a traceback or a wrong answer.
+        if request.path.startswith("/api/"):
+            return jsonify(error=str(error)), 503
+        return render_template("error.html", title="The index is not available", message=str(error)), 503
 
     @app.errorhandler(405)
     def method_not_allowed(error):

@@ -24,13 +24,13 @@ class _Gunicorn(BaseApplication):
 
 def _open_engine(worker) -> None:
     """Open the index as each worker starts, so no user's first query pays for loading it."""
-    from index.errors import NoIndexError
+    from index.errors import IndexError_
     from index.search import get_engine
 
     try:
         get_engine(Path(worker.wsgi.config["INDEX_DIR"]))
-    except NoIndexError as exc:  # the pages say so too; the server still starts
-        worker.log.warning(str(exc))
+    except IndexError_ as exc:  # no index, or a damaged one: the pages say so too (503), the server still starts
+        worker.log.error(str(exc))
 
 
 def serve(host: str = "127.0.0.1", port: int = 5000, workers: int = 2) -> None:
