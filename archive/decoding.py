@@ -13,6 +13,16 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
     Never decodes with a replacement character: a byte that fits neither
     encoding means the file is refused with a message naming it.
     """
+    if b"\x00" in data:
+        raise SourceError(name, "holds NUL bytes: it is a binary file, not an article")
+    text, encoding = _decode(data, name)
+    controls = sum(1 for ch in text if ch < " " and ch not in "\t\n\r\f\v")
+    if controls > max(8, len(text) // 200):
+        raise SourceError(name, f"holds {controls} control characters: it looks like a binary file, not an article")
+    return text, encoding
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str]:
     if data.startswith(_BOM):
         try:
             return data[len(_BOM):].decode("utf-8"), "utf-8-sig"

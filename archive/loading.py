@@ -28,27 +28,49 @@ SOURCE_SUFFIXES = (".txt", ".md")
 CATALOG_NAME = "catalog.toml"
 
 
-def find_sources(dirs: Iterable[Path]) -> list[Path]:
-    """Every ``*.txt`` and ``*.md`` under ``dirs``, sorted, each one article."""
+#: An article larger than this is refused: it is several articles in one file, or not an article.
+MAX_ARTICLE_BYTES = 5 * 2**20
+
+
+def find_sources(dirs: Iterable[Path], warnings: list[str] | None = None) -> list[Path]:
+    """Every ``*.txt`` and ``*.md`` under ``dirs``, sorted, each one article.
+
+    Symbolic links are followed, each directory once: a link back up the tree is skipped and,
+    if ``warnings`` is given, reported there.
+    """
     found: set[str] = set()
+    seen_dirs: set[tuple[int, int]] = set()
     for d in dirs:
         if not d.is_dir():
             raise SourceError(str(d), "is not a directory")
-        found.update(_walk(str(d)))
+        found.update(_walk(str(d), seen_dirs, warnings if warnings is not None else []))
     # Plain strings: sorting Path objects costs more than the walk itself on a large archive.
     return [Path(p) for p in sorted(found)]
 
 
-def _walk(folder: str) -> Iterator[str]:
+def _walk(folder: str, seen: set[tuple[int, int]], warnings: list[str]) -> Iterator[str]:
     """Article files under ``folder``; a directory entry's type needs no extra stat call."""
+    st = os.stat(folder)
+    if (st.st_dev, st.st_ino) in seen:
+        warnings.append(f"{folder}: skipped, a link to a folder already read (a symbolic link loop?)")
+        return
+    seen.add((st.st_dev, st.st_ino))
     with os.scandir(folder) as entries:
         for entry in entries:
             if entry.name.startswith("."):
                 continue
-            if entry.is_dir():
-                yield from _walk(entry.path)
-            elif entry.is_file() and os.path.splitext(entry.name)[1].lower() in SOURCE_SUFFIXES:
+            try:
+                is_dir = entry.is_dir()
+                is_file = not is_dir and entry.is_file()
+            except OSError as exc:  # e.g. a link that points at itself
+                warnings.append(f"{entry.path}: skipped, cannot be followed ({exc.strerror})")
+                continue
+            if is_dir:
+                yield from _walk(entry.path, seen, warnings)
+            elif is_file and os.path.splitext(entry.name)[1].lower() in SOURCE_SUFFIXES:
                 yield entry.path
+            elif entry.is_symlink() and not os.path.exists(entry.path):
+                warnings.append(f"{entry.path}: skipped, a symbolic link to nothing")
 
 
 def _clean_paragraph(text: str, script: str) -> tuple[str, list[Fix]]:
@@ -154,6 +176,9 @@ def load_seed(path: Path, root: Path | None = None, catalog: dict[str, dict[str,
     except ValueError:
         source = path.as_posix()
     try:
+        if path.stat().st_size > MAX_ARTICLE_BYTES:
+            raise SourceError(source, f"is {path.stat().st_size / 2**20:.1f} MB; an article may be at most "
+                                      f"{MAX_ARTICLE_BYTES // 2**20} MB (several articles in one file? split it)")
         data = path.read_bytes()
     except OSError as exc:
         raise SourceError(source, f"cannot be read ({exc.strerror})") from exc

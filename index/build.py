@@ -169,7 +169,8 @@ def _stat_signature(st: os.stat_result) -> str:
 
 
 def scan_sources(sources: Iterable[Path], known: dict[str, tuple[str, str, str]] | None = None,
-                 progress: Progress | None = None) -> tuple[list[Source], dict[Path, dict], list[str]]:
+                 progress: Progress | None = None, warnings: list[str] | None = None
+                 ) -> tuple[list[Source], dict[Path, dict], list[str]]:
     """Every article file under ``sources`` with its fingerprint, the catalogs, and the errors found.
 
     ``known`` maps an id to the (source path, stat signature, SHA-256) recorded by the previous
@@ -179,7 +180,7 @@ def scan_sources(sources: Iterable[Path], known: dict[str, tuple[str, str, str]]
     sources = list(sources)
     known = known or {}
     catalogs = {src: load_catalog(src / CATALOG_NAME) for src in sources}
-    pairs = [(src, p) for src in sources for p in find_sources([src])]
+    pairs = [(src, p) for src in sources for p in find_sources([src], warnings)]
     found: list[Source] = []
     errors: list[str] = []
     seen: dict[str, Path] = {}
@@ -334,7 +335,7 @@ def build_index(sources: Iterable[Path], index_dir: Path, progress: Progress | N
                 warnings.append(f"{exc}; building it again from the sources")
                 recorded = {}
         previous = {i: r[0] for i, r in recorded.items()}
-        found, catalogs, errors = scan_sources(sources, {i: r[1:] for i, r in recorded.items()}, progress)
+        found, catalogs, errors = scan_sources(sources, {i: r[1:] for i, r in recorded.items()}, progress, warnings)
         if errors:
             raise BuildError(refusal(errors))
         wanted = {s.id: s.fingerprint for s in found}
