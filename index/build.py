@@ -290,6 +290,18 @@ def _writer(ix, changed: int) -> Iterator:
         _parallel_parent = None
 
 
+def _cancel(writer) -> None:
+    """Cancel a writer. MpWriter.cancel only marks its forked workers cancelled in this process's copy of
+    them; they would wait for work forever, and this process for them at exit: end them."""
+    try:
+        writer.cancel()
+    finally:
+        for task in getattr(writer, "tasks", ()):
+            if task.is_alive():
+                task.terminate()
+            task.join(timeout=10)
+
+
 #: The process running a parallel build, while it runs; a build killed with SIGKILL must not leave
 #: Whoosh's forked workers waiting forever for work.
 _parallel_parent: int | None = None
@@ -380,7 +392,7 @@ def build_index(sources: Iterable[Path], index_dir: Path, progress: Progress | N
                         raise BuildError(refusal(errors))
                     writer.commit(merge=not previous or len(changed) > 100)
                 except BaseException:
-                    writer.cancel()
+                    _cancel(writer)
                     store.cancel()
                     raise
             store.commit()

@@ -60,3 +60,19 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+def write_many(out: Path, seeds_dir: Path, n: int) -> Path:
+    """``n`` short articles made of seed paragraphs, each with its own marker 编号<n>."""
+    paragraphs = [p for d in load_sources([seeds_dir]) for p in d.paragraphs]
+    out.mkdir()
+    for i in range(n):
+        body = "\n\n".join(paragraphs[(i * 3 + k) % len(paragraphs)] for k in range(3))
+        (out / f"{i:05d}.txt").write_text(f"第{i}篇\n\n{body}\n\n编号{i}。\n", encoding="utf-8")
+    return out
+
+
+@pytest.fixture
+def many(tmp_path, seeds_dir):
+    """A factory: ``many(n)`` writes n articles into a new folder under tmp_path."""
+    return lambda n, name="many": write_many(tmp_path / name, seeds_dir, n)

@@ -21,18 +21,6 @@ def corpus(tmp_path, seeds_dir) -> Path:
     return src
 
 
-def write_many(out: Path, seeds_dir: Path, n: int) -> Path:
-    """``n`` short articles made of seed paragraphs, each with its own marker 编号<n>."""
-    from archive import load_sources
-
-    paragraphs = [p for d in load_sources([seeds_dir]) for p in d.paragraphs]
-    out.mkdir()
-    for i in range(n):
-        body = "\n\n".join(paragraphs[(i * 3 + k) % len(paragraphs)] for k in range(3))
-        (out / f"{i:05d}.txt").write_text(f"第{i}篇\n\n{body}\n\n编号{i}。\n", encoding="utf-8")
-    return out
-
-
 def children(pid: int) -> set[int]:
     try:
         return {int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
@@ -109,8 +97,8 @@ def test_unchanged_files_are_known_by_stat_and_edits_still_seen(tmp_path, corpus
     assert Engine(ix).search('"二肩挑"').total == 1
 
 
-def test_parallel_build_answers_like_a_single_process_build(tmp_path, seeds_dir, monkeypatch):
-    src = write_many(tmp_path / "many", seeds_dir, 240)
+def test_parallel_build_answers_like_a_single_process_build(tmp_path, many, monkeypatch):
+    src = many(240)
     build_index([src], tmp_path / "one")
     monkeypatch.setattr(index.build, "PARALLEL_THRESHOLD", 1)  # Whoosh's MpWriter, one segment per core
     build_index([src], tmp_path / "mp")
@@ -152,11 +140,11 @@ def test_second_build_waits_for_the_first(tmp_path, corpus):
     assert current_generation(ix) is not None
 
 
-def test_killed_build_leaves_previous_index_no_stale_lock_and_no_workers(tmp_path, corpus, seeds_dir):
+def test_killed_build_leaves_previous_index_no_stale_lock_and_no_workers(tmp_path, corpus, many):
     ix = tmp_path / "ix"
     build_index([corpus], ix)
     serving = current_generation(ix)
-    big = write_many(tmp_path / "big", seeds_dir, 3000)
+    big = many(3000, "big")
     proc = subprocess.Popen([sys.executable, "-m", "cli", "build", "--source", str(big), "--index-dir", str(ix)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
@@ -178,3 +166,16 @@ def test_killed_build_leaves_previous_index_no_stale_lock_and_no_workers(tmp_pat
     report = build_index([corpus, big], ix)
     assert report.documents == 3005
     assert Engine(ix).search('"编号2999"').total == 1
+
+
+def test_a_refused_parallel_build_ends_its_workers(tmp_path, many, monkeypatch):
+    import multiprocessing
+
+    src = many(300)
+    (src / "bad.txt").write_bytes(b"\x80\x81\xfe\xff" * 10)
+    monkeypatch.setattr(index.build, "PARALLEL_THRESHOLD", 1)
+    with pytest.raises(BuildError, match=r"bad\.txt"):
+        build_index([src], tmp_path / "ix")
+    # Whoosh's MpWriter.cancel leaves its forked workers waiting for work; the build must end them.
+    assert multiprocessing.active_children() == []
+    assert current_generation(tmp_path / "ix") is None
