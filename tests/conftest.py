@@ -76,3 +76,17 @@ def write_many(out: Path, seeds_dir: Path, n: int) -> Path:
 def many(tmp_path, seeds_dir):
     """A factory: ``many(n)`` writes n articles into a new folder under tmp_path."""
     return lambda n, name="many": write_many(tmp_path / name, seeds_dir, n)
+
+
+@pytest.fixture
+def served(tmp_path, seeds_dir):
+    """A source folder (a copy of the seeds) and an index built from it, in service."""
+    import shutil
+
+    from index.build import build_index
+
+    src = tmp_path / "src"
+    shutil.copytree(seeds_dir, src)
+    ix = tmp_path / "ix"
+    build_index([src], ix)
+    return src, ix

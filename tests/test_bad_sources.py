@@ -1,23 +1,12 @@
 """Bad source files: each gets a clear message naming it, and nothing already in service is lost."""
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 from index.build import BuildError, build_index, current_generation
 from index.search import Engine
-
-
-@pytest.fixture
-def served(tmp_path, seeds_dir):
-    """A source folder (the seeds) and an index built from it, in service."""
-    src = tmp_path / "src"
-    shutil.copytree(seeds_dir, src)
-    ix = tmp_path / "ix"
-    build_index([src], ix)
-    return src, ix
 
 
 def refused(src: Path, ix: Path, name: str) -> str:

@@ -2,7 +2,6 @@
 
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from index.build import build_index, current_generation, verify_generation
+from index.build import current_generation, verify_generation
 from index.search import Engine
 from tests.test_build import children
 
@@ -45,11 +44,8 @@ class Searcher(threading.Thread):
 
 
 @pytest.fixture
-def server(tmp_path, seeds_dir):
-    src = tmp_path / "src"
-    shutil.copytree(seeds_dir, src)
-    ix = tmp_path / "ix"
-    build_index([src], ix)
+def server(served):
+    src, ix = served
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
