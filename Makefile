@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install test lint index bench serve browser
+.PHONY: install test lint index bench soak serve browser
 
 install: $(VENV)/.installed
 
@@ -27,6 +27,10 @@ index: install
 
 bench: install
 	$(BIN)/pip install -q -e '.[test,bench]' --config-settings editable_mode=compat && $(BIN)/python -m bench all | tee docs/bench-latest.md
+
+# Long runs (issue 6): wrk from Debian, load on loopback only, bounded to 60 s.
+soak: install
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) && $(BIN)/pip install -q -e '.[test,bench]' --config-settings editable_mode=compat && $(BIN)/python -m bench soak
 
 serve: index
 	$(BIN)/archive serve --host 127.0.0.1 --port 5000

@@ -3,6 +3,7 @@
     python -m bench all              # issue 5: segmenter check, perf at 1× and 10×, plot (what `make bench` runs)
     python -m bench perf --copies 1  # issue 5: ours vs SQLite FTS5 and Tantivy on 7,353 articles
     python -m bench segmenter        # rjieba gives jieba's words on the whole corpus?
+    python -m bench soak             # issue 6: 20 clients for 60 s with wrk against archive serve (make soak)
     python -m bench design           # issue 3: the two exact-phrase designs on the inews corpus
 """
 
@@ -159,6 +160,12 @@ def plot_latency(args: argparse.Namespace) -> None:
     print(f"wrote {out}", file=sys.stderr)
 
 
+def run_soak(args: argparse.Namespace) -> None:
+    from bench.soak import soak
+
+    soak(args.connections, args.seconds)
+
+
 def run_all(args: argparse.Namespace) -> None:
     segmenter(args)
     for copies in (1, 10):
@@ -176,6 +183,10 @@ def main() -> None:
     p.set_defaults(func=perf)
     sub.add_parser("segmenter", help="rjieba vs jieba on the corpus").set_defaults(func=segmenter)
     sub.add_parser("plot", help="docs/bench-latency.png from the perf results").set_defaults(func=plot_latency)
+    k = sub.add_parser("soak", help="issue 6: wrk load on the served 7,353-article index (loopback)")
+    k.add_argument("--connections", type=int, default=20)
+    k.add_argument("--seconds", type=int, default=60)
+    k.set_defaults(func=run_soak)
     d = sub.add_parser("design", help="issue 3: compare the two exact-phrase designs")
     d.add_argument("--seed", type=int, default=3)
     d.add_argument("--skip-a", action="store_true", help="only measure the chosen design")
