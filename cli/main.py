@@ -114,6 +114,34 @@ def build(sources: tuple[Path, ...], index_dir: Path) -> None:
 
 
 @main.command()
+@click.argument("phrase")
+@click.option("--width", default=20, show_default=True, type=click.IntRange(0, 200),
+              help="Characters of context on each side (never crossing the paragraph).")
+@click.option("--sort", "sort_by", type=click.Choice(["doc", "left", "right"]), default="doc", show_default=True,
+              help="Order: by document, by the left context (read backwards), or by the right context.")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON object of /api/kwic.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV (UTF-8 with BOM, for spreadsheets).")
+@index_option
+def kwic(phrase: str, width: int, sort_by: str, as_json: bool, as_csv: bool, index_dir: Path) -> None:
+    """Every occurrence of PHRASE (exact, folded as in phrase search) with its context: a concordance."""
+    from index.kwic import concordance
+    from index.search import get_engine
+
+    result = concordance(get_engine(index_dir), phrase, width=width, sort=sort_by)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    if as_csv:
+        sys.stdout.buffer.write(result.to_csv().encode("utf-8-sig"))
+        return
+    click.echo(f"{result.occurrences} occurrences in {result.documents} documents ({result.took_ms:.1f} ms)")
+    for line in result.lines:
+        # Ideographic spaces keep CJK columns aligned in a terminal.
+        click.echo(f"{line.left.rjust(width, chr(0x3000))} 【{line.match}】 {line.right.ljust(width, chr(0x3000))}"
+                   f"  {line.id} ¶{line.paragraph}")
+
+
+@main.command()
 @click.argument("query")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(0, 1000), help="Hits to show.")
 @click.option("--offset", default=0, show_default=True, type=click.IntRange(0), help="Hits to skip.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, Response, abort, jsonify, request
 
 from archive.errors import ArchiveError
 from archive.model import document_to_dict
@@ -27,6 +27,25 @@ def search():
     except NoIndexError as exc:
         return jsonify(error=str(exc)), 503
     return jsonify(page.to_dict())
+
+
+@bp.get("/kwic")
+def kwic():
+    """The concordance of ``q``: JSON, or CSV with ``format=csv`` (UTF-8 with BOM, for spreadsheets)."""
+    from index.kwic import DEFAULT_WIDTH, MAX_WIDTH, concordance
+
+    q = request.args.get("q", "")
+    width = parse_int(request.args.get("width"), DEFAULT_WIDTH, 0, MAX_WIDTH)
+    try:
+        result = concordance(engine(), q, width=width, sort=request.args.get("sort", "doc"))
+    except QueryError as exc:
+        return jsonify(error=str(exc), query=q), 400
+    except QueryTimeout as exc:
+        return jsonify(error=str(exc), query=q), 408
+    if request.args.get("format") == "csv":
+        return Response(result.to_csv().encode("utf-8-sig"), mimetype="text/csv",
+                        headers={"Content-Disposition": 'attachment; filename="concordance.csv"'})
+    return jsonify(result.to_dict())
 
 
 @bp.get("/doc/<doc_id>")

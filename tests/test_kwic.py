@@ -1,0 +1,90 @@
+"""Concordance: every occurrence of a phrase, with context, counted; JSON, CSV and the command line agree."""
+
+import csv
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import main
+from index.analysis import fold_text
+from index.errors import QueryError
+from index.kwic import CSV_COLUMNS, concordance
+
+
+def test_count_equals_a_plain_count_over_folded_paragraphs(engine, seed_docs):
+    result = concordance(engine, "党建")
+    counts = {d.id: sum(fold_text(p).count("党建") for p in d.paragraphs) for d in seed_docs.values()}
+    assert result.occurrences == sum(counts.values()) > 50
+    assert result.documents == sum(1 for n in counts.values() if n) == 5
+    assert dict(result.per_document) == {i: n for i, n in counts.items() if n}
+    assert result.per_year == {2019: counts["000_facb8668b9a49bed"], 2020: counts["001_e97faf7f5b0c99b6"],
+                               2023: counts["004_0a8221172ae4e7ee"]}
+
+
+def test_yi_jian_tiao_is_one_row_in_000_paragraph_8(engine):
+    result = concordance(engine, '"一肩挑"', width=6)
+    assert (result.occurrences, result.documents) == (1, 1)
+    (line,) = result.lines
+    assert (line.id, line.paragraph, line.match) == ("000_facb8668b9a49bed", 8, "一肩挑")
+    assert (line.left, line.right) == ("村委会主任“", "”比例，坚持")
+    assert line.url == "/doc/000_facb8668b9a49bed#p8"
+
+
+def test_traditional_matches_are_shown_as_written(engine, seed_docs):
+    simplified, traditional = concordance(engine, "党组织书记"), concordance(engine, "黨組織書記")
+    assert simplified.to_dict()["lines"] == traditional.to_dict()["lines"]
+    matches = {line.id[:3]: line.match for line in simplified.lines}
+    assert matches["002"] == "黨組織書記" and matches["000"] == "党组织书记"
+
+
+@pytest.mark.parametrize("width", [0, 5, 20])
+def test_context_is_the_paragraph_s_own_text_and_never_crosses_it(engine, seed_docs, width):
+    docs = {d.id: d for d in seed_docs.values()}
+    for line in concordance(engine, "发展", width=width).lines:
+        par = docs[line.id].paragraphs[line.paragraph - 1]
+        assert line.left + line.match + line.right in par
+        assert len(line.left) <= width and len(line.right) <= width
+        assert fold_text(line.match) == "发展"
+
+
+def test_sorts(engine):
+    by_doc = concordance(engine, "党建").lines
+    assert [(x.id, x.paragraph) for x in by_doc] == sorted((x.id, x.paragraph) for x in by_doc)
+    left = concordance(engine, "党建", sort="left").lines
+    assert [fold_text(x.left)[::-1] for x in left] == sorted(fold_text(x.left)[::-1] for x in left)
+    right = concordance(engine, "党建", sort="right").lines
+    assert [fold_text(x.right) for x in right] == sorted(fold_text(x.right) for x in right)
+    assert sorted(map(repr, left)) == sorted(map(repr, by_doc))  # the same rows, reordered
+
+
+def test_api_json_and_csv(client, engine):
+    r = client.get("/api/kwic", query_string={"q": "党建", "width": 10})
+    data = r.get_json()
+    assert r.status_code == 200 and set(data) == {"query", "occurrences", "documents", "lines"}
+    assert data["occurrences"] == len(data["lines"]) == concordance(engine, "党建").occurrences
+    assert set(data["lines"][0]) == {"id", "paragraph", "left", "match", "right"}
+    r = client.get("/api/kwic", query_string={"q": "党建", "format": "csv"})
+    assert r.status_code == 200 and r.mimetype == "text/csv" and r.data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig"))))
+    assert tuple(rows[0]) == CSV_COLUMNS and len(rows) - 1 == data["occurrences"]
+    assert rows[1][CSV_COLUMNS.index("match")] == "党建"
+
+
+def test_cli_json_is_the_api_object(client, seed_index):
+    result = CliRunner().invoke(main, ["kwic", "一肩挑", "--json", "--index-dir", str(seed_index)])
+    assert result.exit_code == 0
+    assert json.loads(result.output) == client.get("/api/kwic", query_string={"q": "一肩挑"}).get_json()
+    result = CliRunner().invoke(main, ["kwic", "一肩挑", "--index-dir", str(seed_index)])
+    assert "1 occurrences in 1 documents" in result.output and "【一肩挑】" in result.output
+
+
+def test_bad_requests(client, engine):
+    for q in ("", "  ", '""', "\u3000"):
+        r = client.get("/api/kwic", query_string={"q": q})
+        assert r.status_code == 400 and "phrase" in r.get_json()["error"]
+    assert client.get("/api/kwic", query_string={"q": "党建", "sort": "x"}).status_code == 400
+    assert client.get("/api/kwic", query_string={"q": "党建", "width": "-5"}).status_code == 200
+    with pytest.raises(QueryError):
+        concordance(engine, "党建", width=10_000)
