@@ -100,3 +100,31 @@ def test_pages_work_without_javascript_on_a_phone(server, browser):
     assert page.locator('#cite-p8 pre[data-style="plain"]').is_visible()
     assert not page.locator("#cite-p8 button.copy").first.is_visible()  # copy needs JavaScript; text stays
     context.close()
+
+
+def test_concordance_from_search_results(page, server):
+    """From a search, "all occurrences" opens the concordance: rows, chart, sorting, cite, no overflow."""
+    page.goto(server + "/search?q=" + "党建")
+    page.click("a.kwic-link")
+    page.wait_for_selector("table.kwic")
+    assert "/kwic?q=" in page.url
+    rows = page.locator("table.kwic tbody tr")
+    assert rows.count() == int(page.locator("p.summary strong").first.inner_text()) > 50
+    assert page.locator("table.kwic td.match mark").first.inner_text() == "党建"
+    charts = page.locator("figure.chart")
+    assert charts.nth(0).locator("rect").count() == 5  # one bar per document
+    assert charts.nth(1).locator("rect").count() == 3  # 2019, 2020, 2023: the years the catalog knows
+    page.screenshot(path=str(ARTIFACTS / "kwic.png"), full_page=False)
+    page.click("text=left context")
+    page.wait_for_selector("p.sorts strong:has-text('left context')")
+    page.locator("table.kwic a.cite").first.click()
+    page.wait_for_load_state()
+    assert "#cite-p" in page.url
+    box = "#" + page.url.split("#")[1]
+    if page.locator(box).get_attribute("open") is None:
+        page.locator(box + " summary").click()
+    assert page.locator(box + ' pre[data-style="gbt7714"]').is_visible()
+    # Nothing wider than the screen on the concordance either: the table scrolls inside its own box.
+    page.go_back()
+    page.wait_for_selector("table.kwic")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")

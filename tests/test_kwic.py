@@ -88,3 +88,25 @@ def test_bad_requests(client, engine):
     assert client.get("/api/kwic", query_string={"q": "党建", "width": "-5"}).status_code == 200
     with pytest.raises(QueryError):
         concordance(engine, "党建", width=10_000)
+
+
+def test_page(client):
+    r = client.get("/kwic", query_string={"q": "党建"})
+    body = r.get_data(as_text=True)
+    # 63 marked 党建 and 23 marked 黨建: seed 002 is shown in its own script.
+    assert body.count("<mark>党建</mark>") == 63 and body.count("<mark>黨建</mark>") == 23
+    assert r.status_code == 200 and body.count("<svg") == 2
+    assert "/api/kwic?q=" in body and "format=csv" in body and "#cite-p" in body
+    r = client.get("/kwic", query_string={"q": "的"})  # more lines than a page holds
+    body = r.get_data(as_text=True)
+    assert "Page 1 of" in body and 'rel="next"' in body and body.count("<mark>") == 100
+    assert client.get("/kwic", query_string={"q": "的", "page": 2}).get_data(as_text=True).count("<mark>") > 0
+    r = client.get("/kwic", query_string={"q": "<script>alert(1)</script>"})
+    assert r.status_code == 200 and "<script>alert(1)" not in r.get_data(as_text=True)
+    assert client.get("/kwic", query_string={"q": ""}).status_code == 400
+    assert client.get("/kwic", query_string={"q": "党建", "sort": "x"}).status_code == 400
+
+
+def test_search_results_link_to_all_occurrences_of_a_single_phrase(client):
+    assert "all occurrences of “一肩挑”" in client.get("/search", query_string={"q": '"一肩挑"'}).get_data(as_text=True)
+    assert "all occurrences" not in client.get("/search", query_string={"q": "党建 OR 扶贫"}).get_data(as_text=True)

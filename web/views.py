@@ -41,7 +41,47 @@ def search():
     pages = max(1, -(-result.total // size))
     facets = {field: [(v, n, _narrow(query, field, v)) for v, n in values] for field, values in result.facets.items()}
     return render_template("search.html", q=query, result=result, page=page_no, pages=pages, facets=facets,
-                           error=None)
+                           error=None, phrase=concordance_phrase(query))
+
+
+KWIC_PAGE = 100  # concordance lines per page
+CHART_BARS = 15  # documents shown in the occurrences chart (the most first)
+
+
+@bp.get("/kwic")
+def kwic():
+    """Every occurrence of a phrase in context, sortable, paginated, with counts per document and year."""
+    from index.kwic import DEFAULT_WIDTH, MAX_WIDTH, concordance
+
+    query = request.args.get("q", "")
+    sort = request.args.get("sort", "doc")
+    width = parse_int(request.args.get("width"), DEFAULT_WIDTH, 0, MAX_WIDTH)
+    page_no = parse_int(request.args.get("page"), 1, 1, MAX_PAGE)
+    try:
+        result = concordance(engine(), query, width=width, sort=sort)
+    except QueryError as exc:
+        return render_template("kwic.html", q=query, error=str(exc), result=None), 400
+    except QueryTimeout as exc:
+        return render_template("kwic.html", q=query, error=str(exc), result=None), 408
+    pages = max(1, -(-result.occurrences // KWIC_PAGE))
+    lines = result.lines[(page_no - 1) * KWIC_PAGE:page_no * KWIC_PAGE]
+    titles = {line.id: line.title for line in result.lines}
+    by_document = [(doc_id, titles[doc_id], n) for doc_id, n in result.per_document.most_common(CHART_BARS)]
+    by_year = sorted(result.per_year.items())
+    return render_template("kwic.html", q=query, result=result, lines=lines, sort=sort, width=width, page=page_no,
+                           pages=pages, first=(page_no - 1) * KWIC_PAGE, by_document=by_document,
+                           by_year=by_year, error=None)
+
+
+def concordance_phrase(query: str) -> str | None:
+    """The phrase a search query asks for, if it is one run or one quoted phrase (for "all occurrences")."""
+    from index import query as q
+
+    try:
+        tree = q.parse_query(query)
+    except QueryError:
+        return None
+    return tree.text if isinstance(tree, q.Phrase | q.Words) else None
 
 
 def _narrow(query: str, field: str, value: str) -> str:
