@@ -160,6 +160,32 @@ def plot_latency(args: argparse.Namespace) -> None:
     print(f"wrote {out}", file=sys.stderr)
 
 
+def kwic_speed(args: argparse.Namespace) -> None:
+    """Issue 7: the concordance of each of the 20 common words on the 7,353-article index, warm."""
+    from bench.measure import pct
+    from bench.perf import folded_texts
+    from bench.queries import choose_queries
+    from index.kwic import concordance
+    from index.search import Engine
+
+    corpus, ix = DATA / "inews", DATA / "ix-kwic"
+    write_inews(corpus)
+    subprocess.run([sys.executable, "-m", "cli", "build", "--source", str(corpus), "--index-dir", str(ix)],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    words = [q.terms[0] for q in choose_queries([b for _, _, b in folded_texts(ix)]) if q.kind == "word"]
+    engine = Engine(ix, time_limit=60)
+    times, rows = [], []
+    for word in words:
+        concordance(engine, word)
+        t = time.perf_counter()
+        result = concordance(engine, word)
+        times.append((time.perf_counter() - t) * 1000)
+        rows.append(f"| {word} | {result.occurrences:,} | {result.documents:,} | {times[-1]:.0f} |")
+    print("| word | occurrences | documents | ms |\n|---|---:|---:|---:|\n" + "\n".join(rows))
+    print(f"\n{len(words)} words, {len(engine.all_ids):,} articles: p50 {pct(times, 50):.0f} ms, "
+          f"p95 {pct(times, 95):.0f} ms, max {max(times):.0f} ms")
+
+
 def run_soak(args: argparse.Namespace) -> None:
     from bench.soak import soak
 
@@ -183,6 +209,7 @@ def main() -> None:
     p.set_defaults(func=perf)
     sub.add_parser("segmenter", help="rjieba vs jieba on the corpus").set_defaults(func=segmenter)
     sub.add_parser("plot", help="docs/bench-latency.png from the perf results").set_defaults(func=plot_latency)
+    sub.add_parser("kwic", help="issue 7: concordance speed for the 20 common words").set_defaults(func=kwic_speed)
     k = sub.add_parser("soak", help="issue 6: wrk load on the served 7,353-article index (loopback)")
     k.add_argument("--connections", type=int, default=20)
     k.add_argument("--seconds", type=int, default=60)

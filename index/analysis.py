@@ -24,6 +24,7 @@ import logging
 import re
 import threading
 import unicodedata
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -50,9 +51,11 @@ class _FoldTable(dict):
         super().__init__()
         self._uneven: set[str] = set()
         self.uneven: re.Pattern[str] | None = None
+        self.known: set[str] = set()  # the characters in the table, as strings: set arithmetic with a text
 
     def __missing__(self, code: int) -> str:
         folded = fold_char(chr(code))
+        self.known.add(chr(code))
         if len(folded) != 1:
             with _fold_lock:
                 self._uneven.add(chr(code))
@@ -160,6 +163,65 @@ def fold(text: str) -> Folded:
         return Folded(chars, range(len(text) + 1))
     origin.append(len(text))
     return Folded(chars, origin)
+
+
+_WHITE_RUN = re.compile(r"\s+")
+
+
+def fold_known(text: str, folded: str) -> Folded:
+    """:func:`fold` of ``text`` when ``folded = fold_text(text)`` is already known (it is stored): the same result.
+
+    If every character of ``text`` folds to exactly one character, folded and original differ only where a
+    white-space run was removed or made one space, and ``folded`` shows which: the offset map is rebuilt
+    from the runs alone, without folding the text again. Otherwise, or if anything does not line up, it
+    falls back to :func:`fold`.
+    """
+    table = _FOLD_TABLE
+    for ch in set(text).difference(table.known):  # a new character teaches the table whether it is uneven
+        table[ord(ch)]
+    if (table.uneven and table.uneven.search(text)) or len(folded) > len(text):
+        return fold(text)
+    starts: list[int] = []  # folded position where a stretch that maps one to one begins …
+    origins: list[int] = []  # … and the original position it begins at
+    at = last = 0  # positions in folded and in text
+    for m in _WHITE_RUN.finditer(text):
+        a, b = m.span()
+        starts.append(at)
+        origins.append(last)
+        at += a - last
+        if folded.startswith(" ", at):  # the run was kept as one space, its first character
+            starts.append(at)
+            origins.append(a)
+            at += 1
+        last = b
+    starts.append(at)
+    origins.append(last)
+    at += len(text) - last
+    if at != len(folded):
+        return fold(text)
+    return Folded(folded, _Stretches(starts, origins, len(folded), len(text)))
+
+
+class _Stretches(Sequence[int]):
+    """An offset map stored as stretches that map one to one: built per white-space run, not per character."""
+
+    def __init__(self, starts: list[int], origins: list[int], length: int, end: int) -> None:
+        self._starts, self._origins, self._length, self._end = starts, origins, length, end
+
+    def __len__(self) -> int:
+        return self._length + 1
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        if i == self._length:
+            return self._end
+        k = bisect_right(self._starts, i) - 1
+        return self._origins[k] + (i - self._starts[k])
 
 
 # --- jieba -------------------------------------------------------------------

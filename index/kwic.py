@@ -13,7 +13,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from index.analysis import fold, fold_text
+from index.analysis import fold_known, fold_text
 from index.errors import QueryError
 from index.scan import PARAGRAPH_SEP
 from index.search import Engine
@@ -118,7 +118,7 @@ def concordance(engine: Engine, query: str, width: int = DEFAULT_WIDTH, sort: st
             doc = doc or engine.store.document(doc_id)
             assert doc is not None
             par = doc.paragraphs[n - 1]
-            mapped = fold(par)
+            mapped = fold_known(par, folded_par)  # the stored folded text spares folding it again
             i = mapped.text.find(needle)
             while i != -1:
                 a, b = mapped.original_span(i, i + len(needle))

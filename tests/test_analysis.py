@@ -18,6 +18,7 @@ from index.analysis import (
     count_words,
     fold,
     fold_char,
+    fold_known,
     fold_text,
     query_words,
     segment,
@@ -168,3 +169,19 @@ def test_folded_paragraphs_index_as_their_raw_text(seed_docs):
     for doc in seed_docs.values():
         for par in (doc.title, *doc.paragraphs):
             assert count_words(FoldedStr(fold_text(par))) == count_words(par)
+
+
+
+@settings(max_examples=500, deadline=None)
+@given(_TEXTS)
+def test_fold_known_is_fold(text):
+    # Rebuilt from the stored folded text (white-space runs only) or by folding again: the same map.
+    known, again = fold_known(text, fold_text(text)), fold(text)
+    assert (known.text, list(known.origin)) == (again.text, list(again.origin))
+
+
+def test_fold_known_on_the_seeds(seed_docs):
+    for doc in seed_docs.values():
+        for par in doc.paragraphs:
+            known, again = fold_known(par, fold_text(par)), fold(par)
+            assert (known.text, list(known.origin)) == (again.text, list(again.origin))
