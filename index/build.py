@@ -92,25 +92,28 @@ def write_manifest(gen: Path) -> None:
         os.fsync(fh.fileno())
 
 
+def damaged_index(gen: Path, problem: str) -> DamagedIndexError:
+    """The error for a generation that cannot be trusted: what is wrong, and what to do."""
+    return DamagedIndexError(f"the index in {gen} is damaged ({problem}); rebuild it with `make index` "
+                             "(or `archive build`)")
+
+
 def verify_generation(gen: Path) -> None:
     """Raise :class:`DamagedIndexError` if a file of ``gen`` is missing or not the size the build wrote."""
-    def damaged(problem: str) -> DamagedIndexError:
-        return DamagedIndexError(f"the index in {gen} is damaged ({problem}); "
-                                 "rebuild it with `make index` (or `archive build`)")
-
     try:
         sizes = json.loads((gen / MANIFEST_NAME).read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise damaged(f"{MANIFEST_NAME} is missing: it was never finished, or built by an older version") from exc
+        raise damaged_index(gen, f"{MANIFEST_NAME} is missing: it was never finished, "
+                                 "or built by an older version") from exc
     except (OSError, ValueError) as exc:
-        raise damaged(f"{MANIFEST_NAME} cannot be read: {exc}") from exc
+        raise damaged_index(gen, f"{MANIFEST_NAME} cannot be read: {exc}") from exc
     for name, size in sizes.items():
         try:
             actual = (gen / name).stat().st_size
         except FileNotFoundError as exc:
-            raise damaged(f"{name} is missing") from exc
+            raise damaged_index(gen, f"{name} is missing") from exc
         if actual != size:
-            raise damaged(f"{name} has {actual:,} bytes, the build wrote {size:,}")
+            raise damaged_index(gen, f"{name} has {actual:,} bytes, the build wrote {size:,}")
 
 
 def current_generation(index_dir: Path) -> Path | None:
@@ -376,8 +379,9 @@ def build_index(sources: Iterable[Path], index_dir: Path, progress: Progress | N
             store = StoreWriter(gen / STORE_NAME)
             with _writer(ix, len(changed)) as writer:
                 try:
-                    store.remove(removed + [s.id for s in changed if s.id in previous])
-                    for doc_id in removed + [s.id for s in changed if s.id in previous]:
+                    replaced = removed + [s.id for s in changed if s.id in previous]
+                    store.remove(replaced)
+                    for doc_id in replaced:
                         writer.delete_by_term("id", doc_id)
                     for src in (progress(changed, "indexing") if progress else changed):
                         try:

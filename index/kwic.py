@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 from index.analysis import fold_known, fold_text
 from index.errors import QueryError
-from index.scan import PARAGRAPH_SEP
 from index.search import Engine
 
 DEFAULT_WIDTH = 20
@@ -110,9 +109,8 @@ def concordance(engine: Engine, query: str, width: int = DEFAULT_WIDTH, sort: st
     per_year: Counter = Counter()
     for docnum in sorted(engine.haystack.find(needle, deadline), key=lambda n: engine.docnum_to_id[n]):
         doc_id = engine.docnum_to_id[docnum]
-        folded_paragraphs = engine.folded_text(doc_id).split(PARAGRAPH_SEP)[1:]  # [0] is the title
         doc = None
-        for n, folded_par in enumerate(folded_paragraphs, start=1):
+        for n, folded_par in enumerate(engine.folded_paragraphs(doc_id), start=1):
             if needle not in folded_par:
                 continue
             doc = doc or engine.store.document(doc_id)

@@ -19,8 +19,8 @@ from whoosh.query import Term
 from archive.model import Document
 from index import query as q
 from index.analysis import fold_text, is_punctuation_or_space, query_words
-from index.build import CURRENT_NAME, current_generation, verify_generation
-from index.errors import DamagedIndexError, NoIndexError, QueryError, QueryTimeout
+from index.build import CURRENT_NAME, current_generation, damaged_index, verify_generation
+from index.errors import NoIndexError, QueryError, QueryTimeout
 from index.scan import PARAGRAPH_SEP, Haystack
 from index.snippets import Passage, lead_passage, make_passages, mark_html, match_spans
 from index.store import STORE_NAME, Store
@@ -84,6 +84,7 @@ class _Plan:
 #: A tier of at most this many documents is scored document by document (skipping through each
 #: word's postings); a larger one goes through Whoosh's top-k collector, which skips whole blocks.
 DIRECT_SCORING_MAX = 2000
+_RANKING_TIMEOUT = "ranking ran past the time limit; make the query more specific"
 
 
 class Engine:
@@ -123,11 +124,9 @@ class Engine:
             docnum_to_id = {n: doc_id for doc_id, n in id_to_docnum.items()}
             rows = [(id_to_docnum[i], title, body) for i, title, body in store.folded()]
         except (OSError, EOFError, ValueError, KeyError, sqlite3.DatabaseError, whoosh_index.IndexError) as exc:
-            raise DamagedIndexError(f"the index in {gen} cannot be read ({type(exc).__name__}: {exc}); "
-                                    "rebuild it with `make index` (or `archive build`)") from exc
+            raise damaged_index(gen, f"it cannot be read: {type(exc).__name__}: {exc}") from exc
         if set(id_to_docnum) != set(store.meta):
-            raise DamagedIndexError(f"the index in {gen} is damaged (its word index and document store disagree "
-                                    "on which documents it holds); rebuild it with `make index` (or `archive build`)")
+            raise damaged_index(gen, "its word index and document store disagree on which documents it holds")
         # What phrase scans search: title and paragraphs of each document, and the titles alone.
         haystack = Haystack((n, title + PARAGRAPH_SEP + body) for n, title, body in rows)
         titles = Haystack((n, title) for n, title, _ in rows)
@@ -252,7 +251,7 @@ class Engine:
         try:
             self.searcher.search_with_collector(wq, collector)
         except TimeLimit as exc:
-            raise QueryTimeout("ranking ran past the time limit; make the query more specific") from exc
+            raise QueryTimeout(_RANKING_TIMEOUT) from exc
         top = [(hit.docnum, hit.score) for hit in collector.results()]
         if len(top) < want:  # documents that match verbatim but hold none of the words score 0
             seen = {n for n, _ in top}
@@ -268,7 +267,7 @@ class Engine:
                 if (fieldname, word) not in reader:
                     continue
                 if time.monotonic() > deadline:
-                    raise QueryTimeout("ranking ran past the time limit; make the query more specific")
+                    raise QueryTimeout(_RANKING_TIMEOUT)
                 matcher = self.searcher.postings(fieldname, word)
                 for n in group:
                     if not matcher.is_active():
@@ -315,7 +314,7 @@ class Engine:
         present = [p for p in dict.fromkeys(plan.primary) if p in folded]
         if present:
             needles = present
-        folded_paragraphs = folded.split(PARAGRAPH_SEP)[1:]  # [0] is the title
+        folded_paragraphs = folded.split(PARAGRAPH_SEP)[1:]
         passages = make_passages(doc.paragraphs, needles, plan.primary, folded=folded_paragraphs) if needles else []
         marked = bool(passages)  # else the hit matched by title or metadata only: show the lead, link the top
         if not passages:
@@ -331,6 +330,10 @@ class Engine:
     def folded_text(self, doc_id: str) -> str:
         """The folded title and paragraphs of ``doc_id``, one per line: what phrases are matched against."""
         return self.haystack.text(self.id_to_docnum[doc_id])
+
+    def folded_paragraphs(self, doc_id: str) -> list[str]:
+        """The folded paragraphs of ``doc_id`` (``[0]`` is ¶1), as stored."""
+        return self.folded_text(doc_id).split(PARAGRAPH_SEP)[1:]  # line 0 is the title
 
     def document(self, doc_id: str) -> Document | None:
         self.refresh()

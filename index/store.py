@@ -122,8 +122,5 @@ class Store:
         row = self._con.execute("SELECT data FROM docs WHERE id = ?", (doc_id,)).fetchone()
         return document_from_dict(json.loads(row[0])) if row else None
 
-    def ids(self) -> Iterator[str]:
-        return iter(self.meta)
-
     def close(self) -> None:
         self._con.close()
