@@ -1,7 +1,8 @@
 """Citations of one paragraph: GB/T 7714-2015 (newspaper article), plain quotation, BibTeX.
 
 Unknown fields are left out, never invented: the seeds print no newspaper name
-or date, so their GB/T 7714 entries say only what is known.
+or date, so their GB/T 7714 entries say only what is known. The permalink of the
+paragraph is the caller's to make (the web builds it with ``url_for``).
 """
 
 from __future__ import annotations
@@ -13,15 +14,11 @@ from archive.model import Document
 STYLES = ("gbt7714", "plain", "bibtex")
 
 
-def permalink(doc: Document, paragraph: int, base_url: str = "") -> str:
-    return f"{base_url.rstrip('/')}/doc/{doc.id}#p{paragraph}"
-
-
 def _title(doc: Document) -> str:
     return f"[{doc.title}]" if doc.title_supplied else doc.title
 
 
-def cite_gbt7714(doc: Document, paragraph: int, base_url: str = "") -> str:
+def cite_gbt7714(doc: Document, paragraph: int, permalink: str) -> str:
     """作者. 题名[N]. 报纸名, 日期(版次). URL — with every unknown element left out."""
     doc.paragraph(paragraph)  # raises NotFoundError for a bad number
     parts = []
@@ -30,22 +27,22 @@ def cite_gbt7714(doc: Document, paragraph: int, base_url: str = "") -> str:
     parts.append(f"{_title(doc)}[N]")
     source = ", ".join(x for x in (doc.publication, doc.date) if x)
     parts.append(f". {source}." if source else ".")
-    parts.append(f" {permalink(doc, paragraph, base_url)}")
+    parts.append(f" {permalink}")
     return "".join(parts)
 
 
-def cite_plain(doc: Document, paragraph: int, base_url: str = "") -> str:
+def cite_plain(doc: Document, paragraph: int, permalink: str) -> str:
     """「quoted paragraph」 — title, ¶N. permalink"""
     text = doc.paragraph(paragraph)
     byline = f"{'、'.join(a.name for a in doc.authors)}：" if doc.authors else ""
-    return f"「{text}」——{byline}《{_title(doc)}》，第{paragraph}段。{permalink(doc, paragraph, base_url)}"
+    return f"「{text}」——{byline}《{_title(doc)}》，第{paragraph}段。{permalink}"
 
 
 def _bibtex_escape(value: str) -> str:
     return re.sub(r"([{}\\%&$#_^~])", r"\\\1", value)
 
 
-def cite_bibtex(doc: Document, paragraph: int, base_url: str = "") -> str:
+def cite_bibtex(doc: Document, paragraph: int, permalink: str) -> str:
     doc.paragraph(paragraph)
     key = re.sub(r"[^A-Za-z0-9_]", "_", doc.id) + f"_p{paragraph}"
     fields = [("title", _title(doc))]
@@ -55,13 +52,13 @@ def cite_bibtex(doc: Document, paragraph: int, base_url: str = "") -> str:
         fields.append(("journal", doc.publication))
     if doc.date:
         fields.append(("date", doc.date))
-    fields.append(("url", permalink(doc, paragraph, base_url)))
+    fields.append(("url", permalink))
     fields.append(("note", f"¶{paragraph}"))
     # url is verbatim in BibTeX (the url package); everything else is escaped.
     body = ",\n".join(f"  {k} = {{{v if k == 'url' else _bibtex_escape(v)}}}" for k, v in fields)
     return f"@article{{{key},\n{body}\n}}"
 
 
-def cite(doc: Document, paragraph: int, style: str = "gbt7714", base_url: str = "") -> str:
-    """Cite paragraph ``paragraph`` of ``doc`` in ``style`` (one of :data:`STYLES`)."""
-    return {"gbt7714": cite_gbt7714, "plain": cite_plain, "bibtex": cite_bibtex}[style](doc, paragraph, base_url)
+def cite(doc: Document, paragraph: int, style: str, permalink: str) -> str:
+    """Cite paragraph ``paragraph`` of ``doc`` in ``style`` (one of :data:`STYLES`), pointing at ``permalink``."""
+    return {"gbt7714": cite_gbt7714, "plain": cite_plain, "bibtex": cite_bibtex}[style](doc, paragraph, permalink)

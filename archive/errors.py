@@ -1,7 +1,9 @@
 """The project's one exception hierarchy.
 
-Everything we raise on purpose derives from :class:`ArchiveError`, so the CLI
-and the web layer can turn it into a clear message instead of a traceback.
+Everything we raise on purpose derives from :class:`ArchiveError`, so the CLI and the web layer turn it
+into a clear message instead of a traceback. Each class knows the HTTP status it is answered with (and,
+where a client should try again later, after how many seconds), so the web handles every error in one
+place; the CLI uses the same classes for its exit status.
 """
 
 from __future__ import annotations
@@ -9,6 +11,11 @@ from __future__ import annotations
 
 class ArchiveError(Exception):
     """Base class for every error the archive reports to a user."""
+
+    #: The HTTP status of the answer that carries this error.
+    status: int = 500
+    #: Seconds after which the same request may succeed (``Retry-After``); None: not worth retrying as is.
+    retry_after: int | None = None
 
 
 class SourceError(ArchiveError):
@@ -26,3 +33,5 @@ class CatalogError(ArchiveError):
 
 class NotFoundError(ArchiveError):
     """A document id or paragraph number that the archive does not hold."""
+
+    status = 404

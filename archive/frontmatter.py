@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 
 from archive.cleaning import is_heading
 from archive.model import Author, Fix
+from archive.script import HAN
 
-_HAN = r"[\u3400-\u9fff]"
+_HAN = f"[{HAN}]"
 #: Roles printed before names in Chinese bylines (longest first so 本报记者 wins over 记者).
 ROLES = (
     "本报记者", "本報記者", "特约记者", "特約記者", "见习记者", "見習記者",

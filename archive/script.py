@@ -23,14 +23,20 @@ def to_traditional(text: str) -> str:
     return _converter("s2t").convert(text)
 
 
+#: The project's one definition of a Han character: CJK Unified Ideographs, Extension A, the
+#: Compatibility Ideographs and the supplementary planes' Extensions B–G.
+HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3134F))
+#: The same ranges as the body of a regular-expression character class: ``re.compile(f"[{HAN}]")``.
+HAN = "".join(f"{chr(a)}-{chr(b)}" for a, b in HAN_RANGES)
+
+
 def is_han(ch: str) -> bool:
+    """True when ``ch`` is a Han character (:data:`HAN_RANGES`)."""
     cp = ord(ch)
-    return (
-        0x4E00 <= cp <= 0x9FFF
-        or 0x3400 <= cp <= 0x4DBF
-        or 0xF900 <= cp <= 0xFAFF
-        or 0x20000 <= cp <= 0x3134F
-    )
+    for a, b in HAN_RANGES:
+        if a <= cp <= b:
+            return True
+    return False
 
 
 @cache

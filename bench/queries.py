@@ -16,10 +16,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from archive.script import HAN
 from index.analysis import segment
 
 KINDS = ("word", "phrase", "rare", "and")
-_HAN = re.compile(r"^[\u4e00-\u9fff]+$")
+_HAN = re.compile(f"^[{HAN}]+$")
 
 
 @dataclass(frozen=True)

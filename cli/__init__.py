@@ -1,1 +1,1 @@
-"""The ``archive`` console script: thin click wrappers over ``archive`` (and later ``index``)."""
+"""The ``archive`` console script: thin click wrappers over ``archive`` and ``index``."""

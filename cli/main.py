@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import html
+import contextlib
 import json
-import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
 from archive import ArchiveError, Document, load_sources
+from archive.cite import STYLES
 from archive.errors import NotFoundError
+from index.limits import DEFAULT_LIMIT, KWIC_DEFAULT_WIDTH, KWIC_MAX_WIDTH, KWIC_SORTS, MAX_LIMIT
 
 DEFAULT_SOURCE = Path("seeds")
 DEFAULT_INDEX_DIR = Path("instance/index")
-_MARK_RE = re.compile(r"<mark>(.*?)</mark>", re.S)
 
 
 class ArchiveGroup(click.Group):
@@ -74,11 +75,27 @@ def _authors(doc: Document) -> str:
     return "、".join(f"{a.name}（{a.role}）" if a.role else a.name for a in doc.authors) or "—"
 
 
-def _terminal(marked_html: str) -> str:
-    """Passage HTML → terminal text: marks in colour (click drops colour when piped)."""
-    parts = _MARK_RE.split(marked_html)
-    return "".join(click.style(html.unescape(p), fg="red", bold=True) if i % 2 else html.unescape(p)
-                   for i, p in enumerate(parts))
+def _coloured(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with each matched span in colour (click drops colour when piped)."""
+    out: list[str] = []
+    pos = 0
+    for start, end in sorted(spans):
+        start = max(start, pos)
+        if end > start:
+            out += [text[pos:start], click.style(text[start:end], fg="red", bold=True)]
+            pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+@contextlib.contextmanager
+def _web(index_dir: Path, base_url: str = "") -> Iterator[None]:
+    """A request context of the web app: JSON, CSV and links made exactly as the site makes them."""
+    from web import create_app
+
+    app = create_app({"INDEX_DIR": str(index_dir), "BASE_URL": base_url})
+    with app.test_request_context():
+        yield
 
 
 @click.group(cls=ArchiveGroup)
@@ -115,9 +132,9 @@ def build(sources: tuple[Path, ...], index_dir: Path) -> None:
 
 @main.command()
 @click.argument("phrase")
-@click.option("--width", default=20, show_default=True, type=click.IntRange(0, 200),
+@click.option("--width", default=KWIC_DEFAULT_WIDTH, show_default=True, type=click.IntRange(0, KWIC_MAX_WIDTH),
               help="Characters of context on each side (never crossing the paragraph).")
-@click.option("--sort", "sort_by", type=click.Choice(["doc", "left", "right"]), default="doc", show_default=True,
+@click.option("--sort", "sort_by", type=click.Choice(KWIC_SORTS), default=KWIC_SORTS[0], show_default=True,
               help="Order: by document, by the left context (read backwards), or by the right context.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON object of /api/kwic.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV (UTF-8 with BOM, for spreadsheets).")
@@ -132,7 +149,10 @@ def kwic(phrase: str, width: int, sort_by: str, as_json: bool, as_csv: bool, ind
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
     if as_csv:
-        sys.stdout.buffer.write(result.to_csv().encode("utf-8-sig"))
+        from web.present import kwic_csv
+
+        with _web(index_dir):
+            sys.stdout.buffer.write(kwic_csv(result).encode("utf-8-sig"))
         return
     click.echo(f"{result.occurrences} occurrences in {result.documents} documents ({result.took_ms:.1f} ms)")
     for line in result.lines:
@@ -143,7 +163,8 @@ def kwic(phrase: str, width: int, sort_by: str, as_json: bool, as_csv: bool, ind
 
 @main.command()
 @click.argument("query")
-@click.option("--limit", default=10, show_default=True, type=click.IntRange(0, 1000), help="Hits to show.")
+@click.option("--limit", default=DEFAULT_LIMIT, show_default=True, type=click.IntRange(0, MAX_LIMIT),
+              help="Hits to show.")
 @click.option("--offset", default=0, show_default=True, type=click.IntRange(0), help="Hits to skip.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON object of /api/search.")
 @index_option
@@ -153,16 +174,20 @@ def search(query: str, limit: int, offset: int, as_json: bool, index_dir: Path) 
 
     page = run_search(index_dir, query, limit=limit, offset=offset)
     if as_json:
-        click.echo(json.dumps(page.to_dict(), ensure_ascii=False, indent=2))
+        from web.present import search_json
+
+        with _web(index_dir):
+            click.echo(json.dumps(search_json(page), ensure_ascii=False, indent=2))
         return
     click.echo(f"{page.total} documents match ({page.took_ms:.1f} ms)")
     for rank, hit in enumerate(page.hits, start=offset + 1):
-        title = f"[{_terminal(hit.title_html)}]" if hit.title_supplied else _terminal(hit.title_html)
+        title = _coloured(hit.title, hit.title_spans)
+        title = f"[{title}]" if hit.title_supplied else title
         click.echo(f"\n{rank}. {title}  {hit.id}  score {hit.score:.2f}")
         if hit.byline:
             click.echo(f"   {hit.byline}")
         for p in hit.passages:
-            click.echo(f"   ¶{p.paragraph} {_terminal(p.html)}")
+            click.echo(f"   ¶{p.paragraph} {_coloured(p.text, p.spans)}")
 
 
 @main.command("list")
@@ -207,7 +232,7 @@ def show(doc_id: str, paragraph: int | None, repairs: bool, as_markdown: bool, s
         click.echo(f"{len(doc.repairs)} repairs", err=True)
         return
     if as_markdown:
-        from archive.render import render_markdown  # markdown costs ~60 ms to import: only when asked
+        from web.render import render_markdown  # markdown (and Flask) cost time to import: only when asked
 
         click.echo(render_markdown(doc))
         return
@@ -229,15 +254,19 @@ def show(doc_id: str, paragraph: int | None, repairs: bool, as_markdown: bool, s
 @main.command()
 @click.argument("doc_id")
 @click.argument("paragraph", type=int)
-@click.option("--style", type=click.Choice(["gbt7714", "plain", "bibtex"]), default="gbt7714", show_default=True)
+@click.option("--style", type=click.Choice(STYLES), default=STYLES[0], show_default=True)
 @click.option("--base-url", default="http://127.0.0.1:5000", show_default=True, help="Prefix of the permalink.")
 @source_option
 @index_option
 def cite(doc_id: str, paragraph: int, style: str, base_url: str, sources: tuple[Path, ...], index_dir: Path) -> None:
     """Cite paragraph PARAGRAPH of DOC_ID: GB/T 7714-2015, a plain quotation, or BibTeX."""
     from archive.cite import cite as make_citation
+    from web.present import permalink
 
-    click.echo(make_citation(_find(sources, index_dir, doc_id), paragraph, style, base_url))
+    doc = _find(sources, index_dir, doc_id)
+    with _web(index_dir, base_url):
+        link = permalink(doc.id, paragraph)
+    click.echo(make_citation(doc, paragraph, style, link))
 
 
 @main.command()
@@ -247,12 +276,9 @@ def cite(doc_id: str, paragraph: int, style: str, base_url: str, sources: tuple[
 @index_option
 def serve(host: str, port: int, workers: int, index_dir: Path) -> None:
     """Serve the web site and JSON API with gunicorn on http://HOST:PORT."""
-    import os
-
     from index.search import get_engine
     from web.serve import serve as run
 
     get_engine(index_dir)  # fail now, with a clear message, if there is no index
-    os.environ["ARCHIVE_INDEX_DIR"] = str(index_dir.resolve())
     click.echo(f"serving {index_dir} on http://{host}:{port}", err=True)
-    run(host, port, workers)
+    run(host, port, workers, {"INDEX_DIR": str(index_dir.resolve())})

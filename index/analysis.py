@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 from whoosh.analysis import Composable, Filter, Token, Tokenizer
 
-from archive.script import is_han, to_simplified
+from archive.script import HAN, is_han, to_simplified
 
 if TYPE_CHECKING:
     import jieba
@@ -86,9 +86,8 @@ def _simplest(ch: str) -> str:
 
 
 _FOLD_TABLE = _FoldTable()
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 #: A white-space run between two Han characters (removed), or any other run that is not one plain space.
-_SPACE_EDIT = re.compile(rf"(?P<han>(?<=[{_HAN}])\s+(?=[{_HAN}]))|\s{{2,}}|[^\S ]")
+_SPACE_EDIT = re.compile(rf"(?P<han>(?<=[{HAN}])\s+(?=[{HAN}]))|\s{{2,}}|[^\S ]")
 
 
 @dataclass(frozen=True)

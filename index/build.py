@@ -1,15 +1,10 @@
 """Build the index: read sources, then write a new generation and swap it in atomically.
 
-Layout of an index directory::
-
-    CURRENT            name of the generation in service (replaced atomically)
-    .lock              flock'ed by the running build; the kernel releases it if the build dies
-    gen-<ns>/          one generation: Whoosh files, docs.sqlite, CODE
-
 A build never touches the generation in service: it writes a new one (starting
 from hard links to the current one's immutable Whoosh segments when only some
-documents changed) and only then points ``CURRENT`` at it. A build that fails
-or is killed at any moment leaves ``CURRENT`` and its generation as they were.
+documents changed) and only then points ``CURRENT`` at it (``index.generation``).
+A build that fails or is killed at any moment leaves ``CURRENT`` and its
+generation as they were.
 """
 
 from __future__ import annotations
@@ -37,14 +32,20 @@ from archive.loading import CATALOG_NAME, find_sources, load_seed
 from archive.model import Document
 from index.analysis import FoldedStr, fold_text
 from index.errors import DamagedIndexError, IndexError_
+from index.generation import (
+    clone_generation,
+    current_generation,
+    finish_generation,
+    generation_code,
+    new_generation,
+    remove_old_generations,
+    swap_current,
+    verify_generation,
+)
 from index.schema import build_schema
 from index.store import STORE_NAME, StoreWriter, count_paragraphs, folded_document, read_sources
 
-CURRENT_NAME = "CURRENT"
-#: Every file of a generation with its size, written last: a missing or truncated file is caught at open.
-MANIFEST_NAME = "MANIFEST"
 LOCK_NAME = ".lock"
-CODE_NAME = "CODE"
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -80,50 +81,6 @@ class BuildReport:
                     f"({self.seconds:.1f} s)")
         return (f"indexed {self.documents} documents, {self.paragraphs} paragraphs "
                 f"({self.added} added, {self.updated} updated, {self.removed} removed) in {self.seconds:.1f} s")
-
-
-def write_manifest(gen: Path) -> None:
-    """Record the name and size of every file the generation holds (after the build wrote them all)."""
-    sizes = {p.name: p.stat().st_size for p in sorted(gen.iterdir())
-             if p.is_file() and p.name != MANIFEST_NAME and not p.name.endswith("WRITELOCK")}
-    with open(gen / MANIFEST_NAME, "w", encoding="utf-8") as fh:
-        json.dump(sizes, fh, indent=0)
-        fh.flush()
-        os.fsync(fh.fileno())
-
-
-def damaged_index(gen: Path, problem: str) -> DamagedIndexError:
-    """The error for a generation that cannot be trusted: what is wrong, and what to do."""
-    return DamagedIndexError(f"the index in {gen} is damaged ({problem}); rebuild it with `make index` "
-                             "(or `archive build`)")
-
-
-def verify_generation(gen: Path) -> None:
-    """Raise :class:`DamagedIndexError` if a file of ``gen`` is missing or not the size the build wrote."""
-    try:
-        sizes = json.loads((gen / MANIFEST_NAME).read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise damaged_index(gen, f"{MANIFEST_NAME} is missing: it was never finished, "
-                                 "or built by an older version") from exc
-    except (OSError, ValueError) as exc:
-        raise damaged_index(gen, f"{MANIFEST_NAME} cannot be read: {exc}") from exc
-    for name, size in sizes.items():
-        try:
-            actual = (gen / name).stat().st_size
-        except FileNotFoundError as exc:
-            raise damaged_index(gen, f"{name} is missing") from exc
-        if actual != size:
-            raise damaged_index(gen, f"{name} has {actual:,} bytes, the build wrote {size:,}")
-
-
-def current_generation(index_dir: Path) -> Path | None:
-    """The generation in service, or None if no build has completed."""
-    try:
-        name = (index_dir / CURRENT_NAME).read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return None
-    gen = index_dir / name
-    return gen if name and gen.is_dir() else None
 
 
 @contextlib.contextmanager
@@ -232,44 +189,6 @@ def _index_document(writer, doc: Document, folded: tuple[FoldedStr, tuple[Folded
     )
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _swap_current(index_dir: Path, gen: Path) -> None:
-    tmp = index_dir / (CURRENT_NAME + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(gen.name + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, index_dir / CURRENT_NAME)
-    _fsync_dir(index_dir)
-
-
-def _remove_old_generations(index_dir: Path, keep: set[str]) -> None:
-    # Keep the generation just replaced: a server may still be answering from it.
-    for path in index_dir.glob("gen-*"):
-        if path.name not in keep:
-            shutil.rmtree(path, ignore_errors=True)
-
-
-def _clone_generation(src: Path, dst: Path) -> None:
-    """Whoosh segment files are immutable: hard links are a safe, instant copy. SQLite is copied."""
-    dst.mkdir()
-    for path in src.iterdir():
-        if path.name == STORE_NAME:
-            shutil.copy2(path, dst / path.name)
-        elif path.is_file() and not path.name.endswith(("WRITELOCK", ".lock")):
-            try:
-                os.link(path, dst / path.name)
-            except OSError:
-                shutil.copy2(path, dst / path.name)
-
-
 #: Below this many changed documents one process indexes them; above, every core does (Whoosh's MpWriter).
 PARALLEL_THRESHOLD = 500
 #: Memory for each Whoosh writer's posting pool before it spills sorted runs to disk.
@@ -341,7 +260,7 @@ def build_index(sources: Iterable[Path], index_dir: Path, progress: Progress | N
         current = current_generation(index_dir)
         warnings: list[str] = []
         recorded: dict[str, tuple[str, str, str, str]] = {}  # id → (fingerprint, source, stat, sha256)
-        if current and (current / CODE_NAME).exists() and (current / CODE_NAME).read_text().strip() == version:
+        if current and generation_code(current) == version:
             try:
                 verify_generation(current)
                 recorded = read_sources(current / STORE_NAME)
@@ -368,10 +287,10 @@ def build_index(sources: Iterable[Path], index_dir: Path, progress: Progress | N
         report.updated = len(changed) - report.added
         report.removed = len(removed) if previous else 0
 
-        gen = index_dir / f"gen-{time.time_ns()}-{os.getpid()}"
+        gen = new_generation(index_dir)
         try:
             if previous:
-                _clone_generation(current, gen)
+                clone_generation(current, gen)
                 ix = whoosh_index.open_dir(str(gen))
             else:
                 gen.mkdir()
@@ -401,16 +320,14 @@ def build_index(sources: Iterable[Path], index_dir: Path, progress: Progress | N
                     raise
             store.commit()
             ix.close()
-            (gen / CODE_NAME).write_text(version + "\n")
-            write_manifest(gen)
-            _fsync_dir(gen)
+            finish_generation(gen, version)
         except BaseException:
             shutil.rmtree(gen, ignore_errors=True)
             raise
         if not (gen / STORE_NAME).exists():
             raise IndexError_(f"build wrote no document store in {gen}")
-        _swap_current(index_dir, gen)
-        _remove_old_generations(index_dir, {gen.name} | ({current.name} if current else set()))
+        swap_current(index_dir, gen)
+        remove_old_generations(index_dir, {gen.name} | ({current.name} if current else set()))
         report.generation = gen.name
         report.paragraphs = count_paragraphs(gen / STORE_NAME)
         report.seconds = time.perf_counter() - started

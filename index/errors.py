@@ -6,7 +6,9 @@ from archive.errors import ArchiveError
 
 
 class IndexError_(ArchiveError):
-    """The index is missing, locked or unusable."""
+    """The index is missing, locked or unusable: the service is unavailable until it is (re)built."""
+
+    status = 503
 
 
 class NoIndexError(IndexError_):
@@ -18,8 +20,13 @@ class DamagedIndexError(IndexError_):
 
 
 class QueryError(ArchiveError):
-    """A query that cannot be parsed; the message says what is wrong and how to fix it."""
+    """A query (or a parameter of it) that cannot be used; the message says what is wrong and how to fix it."""
+
+    status = 400
 
 
 class QueryTimeout(ArchiveError):
-    """A query ran past its time limit."""
+    """A query ran past its time limit: the server could not answer in time (not the client's fault)."""
+
+    status = 503
+    retry_after = 5

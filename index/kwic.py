@@ -7,20 +7,17 @@ context is the paragraph's *original* text, ``width`` characters either side, ne
 
 from __future__ import annotations
 
-import csv
-import io
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 
 from index.analysis import fold_known, fold_text
-from index.errors import QueryError
+from index.errors import QueryError, QueryTimeout
+from index.limits import KWIC_DEFAULT_WIDTH as DEFAULT_WIDTH
+from index.limits import KWIC_MAX_WIDTH as MAX_WIDTH
+from index.limits import KWIC_SORTS as SORTS
+from index.query import unquote
 from index.search import Engine
-
-DEFAULT_WIDTH = 20
-MAX_WIDTH = 200
-SORTS = ("doc", "left", "right")
-CSV_COLUMNS = ("id", "title", "paragraph", "left", "match", "right", "year", "url")
 
 
 @dataclass(frozen=True)
@@ -32,10 +29,6 @@ class KwicLine:
     match: str
     right: str
     year: int | None = None
-
-    @property
-    def url(self) -> str:
-        return f"/doc/{self.id}#p{self.paragraph}"
 
     def to_dict(self) -> dict:
         return {"id": self.id, "paragraph": self.paragraph, "left": self.left, "match": self.match,
@@ -62,23 +55,10 @@ class Concordance:
         return {"query": self.query, "occurrences": self.occurrences, "documents": self.documents,
                 "lines": [line.to_dict() for line in self.lines]}
 
-    def to_csv(self) -> str:
-        """UTF-8 with a byte-order mark when encoded as ``utf-8-sig``: spreadsheets then read Chinese right."""
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(CSV_COLUMNS)
-        for line in self.lines:
-            writer.writerow([line.id, line.title, line.paragraph, line.left, line.match, line.right,
-                             line.year if line.year is not None else "", line.url])
-        return out.getvalue()
-
 
 def _phrase(query: str) -> str:
     """The phrase of a KWIC query: quotes around it are optional."""
-    text = " ".join(query.split())
-    if len(text) >= 2 and text[0] in "\"“「" and text[-1] in "\"”」":
-        text = text[1:-1].strip()
-    needle = fold_text(text)
+    needle = fold_text(unquote(query))
     if not needle.strip():
         raise QueryError("a concordance needs a phrase to look for, e.g. 党建")
     return needle
@@ -96,24 +76,25 @@ def sort_lines(lines: list[KwicLine], by: str) -> list[KwicLine]:
     return lines
 
 
-def concordance(engine: Engine, query: str, width: int = DEFAULT_WIDTH, sort: str = "doc") -> Concordance:
+def concordance(engine: Engine, query: str, width: int = DEFAULT_WIDTH, sort: str = "doc",
+                time_limit: float | None = None) -> Concordance:
     """Every occurrence of the phrase ``query`` in the paragraphs of the index, with context."""
     started = time.perf_counter()
     if not 0 <= width <= MAX_WIDTH:
         raise QueryError(f"width must be between 0 and {MAX_WIDTH}")
     needle = _phrase(query)
-    engine.refresh()
-    deadline = time.monotonic() + engine.time_limit
+    deadline = engine.deadline(time_limit)
     lines: list[KwicLine] = []
     per_document: Counter = Counter()
     per_year: Counter = Counter()
-    for docnum in sorted(engine.haystack.find(needle, deadline), key=lambda n: engine.docnum_to_id[n]):
-        doc_id = engine.docnum_to_id[docnum]
+    for doc_id in engine.documents_holding(needle, deadline):
+        if time.monotonic() > deadline:
+            raise QueryTimeout("the concordance ran past its time limit; look for a longer phrase")
         doc = None
         for n, folded_par in enumerate(engine.folded_paragraphs(doc_id), start=1):
             if needle not in folded_par:
                 continue
-            doc = doc or engine.store.document(doc_id)
+            doc = doc or engine.document(doc_id, refresh=False)
             assert doc is not None
             par = doc.paragraphs[n - 1]
             mapped = fold_known(par, folded_par)  # the stored folded text spares folding it again

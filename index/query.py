@@ -6,10 +6,13 @@
     or      := unary ( 'OR' unary )*    -- OR (or |) binds tighter: 党建 OR 黨建 -扶贫 = (党建 OR 黨建) AND NOT 扶贫
     unary   := ('NOT' | '-') unary | primary
     primary := '(' query ')' | field ':' value | '"phrase"' | word
-    field   := title | author | year     value := word | "phrase" | 2019 | 2019..2023
+    field   := title | author | place | year     value := word | "phrase" | 2019 | 2019..2023
 
-Quotes may be ASCII ``"…"`` or Chinese ``“…”``/``「…」``. A malformed query
-raises :class:`QueryError` whose message says what is wrong and how to fix it.
+Quotes are any pair of :data:`QUOTES` (ASCII ``"…"``, Chinese ``“…”``, ``「…」``, ``『…』``). A malformed
+query raises :class:`QueryError` whose message says what is wrong and how to fix it.
+
+This module is all the code that knows the query language: parsing it, and writing it back
+(:func:`narrow` adds a field filter to a query, :func:`quote` quotes a value).
 """
 
 from __future__ import annotations
@@ -18,12 +21,13 @@ import re
 from dataclasses import dataclass
 
 from index.errors import QueryError
+from index.limits import MAX_QUERY_LENGTH
 
-MAX_QUERY_LENGTH = 1000
 YEAR_MIN, YEAR_MAX = 1, 9999
-FIELDS = ("title", "author", "year")
-_QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "”": "”"}
-_SPECIAL = set("()") | set(_QUOTES)
+FIELDS = ("title", "author", "place", "year")
+#: Every opening quote the parser accepts, with its closing quote (an input method may type ” for both).
+QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "”": "”"}
+_SPECIAL = set("()") | set(QUOTES)
 _YEAR_RE = re.compile(r"^(\d{1,4})(?:\.\.(\d{1,4}))?$")
 # NUL, other control characters and zero-width characters carry no text: drop them.
 _INVISIBLE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2060\ufeff]")
@@ -48,6 +52,13 @@ class Title:
 
 @dataclass(frozen=True)
 class Author:
+    """An author's whole name (folded): the value the author facet shows."""
+    text: str
+
+
+@dataclass(frozen=True)
+class Place:
+    """The whole catalogued place (folded): the value the place facet shows."""
     text: str
 
 
@@ -72,7 +83,7 @@ class Or:
     nodes: tuple[Node, ...]
 
 
-Node = Words | Phrase | Title | Author | Year | Not | And | Or
+Node = Words | Phrase | Title | Author | Place | Year | Not | And | Or
 
 
 @dataclass(frozen=True)
@@ -95,8 +106,8 @@ def _tokenize(q: str) -> list[_Tok]:
         ch = q[i]
         if ch == " ":
             i += 1
-        elif ch in _QUOTES:
-            close = _QUOTES[ch]
+        elif ch in QUOTES:
+            close = QUOTES[ch]
             j = q.find(close, i + 1)
             if j == -1:
                 raise QueryError(f"unbalanced quote: the {ch} at position {i + 1} is never closed "
@@ -118,8 +129,8 @@ def _tokenize(q: str) -> list[_Tok]:
                 j += 1
             word = q[i:j]
             # field:"quoted value" stays one token
-            if word.endswith(":") and word[:-1].lower() in FIELDS and j < len(q) and q[j] in _QUOTES:
-                close = _QUOTES[q[j]]
+            if word.endswith(":") and word[:-1].lower() in FIELDS and j < len(q) and q[j] in QUOTES:
+                close = QUOTES[q[j]]
                 k = q.find(close, j + 1)
                 if k == -1:
                     raise QueryError(f"unbalanced quote after {word} (close it with {close})")
@@ -224,9 +235,7 @@ def _field(text: str) -> Node:
         if not (YEAR_MIN <= start <= YEAR_MAX and YEAR_MIN <= end <= YEAR_MAX) or end < start:
             raise QueryError(f"year range {value} is empty; use year:2019..2023 (from ≤ to)")
         return Year(start, end)
-    if name == "title":
-        return Title(value)
-    return Author(value)
+    return {"title": Title, "author": Author, "place": Place}[name](value)
 
 
 def parse_query(raw: str) -> Node:
@@ -251,3 +260,39 @@ def has_positive(node: Node) -> bool:
     if isinstance(node, Or):
         return all(has_positive(n) for n in node.nodes)
     return True
+
+
+def single_phrase(tree: Node) -> str | None:
+    """The text of a query that is one run or one quoted phrase (what "all occurrences" can list), else None."""
+    return tree.text if isinstance(tree, Phrase | Words) else None
+
+
+def unquote(text: str) -> str:
+    """``text`` without one pair of :data:`QUOTES` around it, if it has them; white space normalised."""
+    text = normalize_query(text)
+    if len(text) >= 2 and text[0] in QUOTES and text[-1] == QUOTES[text[0]]:
+        return text[1:-1].strip()
+    return text
+
+
+def quote(value: str) -> str:
+    """``value`` in the first pair of :data:`QUOTES` whose closing quote it does not hold.
+
+    Raises ``ValueError`` for a value that holds every closing quote: no query can name it.
+    """
+    for opening, closing in QUOTES.items():
+        if closing not in value:
+            return f"{opening}{value}{closing}"
+    raise ValueError(f"{value!r} holds every closing quote; no query can name it")
+
+
+def narrow(query: str, field: str, value: str) -> str:
+    """``query`` narrowed to the documents whose ``field`` is ``value`` (a facet value, as shown).
+
+    Appending a term to a query that parses ANDs it with the whole query: OR binds tighter than the
+    implicit AND, and a valid query cannot end in an operator.
+    """
+    if field not in FIELDS or field == "title":
+        raise ValueError(f"no facet field {field!r}")
+    term = f"year:{value}" if field == "year" else f"{field}:{quote(value)}"
+    return f"{query} {term}"

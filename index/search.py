@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-from whoosh import scoring
 from whoosh.collectors import TimeLimit, TimeLimitCollector
 from whoosh.query import Or as WOr
 from whoosh.query import Term
@@ -19,38 +17,33 @@ from whoosh.query import Term
 from archive.model import Document
 from index import query as q
 from index.analysis import fold_text, is_punctuation_or_space, query_words
-from index.build import CURRENT_NAME, current_generation, damaged_index, verify_generation
-from index.errors import NoIndexError, QueryError, QueryTimeout
+from index.errors import QueryError, QueryTimeout
+from index.generation import current_stamp, damaged_index, open_current
+from index.limits import DEFAULT_LIMIT, DEFAULT_TIME_LIMIT, MAX_LIMIT
 from index.scan import PARAGRAPH_SEP, Haystack
-from index.snippets import Passage, lead_passage, make_passages, mark_html, match_spans
-from index.store import STORE_NAME, Store
+from index.snippets import Passage, Span, lead_passage, make_passages, match_spans
 
-DEFAULT_LIMIT = 10
-MAX_LIMIT = 1000
-DEFAULT_TIME_LIMIT = 5.0  # seconds; every query is cut off after this
+__all__ = ["DEFAULT_LIMIT", "DEFAULT_TIME_LIMIT", "MAX_LIMIT", "Engine", "Hit", "SearchPage", "get_engine",
+           "highlight_needles", "search"]
 
 
 @dataclass(frozen=True)
 class Hit:
+    """One matching document: text and match spans, for the web and the CLI to present."""
+
     id: str
     title: str
-    title_html: str
     score: float
-    url: str
     passages: list[Passage]
+    #: Where the query matched in ``title``.
+    title_spans: list[Span] = field(default_factory=list)
+    #: The paragraph a link to this hit should open at: that of the best passage, if any passage matched.
+    paragraph: int | None = None
     byline: str | None = None
     authors: list[str] = field(default_factory=list)
     year: int | None = None
     place: str | None = None
     title_supplied: bool = False
-
-    def to_dict(self) -> dict:
-        return {
-            "id": self.id, "title": self.title, "title_html": self.title_html,
-            "title_supplied": self.title_supplied, "score": round(self.score, 4), "url": self.url,
-            "byline": self.byline, "authors": self.authors, "year": self.year, "place": self.place,
-            "passages": [p.to_dict() for p in self.passages],
-        }
 
 
 @dataclass(frozen=True)
@@ -62,12 +55,9 @@ class SearchPage:
     offset: int = 0
     limit: int = DEFAULT_LIMIT
     #: For every matching document (not just this page): field → [(value, count)], most common first.
+    #: A value is shown as the documents print it; ``field:value`` (:func:`index.query.narrow`) finds
+    #: exactly ``count`` of them.
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
-
-    def to_dict(self) -> dict:
-        return {"query": self.query, "total": self.total, "took_ms": round(self.took_ms, 1),
-                "offset": self.offset, "limit": self.limit, "hits": [h.to_dict() for h in self.hits],
-                "facets": {k: [{"value": v, "count": n} for v, n in vs] for k, vs in self.facets.items()}}
 
 
 @dataclass
@@ -90,7 +80,8 @@ _RANKING_TIMEOUT = "ranking ran past the time limit; make the query more specifi
 class Engine:
     """One open generation of an index directory; reopens when a build swaps ``CURRENT``.
 
-    Inside, documents are Whoosh docnums (ints); ids appear only in what is returned.
+    Inside, documents are Whoosh docnums (ints); ids appear only in what is returned. Everything outside
+    this class (the concordance, the web, the CLI) goes through its public methods.
     """
 
     def __init__(self, index_dir: Path, time_limit: float = DEFAULT_TIME_LIMIT) -> None:
@@ -101,48 +92,34 @@ class Engine:
         self.generation: Path | None = None
         self._open()
 
-    def _current_stamp(self) -> tuple[int, int] | None:
-        try:
-            st = (self.index_dir / CURRENT_NAME).stat()
-        except FileNotFoundError:
-            return None
-        return (st.st_mtime_ns, st.st_ino)
-
     def _open(self) -> None:
-        stamp = self._current_stamp()
-        gen = current_generation(self.index_dir)
-        if gen is None:
-            raise NoIndexError(f"no index in {self.index_dir}: build one with `archive build` (or `make index`)")
-        verify_generation(gen)  # a missing or truncated file: refuse to serve rather than answer wrongly
+        stamp = current_stamp(self.index_dir)
+        gen, searcher, store = open_current(self.index_dir)
         try:
-            ix = whoosh_index.open_dir(str(gen))
-            searcher = ix.searcher(weighting=scoring.BM25F())
-            store = Store(gen / STORE_NAME)
             reader = searcher.reader()
             ids = list(reader.column_reader("id"))
             id_to_docnum = {doc_id: n for n, doc_id in enumerate(ids) if not reader.is_deleted(n)}
             docnum_to_id = {n: doc_id for doc_id, n in id_to_docnum.items()}
             rows = [(id_to_docnum[i], title, body) for i, title, body in store.folded()]
-        except (OSError, EOFError, ValueError, KeyError, sqlite3.DatabaseError, whoosh_index.IndexError) as exc:
-            raise damaged_index(gen, f"it cannot be read: {type(exc).__name__}: {exc}") from exc
-        if set(id_to_docnum) != set(store.meta):
-            raise damaged_index(gen, "its word index and document store disagree on which documents it holds")
+            if set(id_to_docnum) != set(store.meta):
+                raise damaged_index(gen, "its word index and document store disagree on which documents it holds")
+        except BaseException as exc:
+            searcher.close()
+            store.close()
+            if isinstance(exc, OSError | EOFError | ValueError | KeyError | sqlite3.DatabaseError):
+                raise damaged_index(gen, f"it cannot be read: {type(exc).__name__}: {exc}") from exc
+            raise
         # What phrase scans search: title and paragraphs of each document, and the titles alone.
         haystack = Haystack((n, title + PARAGRAPH_SEP + body) for n, title, body in rows)
         titles = Haystack((n, title) for n, title, _ in rows)
         del rows
         meta = {id_to_docnum[i]: m for i, m in store.meta.items()}
-        old = getattr(self, "searcher", None), getattr(self, "store", None)
-        self.ix, self.searcher, self.store = ix, searcher, store
-        self.id_to_docnum, self.docnum_to_id = id_to_docnum, docnum_to_id
-        self.haystack, self.titles, self.meta = haystack, titles, meta
-        # Facet values of each document, as tuples, so counting them is one C loop per facet.
-        self.facet_values = {
-            "year": {n: (str(m["year"]),) if m["year"] is not None else () for n, m in meta.items()},
-            "place": {n: (m["place"],) if m["place"] else () for n, m in meta.items()},
-            "author": {n: tuple(m["authors"]) for n, m in meta.items()},
-        }
-        self.all_docnums = frozenset(docnum_to_id)
+        old = getattr(self, "_searcher", None), getattr(self, "_store", None)
+        self._searcher, self._store = searcher, store
+        self._id_to_docnum, self._docnum_to_id = id_to_docnum, docnum_to_id
+        self._haystack, self._titles, self._meta = haystack, titles, meta
+        self._facet_values, self._facet_labels = _facet_tables(meta)
+        self._all_docnums = frozenset(docnum_to_id)
         self.all_ids = frozenset(store.meta)
         query_words("党建")  # load the segmenter's dictionary now, not inside the first query's time
         self.generation, self._stamp = gen, stamp
@@ -152,9 +129,9 @@ class Engine:
 
     def refresh(self) -> None:
         """Reopen if a build has swapped in a new generation since we opened."""
-        if self._current_stamp() != self._stamp:
+        if current_stamp(self.index_dir) != self._stamp:
             with self._lock:
-                if self._current_stamp() != self._stamp:
+                if current_stamp(self.index_dir) != self._stamp:
                     self._open()
 
     # --- evaluation: the exact set of matching docnums --------------------------------------------
@@ -162,15 +139,15 @@ class Engine:
     # later term of ``a b`` is only looked for in the documents that hold ``a``.
 
     def _scan(self, needle: str, deadline: float, within: set[int] | None, titles_only: bool = False) -> set[int]:
-        return (self.titles if titles_only else self.haystack).find(needle, deadline, within)
+        return (self._titles if titles_only else self._haystack).find(needle, deadline, within)
 
     def _docs_with_word(self, word: str) -> set[int]:
-        reader = self.searcher.reader()
+        reader = self._searcher.reader()
         found: set[int] = set()
         for fieldname in ("title", "body"):
             if (fieldname, word) in reader:
                 found.update(reader.postings(fieldname, word).all_ids())
-        return found & self.all_docnums  # leaves out deleted documents
+        return found & self._all_docnums  # leaves out deleted documents
 
     def _eval(self, node: q.Node, plan: _Plan, deadline: float, positive: bool = True,
               within: set[int] | None = None) -> set[int]:
@@ -183,7 +160,7 @@ class Engine:
         if isinstance(node, q.Or):
             return set().union(*(self._eval(n, plan, deadline, positive, within) for n in node.nodes))
         if isinstance(node, q.Not):
-            return set(self.all_docnums if within is None else within) - self._eval(
+            return set(self._all_docnums if within is None else within) - self._eval(
                 node.node, plan, deadline, not positive, within)
         found = self._eval_leaf(node, plan, deadline, positive, within)
         return found if within is None else found & within
@@ -191,10 +168,10 @@ class Engine:
     def _eval_leaf(self, node: q.Node, plan: _Plan, deadline: float, positive: bool,
                    within: set[int] | None) -> set[int]:
         if isinstance(node, q.Year):
-            return {n for n, m in self.meta.items() if m["year"] is not None and node.start <= m["year"] <= node.end}
-        if isinstance(node, q.Author):
-            needle = fold_text(node.text)
-            return {n for n, m in self.meta.items() if any(needle in a for a in m["folded_authors"])}
+            return {n for n, m in self._meta.items() if m["year"] is not None and node.start <= m["year"] <= node.end}
+        if isinstance(node, q.Author | q.Place):
+            field_name, key = ("author" if isinstance(node, q.Author) else "place"), _facet_key(node.text)
+            return {n for n, keys in self._facet_values[field_name].items() if key in keys}
         if isinstance(node, q.Title):
             needle = fold_text(node.text)
             if positive:
@@ -246,10 +223,10 @@ class Engine:
             scores = self._score_each(group, words, deadline)
             return sorted(((n, scores.get(n, 0.0)) for n in group), key=lambda t: (-t[1], t[0]))[:want]
         wq = WOr([Term(f, w) for w in words for f in ("title", "body")])
-        collector = TimeLimitCollector(self.searcher.collector(limit=want, filter=set(group)),
+        collector = TimeLimitCollector(self._searcher.collector(limit=want, filter=set(group)),
                                        timelimit=max(0.01, deadline - time.monotonic()))
         try:
-            self.searcher.search_with_collector(wq, collector)
+            self._searcher.search_with_collector(wq, collector)
         except TimeLimit as exc:
             raise QueryTimeout(_RANKING_TIMEOUT) from exc
         top = [(hit.docnum, hit.score) for hit in collector.results()]
@@ -260,7 +237,7 @@ class Engine:
 
     def _score_each(self, group: list[int], words: list[str], deadline: float) -> dict[int, float]:
         """BM25F of each document of ``group``, by Whoosh's scorer on each word's postings."""
-        reader = self.searcher.reader()
+        reader = self._searcher.reader()
         scores: dict[int, float] = {}
         for fieldname in ("title", "body"):
             for word in words:
@@ -268,7 +245,7 @@ class Engine:
                     continue
                 if time.monotonic() > deadline:
                     raise QueryTimeout(_RANKING_TIMEOUT)
-                matcher = self.searcher.postings(fieldname, word)
+                matcher = self._searcher.postings(fieldname, word)
                 for n in group:
                     if not matcher.is_active():
                         break
@@ -282,10 +259,15 @@ class Engine:
 
     # --- public ------------------------------------------------------------------------------
 
-    def search(self, query: str, limit: int = DEFAULT_LIMIT, offset: int = 0) -> SearchPage:
+    def deadline(self, time_limit: float | None = None) -> float:
+        """The ``time.monotonic()`` by which a query started now must end (``time_limit`` or the engine's)."""
+        return time.monotonic() + (self.time_limit if time_limit is None else time_limit)
+
+    def search(self, query: str, limit: int = DEFAULT_LIMIT, offset: int = 0,
+               time_limit: float | None = None) -> SearchPage:
         """Run ``query``; ``total`` counts every matching document, ``hits`` is one page."""
         started = time.perf_counter()
-        deadline = time.monotonic() + self.time_limit
+        deadline = self.deadline(time_limit)
         if not 0 <= limit <= MAX_LIMIT:
             raise QueryError(f"limit must be between 0 and {MAX_LIMIT}")
         if offset < 0:
@@ -295,17 +277,18 @@ class Engine:
         plan = _Plan()
         docnums = self._eval(tree, plan, deadline)
         ranked = self._rank(docnums, plan, deadline, need=offset + limit)
-        hits = [self._hit(self.docnum_to_id[n], score, plan) for n, score in ranked[offset:offset + limit]]
+        hits = [self._hit(self._docnum_to_id[n], score, plan) for n, score in ranked[offset:offset + limit]]
         return SearchPage(query=query, total=len(docnums), took_ms=(time.perf_counter() - started) * 1000,
                           hits=hits, offset=offset, limit=limit, facets=self._facets(docnums))
 
     def _facets(self, docnums: set[int], top: int = 8) -> dict[str, list[tuple[str, int]]]:
         counts = {name: Counter(chain.from_iterable(map(values.__getitem__, docnums)))
-                  for name, values in self.facet_values.items()}
-        return {name: c.most_common(top) for name, c in counts.items() if c}
+                  for name, values in self._facet_values.items()}
+        return {name: [(self._facet_labels[name][key], n) for key, n in c.most_common(top)]
+                for name, c in counts.items() if c}
 
     def _hit(self, doc_id: str, score: float, plan: _Plan) -> Hit:
-        doc = self.store.document(doc_id)
+        doc = self._store.document(doc_id)
         assert doc is not None
         needles = list(dict.fromkeys(plan.needles))
         # Where the whole run or phrase occurs, mark only that: the run's single words
@@ -316,36 +299,47 @@ class Engine:
             needles = present
         folded_paragraphs = folded.split(PARAGRAPH_SEP)[1:]
         passages = make_passages(doc.paragraphs, needles, plan.primary, folded=folded_paragraphs) if needles else []
-        marked = bool(passages)  # else the hit matched by title or metadata only: show the lead, link the top
-        if not passages:
-            passages = lead_passage(doc.paragraphs)
-        title_spans = match_spans(doc.title, list(dict.fromkeys(plan.title_needles)))
-        anchor = f"#p{passages[0].paragraph}" if marked else ""
+        # No passage matched: the hit matched by title or metadata only, so show the lead and link the top.
+        paragraph = passages[0].paragraph if passages else None
         return Hit(
-            id=doc.id, title=doc.title, title_html=mark_html(doc.title, title_spans), score=score,
-            url=f"/doc/{doc.id}{anchor}", passages=passages, byline=doc.byline,
-            authors=doc.author_names, year=doc.year, place=doc.place, title_supplied=doc.title_supplied,
+            id=doc.id, title=doc.title, score=score, passages=passages or lead_passage(doc.paragraphs),
+            title_spans=match_spans(doc.title, list(dict.fromkeys(plan.title_needles))), paragraph=paragraph,
+            byline=doc.byline, authors=doc.author_names, year=doc.year, place=doc.place,
+            title_supplied=doc.title_supplied,
         )
+
+    def documents_holding(self, needle: str, deadline: float) -> list[str]:
+        """The ids, in order, of the documents whose folded title or one folded paragraph holds ``needle``
+        (already folded)."""
+        self.refresh()
+        return sorted(self._docnum_to_id[n] for n in self._haystack.find(needle, deadline))
 
     def folded_text(self, doc_id: str) -> str:
         """The folded title and paragraphs of ``doc_id``, one per line: what phrases are matched against."""
-        return self.haystack.text(self.id_to_docnum[doc_id])
+        return self._haystack.text(self._id_to_docnum[doc_id])
 
     def folded_paragraphs(self, doc_id: str) -> list[str]:
         """The folded paragraphs of ``doc_id`` (``[0]`` is ¶1), as stored."""
         return self.folded_text(doc_id).split(PARAGRAPH_SEP)[1:]  # line 0 is the title
 
-    def document(self, doc_id: str) -> Document | None:
-        self.refresh()
-        return self.store.document(doc_id)
+    def document(self, doc_id: str, refresh: bool = True) -> Document | None:
+        """The stored document ``doc_id``, or None. ``refresh=False`` keeps to the generation already open,
+        for a caller reading several documents of one answer."""
+        if refresh:
+            self.refresh()
+        return self._store.document(doc_id)
 
     def documents(self) -> list[Document]:
         self.refresh()
-        return [d for i in sorted(self.all_ids) if (d := self.store.document(i)) is not None]
+        return [d for i in sorted(self.all_ids) if (d := self._store.document(i)) is not None]
+
+    def segments(self) -> int:
+        """How many Whoosh segments the generation in service holds (each is searched in turn)."""
+        return len(list(self._searcher.reader().leaf_readers()))
 
     def close(self) -> None:
-        self.searcher.close()
-        self.store.close()
+        self._searcher.close()
+        self._store.close()
 
 
 def highlight_needles(query: str) -> list[str]:
@@ -369,6 +363,30 @@ def highlight_needles(query: str) -> list[str]:
     return [n for n in needles if n]
 
 
+def _facet_key(value: str) -> str:
+    """What a facet value and a field filter are compared by: 陳紅革 and 陈红革 are one author."""
+    return fold_text(value)
+
+
+def _facet_tables(meta: dict[int, dict]) -> tuple[dict[str, dict[int, tuple[str, ...]]], dict[str, dict[str, str]]]:
+    """Each document's facet keys per field, as tuples (so counting is one C loop per facet), and the label
+    shown for each key: the spelling most documents print."""
+    raw = {
+        "year": {n: (str(m["year"]),) if m["year"] is not None else () for n, m in meta.items()},
+        "place": {n: (m["place"],) if m["place"] else () for n, m in meta.items()},
+        "author": {n: tuple(m["authors"]) for n, m in meta.items()},
+    }
+    values: dict[str, dict[int, tuple[str, ...]]] = {}
+    labels: dict[str, dict[str, str]] = {}
+    for name, per_doc in raw.items():
+        spellings: dict[str, Counter] = {}
+        for shown in chain.from_iterable(per_doc.values()):
+            spellings.setdefault(_facet_key(shown), Counter())[shown] += 1
+        labels[name] = {key: c.most_common(1)[0][0] for key, c in spellings.items()}
+        values[name] = {n: tuple(dict.fromkeys(map(_facet_key, shown))) for n, shown in per_doc.items()}
+    return values, labels
+
+
 _engines: dict[Path, Engine] = {}
 _engines_lock = threading.Lock()
 
@@ -383,6 +401,7 @@ def get_engine(index_dir: Path) -> Engine:
     return engine
 
 
-def search(index_dir: Path, query: str, limit: int = DEFAULT_LIMIT, offset: int = 0) -> SearchPage:
+def search(index_dir: Path, query: str, limit: int = DEFAULT_LIMIT, offset: int = 0,
+           time_limit: float | None = None) -> SearchPage:
     """Search the index in ``index_dir``."""
-    return get_engine(index_dir).search(query, limit=limit, offset=offset)
+    return get_engine(index_dir).search(query, limit=limit, offset=offset, time_limit=time_limit)

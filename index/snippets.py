@@ -1,13 +1,11 @@
-"""Snippets: sentences around matches, with ``<mark>`` — the one place match HTML is built."""
+"""Snippets: the sentences around matches, as text with the matched spans (the web marks them)."""
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from archive.render import mark_html
 from index.analysis import Folded, fold
 
 MAX_PASSAGES = 3
@@ -15,14 +13,16 @@ MAX_SENTENCE = 160
 _SENTENCE_RE = re.compile(r"[^。！？；…!?;]+(?:[。！？；…!?;]+[”’」』）)\"']*)?|[。！？；…!?;]+")
 
 
+Span = tuple[int, int]
+
+
 @dataclass(frozen=True)
 class Passage:
+    """A sentence (or a window of one) of paragraph ``paragraph``; ``spans`` are the matches in ``text``."""
+
     paragraph: int
     text: str
-    html: str
-
-    def to_dict(self) -> dict:
-        return {"paragraph": self.paragraph, "text": self.text, "html": self.html}
+    spans: list[Span] = field(default_factory=list)
 
 
 def _occurrences(folded: Folded, needles: list[str]) -> list[tuple[str, int, int]]:
@@ -102,9 +102,8 @@ def make_passages(paragraphs: tuple[str, ...], needles: list[str], primary: list
         a, b, pre, post = _trim(par, s_start, s_end, inside)
         local = [(max(x, a) - a, min(y, b) - a) for x, y in inside if x < b and y > a]
         text = par[a:b].strip()
-        lead = len(par[a:b]) - len(par[a:b].lstrip())
-        local = [(x - lead, y - lead) for x, y in local]
-        passages.append(Passage(n, pre + text + post, html.escape(pre) + mark_html(text, local) + html.escape(post)))
+        shift = len(pre) - (len(par[a:b]) - len(par[a:b].lstrip()))  # the ellipsis added, the blanks cut
+        passages.append(Passage(n, pre + text + post, [(x + shift, y + shift) for x, y in local]))
     return passages
 
 
@@ -114,5 +113,4 @@ def lead_passage(paragraphs: tuple[str, ...]) -> list[Passage]:
         return []
     a, b = sentences(paragraphs[0])[0]
     a, b, _, post = _trim(paragraphs[0], a, b, [(a, a)])
-    text = paragraphs[0][a:b].strip() + post
-    return [Passage(1, text, html.escape(text))]
+    return [Passage(1, paragraphs[0][a:b].strip() + post)]

@@ -110,9 +110,7 @@ class Store:
         self._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         self.meta: dict[str, dict] = {}
         for i, year, place, authors in self._con.execute("SELECT id, year, place, authors FROM docs ORDER BY id"):
-            names = json.loads(authors)
-            self.meta[i] = {"year": year, "place": place, "authors": names,
-                            "folded_authors": [fold_text(n) for n in names]}
+            self.meta[i] = {"year": year, "place": place, "authors": json.loads(authors)}
 
     def folded(self) -> Iterator[tuple[str, str, str]]:
         """``(id, folded title, folded body)`` of every document; paragraphs are joined by ``PARAGRAPH_SEP``."""

@@ -11,6 +11,7 @@ import json
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "data" / "golden_api.json"
@@ -22,7 +23,13 @@ SEARCHES = [
     "群众1500人", "ＡＢＣ", "宋河镇", '"宋河鎮"', "乡村振兴", "一", '"的"', "湖丰镇", "支部+产业发展",
 ]
 SEARCH_PAGES = [("党建", 3, 2), ("的", 1000, 0), ("党建", 0, 0)]
-KWICS = ["党建", "一肩挑&width=6", "黨組織書記", "乡村&sort=right", "党建&sort=left&width=3"]
+KWICS = [{"q": "党建"}, {"q": "一肩挑", "width": "6"}, {"q": "黨組織書記"}, {"q": "乡村", "sort": "right"},
+         {"q": "党建", "sort": "left", "width": "3"}]
+
+
+def search_key(query: str) -> str:
+    """The saved answer's key for ``/api/search?q=query``."""
+    return "/api/search?" + urlencode({"q": query})
 
 
 def without_timing(obj):
@@ -38,16 +45,17 @@ def answers(client) -> dict:
     """Every saved request → its JSON answer (status and body), through the Flask test client."""
     out: dict[str, dict] = {}
 
-    def ask(url: str) -> None:
-        resp = client.get(url)
-        out[url] = {"status": resp.status_code, "json": without_timing(resp.get_json())}
+    def ask(path: str, params: dict | None = None) -> None:
+        resp = client.get(path, query_string=params)
+        out[path + ("?" + urlencode(params) if params else "")] = {
+            "status": resp.status_code, "json": without_timing(resp.get_json())}
 
     for q in SEARCHES:
-        ask(f"/api/search?q={q}")
+        ask("/api/search", {"q": q})
     for q, limit, offset in SEARCH_PAGES:
-        ask(f"/api/search?q={q}&limit={limit}&offset={offset}")
-    for q in KWICS:
-        ask(f"/api/kwic?q={q}")
+        ask("/api/search", {"q": q, "limit": str(limit), "offset": str(offset)})
+    for params in KWICS:
+        ask("/api/kwic", params)
     for doc in sorted(p.stem for p in (ROOT / "seeds").glob("*.txt")):
         ask(f"/api/doc/{doc}")
     return out

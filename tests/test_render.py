@@ -1,7 +1,7 @@
 from html.parser import HTMLParser
 
 from archive import build_document
-from archive.render import render_html, render_markdown
+from web.render import render_html, render_markdown
 
 TRICKY = ["1. 开头像列表", "*星号* 与 _下划线_", "# 井号开头", "<script>alert(1)</script> & [链](x) {: #p1 }",
           "> 引用", "- 减号", "`代码` \\ 反斜杠 2019."]

@@ -10,7 +10,12 @@ from index.search import Engine, get_engine
 
 
 def engine() -> Engine:
-    return get_engine(Path(current_app.config["INDEX_DIR"]))
+    return get_engine(Path(str(current_app.config["INDEX_DIR"])))
+
+
+def time_limit() -> float:
+    """Seconds a search or concordance may take (the ``SEARCH_TIME_LIMIT`` setting)."""
+    return float(current_app.config["SEARCH_TIME_LIMIT"])
 
 
 def parse_int(value: str | None, default: int, low: int, high: int) -> int:

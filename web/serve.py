@@ -3,37 +3,41 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from web import create_app
 
 
 class _Gunicorn(BaseApplication):
-    def __init__(self, options: dict) -> None:
+    def __init__(self, options: dict[str, Any], app_config: dict[str, Any]) -> None:
         self.options = options
+        self.app_config = app_config
         super().__init__()
 
     def load_config(self) -> None:
         for key, value in self.options.items():
             self.cfg.set(key, value)
 
-    def load(self):
-        return create_app()
+    def load(self) -> Flask:
+        return create_app(self.app_config)
 
 
-def _open_engine(worker) -> None:
+def _open_engine(worker: Any) -> None:
     """Open the index as each worker starts, so no user's first query pays for loading it."""
     from index.errors import IndexError_
     from index.search import get_engine
 
     try:
-        get_engine(Path(worker.wsgi.config["INDEX_DIR"]))
+        get_engine(Path(str(worker.wsgi.config["INDEX_DIR"])))
     except IndexError_ as exc:  # no index, or a damaged one: the pages say so too (503), the server still starts
         worker.log.error(str(exc))
 
 
-def serve(host: str = "127.0.0.1", port: int = 5000, workers: int = 2) -> None:
-    """Run gunicorn in the foreground. Sync workers: a Whoosh searcher is not shared between threads."""
+def serve(host: str = "127.0.0.1", port: int = 5000, workers: int = 2, config: dict[str, Any] | None = None) -> None:
+    """Run gunicorn in the foreground with ``create_app(config)``. Sync workers: a Whoosh searcher is not
+    shared between threads."""
     _Gunicorn({"bind": f"{host}:{port}", "workers": workers, "worker_class": "sync", "timeout": 30,
-               "accesslog": "-", "errorlog": "-", "post_worker_init": _open_engine}).run()
+               "accesslog": "-", "errorlog": "-", "post_worker_init": _open_engine}, config or {}).run()

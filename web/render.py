@@ -1,7 +1,8 @@
-"""Markdown rendering of a document: title, byline, numbered paragraphs anchored ``p1``, ``p2``, …
+"""HTML for people: match marks, and a document rendered through Markdown with paragraphs anchored ``p1``, ``p2``, …
 
-The article's text is escaped before it reaches Markdown, so ``1.`` at the start
-of a paragraph, ``*``, ``#``, ``_`` or ``<`` render verbatim instead of as markup.
+The engine returns text and match spans; this is where they become HTML. The article's text is escaped
+before it reaches Markdown, so ``1.`` at the start of a paragraph, ``*``, ``#``, ``_`` or ``<`` render
+verbatim instead of as markup.
 """
 
 from __future__ import annotations

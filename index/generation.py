@@ -1,0 +1,165 @@
+"""Generations of an index directory: which one is in service, checking it, opening it, swapping it.
+
+Layout of an index directory::
+
+    CURRENT            name of the generation in service (replaced atomically)
+    .lock              flock'ed by the running build; the kernel releases it if the build dies
+    gen-<ns>-<pid>/    one generation: Whoosh files, docs.sqlite, CODE, MANIFEST
+
+Searching needs only this module (never ``index.build``): what is in service, whether it is intact, and
+opening it. Building uses it to clone, finish and swap generations.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import time
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh import scoring
+from whoosh.searching import Searcher
+
+from index.errors import DamagedIndexError, NoIndexError
+from index.store import STORE_NAME, Store
+
+CURRENT_NAME = "CURRENT"
+#: Every file of a generation with its size, written last: a missing or truncated file is caught at open.
+MANIFEST_NAME = "MANIFEST"
+#: The fingerprint of the code that built the generation (a different one means a full rebuild).
+CODE_NAME = "CODE"
+GENERATION_PREFIX = "gen-"
+
+
+def damaged_index(gen: Path, problem: str) -> DamagedIndexError:
+    """The error for a generation that cannot be trusted: what is wrong, and what to do."""
+    return DamagedIndexError(f"the index in {gen} is damaged ({problem}); rebuild it with `make index` "
+                             "(or `archive build`)")
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    """The generation in service, or None if no build has completed."""
+    try:
+        name = (index_dir / CURRENT_NAME).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    gen = index_dir / name
+    return gen if name and gen.is_dir() else None
+
+
+def current_stamp(index_dir: Path) -> tuple[int, int] | None:
+    """Changes whenever a build swaps ``CURRENT`` (its mtime and inode); None without an index."""
+    try:
+        st = (index_dir / CURRENT_NAME).stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_mtime_ns, st.st_ino)
+
+
+def write_manifest(gen: Path) -> None:
+    """Record the name and size of every file the generation holds (after the build wrote them all)."""
+    sizes = {p.name: p.stat().st_size for p in sorted(gen.iterdir())
+             if p.is_file() and p.name != MANIFEST_NAME and not p.name.endswith("WRITELOCK")}
+    with open(gen / MANIFEST_NAME, "w", encoding="utf-8") as fh:
+        json.dump(sizes, fh, indent=0)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def verify_generation(gen: Path) -> None:
+    """Raise :class:`DamagedIndexError` if a file of ``gen`` is missing or not the size the build wrote."""
+    try:
+        sizes = json.loads((gen / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise damaged_index(gen, f"{MANIFEST_NAME} is missing: it was never finished, "
+                                 "or built by an older version") from exc
+    except (OSError, ValueError) as exc:
+        raise damaged_index(gen, f"{MANIFEST_NAME} cannot be read: {exc}") from exc
+    for name, size in sizes.items():
+        try:
+            actual = (gen / name).stat().st_size
+        except FileNotFoundError as exc:
+            raise damaged_index(gen, f"{name} is missing") from exc
+        if actual != size:
+            raise damaged_index(gen, f"{name} has {actual:,} bytes, the build wrote {size:,}")
+
+
+def open_current(index_dir: Path) -> tuple[Path, Searcher, Store]:
+    """The generation in service, verified, with a BM25F searcher and its document store open.
+
+    Raises :class:`NoIndexError` when nothing was ever built, :class:`DamagedIndexError` when a file is
+    missing, truncated or unreadable: a damaged index is refused rather than answered from.
+    """
+    gen = current_generation(index_dir)
+    if gen is None:
+        raise NoIndexError(f"no index in {index_dir}: build one with `archive build` (or `make index`)")
+    verify_generation(gen)
+    try:
+        searcher = whoosh_index.open_dir(str(gen)).searcher(weighting=scoring.BM25F())
+        store = Store(gen / STORE_NAME)
+    except (OSError, EOFError, ValueError, KeyError, sqlite3.DatabaseError, whoosh_index.IndexError) as exc:
+        raise damaged_index(gen, f"it cannot be read: {type(exc).__name__}: {exc}") from exc
+    return gen, searcher, store
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def finish_generation(gen: Path, code: str) -> None:
+    """Seal a fully written generation: its code fingerprint, its manifest, all on disk."""
+    (gen / CODE_NAME).write_text(code + "\n")
+    write_manifest(gen)
+    _fsync_dir(gen)
+
+
+def generation_code(gen: Path) -> str | None:
+    """The code fingerprint ``gen`` was built with, if it recorded one."""
+    try:
+        return (gen / CODE_NAME).read_text().strip()
+    except FileNotFoundError:
+        return None
+
+
+def new_generation(index_dir: Path) -> Path:
+    """A fresh, unique generation path (not yet created)."""
+    return index_dir / f"{GENERATION_PREFIX}{time.time_ns()}-{os.getpid()}"
+
+
+def clone_generation(src: Path, dst: Path) -> None:
+    """Whoosh segment files are immutable: hard links are a safe, instant copy. SQLite is copied."""
+    dst.mkdir()
+    for path in src.iterdir():
+        if path.name == STORE_NAME:
+            shutil.copy2(path, dst / path.name)
+        elif path.is_file() and not path.name.endswith(("WRITELOCK", ".lock")):
+            try:
+                os.link(path, dst / path.name)
+            except OSError:
+                shutil.copy2(path, dst / path.name)
+
+
+def swap_current(index_dir: Path, gen: Path) -> None:
+    """Put ``gen`` in service atomically: readers see the old generation or the new one, never neither."""
+    tmp = index_dir / (CURRENT_NAME + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(gen.name + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, index_dir / CURRENT_NAME)
+    _fsync_dir(index_dir)
+
+
+def remove_old_generations(index_dir: Path, keep: set[str]) -> None:
+    """Remove every generation but those named in ``keep``."""
+    # Callers keep the generation just replaced: a server may still be answering from it.
+    for path in index_dir.glob(GENERATION_PREFIX + "*"):
+        if path.name not in keep:
+            shutil.rmtree(path, ignore_errors=True)

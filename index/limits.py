@@ -1,0 +1,20 @@
+"""Defaults and limits of searching and of the concordance, in one place.
+
+The engine enforces them, the command line's options and the web's parameters are built from them, and
+the README documents them: change a number here and every door follows.
+"""
+
+from __future__ import annotations
+
+#: Hits per page when none is asked for, and the most one page may hold.
+DEFAULT_LIMIT = 10
+MAX_LIMIT = 1000
+#: Seconds a search or a concordance may run before it is cut off with a message.
+DEFAULT_TIME_LIMIT = 5.0
+#: Characters a query may have (a phrase of a few sentences; more is not a query but a document).
+MAX_QUERY_LENGTH = 1000
+#: Characters of context either side of a concordance match.
+KWIC_DEFAULT_WIDTH = 20
+KWIC_MAX_WIDTH = 200
+#: Orders of concordance lines: by document, by the left context read backwards, by the right context.
+KWIC_SORTS = ("doc", "left", "right")

@@ -1,0 +1,67 @@
+"""What the engine returns, as the API's JSON and CSV with their links: the contract of ``/api`` and of
+``archive … --json``. Runs inside a Flask request (or test request) context, so every URL comes from
+``url_for`` and the marks from :func:`web.render.mark_html`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import current_app, request, url_for
+
+from archive.model import Document, document_to_dict
+from index.kwic import Concordance
+from index.search import Hit, SearchPage
+from index.snippets import Passage
+from web.render import mark_html
+
+KWIC_CSV_COLUMNS = ("id", "title", "paragraph", "left", "match", "right", "year", "url")
+
+
+def doc_url(doc_id: str, paragraph: int | None = None, **params: str) -> str:
+    """The document page (at ``#pN`` when a paragraph is given), relative to the site."""
+    return url_for("views.document", doc_id=doc_id, _anchor=f"p{paragraph}" if paragraph else None, **params)
+
+
+def permalink(doc_id: str, paragraph: int) -> str:
+    """The absolute address of paragraph ``paragraph``: under ``BASE_URL`` when set, else the request's own."""
+    base = current_app.config["BASE_URL"]
+    if not base:
+        return url_for("views.document", doc_id=doc_id, _anchor=f"p{paragraph}", _external=True)
+    return base.rstrip("/") + doc_url(doc_id, paragraph)[len(request.script_root):]
+
+
+def passage_json(p: Passage) -> dict:
+    return {"paragraph": p.paragraph, "text": p.text, "html": mark_html(p.text, p.spans)}
+
+
+def hit_json(hit: Hit) -> dict:
+    return {
+        "id": hit.id, "title": hit.title, "title_html": mark_html(hit.title, hit.title_spans),
+        "title_supplied": hit.title_supplied, "score": round(hit.score, 4), "url": doc_url(hit.id, hit.paragraph),
+        "byline": hit.byline, "authors": hit.authors, "year": hit.year, "place": hit.place,
+        "passages": [passage_json(p) for p in hit.passages],
+    }
+
+
+def search_json(page: SearchPage) -> dict:
+    """The object of ``/api/search`` and ``archive search --json``, keys in the order the README shows."""
+    return {"query": page.query, "total": page.total, "took_ms": round(page.took_ms, 1),
+            "offset": page.offset, "limit": page.limit, "hits": [hit_json(h) for h in page.hits],
+            "facets": {k: [{"value": v, "count": n} for v, n in vs] for k, vs in page.facets.items()}}
+
+
+def document_json(doc: Document) -> dict:
+    return {**document_to_dict(doc), "url": doc_url(doc.id)}
+
+
+def kwic_csv(result: Concordance) -> str:
+    """The concordance as CSV; encode it as ``utf-8-sig`` so that spreadsheets read the Chinese right."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(KWIC_CSV_COLUMNS)
+    for line in result.lines:
+        writer.writerow([line.id, line.title, line.paragraph, line.left, line.match, line.right,
+                         line.year if line.year is not None else "", doc_url(line.id, line.paragraph)])
+    return out.getvalue()
