@@ -192,7 +192,7 @@ def query_peer(peer, queries: list[Query]) -> tuple[dict, dict[str, int]]:
 
 def folded_texts(ix: Path) -> list[tuple[str, str, str]]:
     """(id, folded title, folded body) of every document, from our store (the folded text we index)."""
-    from index.build import current_generation
+    from index.generation import current_generation
     from index.store import STORE_NAME
 
     gen = current_generation(ix)

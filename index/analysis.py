@@ -14,8 +14,9 @@ Analyzers are composed Whoosh-style::
     word_analyzer() = JiebaTokenizer() | DropPunctuationFilter() | OrdinalPositionFilter()
 
 ``JiebaTokenizer`` sets ``pos`` to the token's ordinal (not its character
-offset, as jieba's own ``ChineseAnalyzer`` does), so phrase positions are
-consecutive.
+offset, as jieba's own ``ChineseAnalyzer`` does). The index stores no positions
+at all (``index.schema``): exact phrases are matched on the stored folded text
+(``index.scan``), whatever jieba does with the words around them.
 """
 
 from __future__ import annotations
@@ -333,7 +334,8 @@ class DropPunctuationFilter(Filter):
 
 
 class OrdinalPositionFilter(Filter):
-    """Renumbers ``pos`` 0, 1, 2, … over the tokens that survive, so phrases stay consecutive."""
+    """Renumbers ``pos`` 0, 1, 2, … over the tokens that survive (ordinals, with no gap where punctuation
+    was dropped), for whoever asks the analyzer for positions."""
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         n = None
@@ -345,7 +347,7 @@ class OrdinalPositionFilter(Filter):
 
 
 def word_analyzer() -> Composable:
-    """The word field's analyzer: folded jieba words, punctuation dropped, ordinal positions."""
+    """The word field's analyzer: folded jieba words, punctuation dropped, ordinal positions (if asked for)."""
     return JiebaTokenizer() | DropPunctuationFilter() | OrdinalPositionFilter()
 
 

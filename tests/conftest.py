@@ -1,5 +1,13 @@
 from __future__ import annotations
 
+import contextlib
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -58,8 +66,77 @@ def client(app):
 
 
 @pytest.fixture
-def runner(app):
-    return app.test_cli_runner()
+def runner():
+    """Runs the ``archive`` command line in-process (click's runner: our CLI is click, not Flask's)."""
+    from click.testing import CliRunner
+
+    return CliRunner()
+
+
+@dataclass
+class Server:
+    """A running ``archive serve``."""
+
+    proc: subprocess.Popen
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serving(index_dir: Path, workers: int = 2, wait: bool = True, capture: bool = False) -> Iterator[Server]:
+    """``archive serve`` (gunicorn) on ``index_dir`` and a free loopback port, stopped on exit.
+
+    ``wait``: return once it answers (any HTTP status: a damaged index answers 503). ``capture``: its
+    output is readable line by line from ``proc.stdout`` (else it goes to a file, shown if it fails to start).
+    """
+    port = free_port()
+    log = None if capture else open(Path(index_dir).parent / f"serve-{port}.log", "w+")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cli", "serve", "--port", str(port), "--workers", str(workers),
+         "--index-dir", str(index_dir)],
+        stdout=subprocess.PIPE if capture else log, stderr=subprocess.STDOUT, text=True)
+    server = Server(proc, port)
+    try:
+        deadline = time.monotonic() + 30
+        while wait:
+            try:
+                urllib.request.urlopen(server.url + "/", timeout=2)
+                break
+            except urllib.error.HTTPError:
+                break  # it answers
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    output = ""
+                    if log:
+                        log.seek(0)
+                        output = log.read()
+                    pytest.fail(f"archive serve did not start: {output[-3000:]}")
+                time.sleep(0.1)
+        yield server
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        if log:
+            log.close()
+
+
+@pytest.fixture
+def start_server() -> Iterator:
+    """A factory: ``start_server(index_dir, workers=2, wait=True, capture=False)`` → a running :class:`Server`,
+    stopped when the test ends."""
+    with contextlib.ExitStack() as stack:
+        yield lambda *args, **kwargs: stack.enter_context(serving(*args, **kwargs))
 
 
 def write_many(out: Path, seeds_dir: Path, n: int) -> Path:

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from index.build import BuildError, build_index, current_generation
+from index.build import BuildError, build_index
+from index.generation import current_generation
 from index.search import Engine
 
 

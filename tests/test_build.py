@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 import index.build
-from index.build import BuildError, build_index, build_lock, current_generation
+from index.build import BuildError, build_index, build_lock
+from index.generation import current_generation
 from index.search import Engine
 
 

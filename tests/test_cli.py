@@ -1,14 +1,6 @@
 import json
 
-import pytest
-from click.testing import CliRunner
-
 from cli.main import main
-
-
-@pytest.fixture
-def runner():
-    return CliRunner()
 
 
 def test_list_prints_title_authors_and_counts(runner, seeds_dir, seed_docs):
@@ -86,3 +78,18 @@ def test_index_dir_from_environment(runner, seeds_dir, tmp_path):
     ix = str(tmp_path / "env-ix")
     result = runner.invoke(main, ["build", "--source", str(seeds_dir)], env={"ARCHIVE_INDEX_DIR": ix})
     assert result.exit_code == 0 and (tmp_path / "env-ix" / "CURRENT").exists()
+
+
+def test_options_follow_the_library_s_limits(runner, seed_index):
+    from archive.cite import STYLES
+    from index.limits import DEFAULT_LIMIT, KWIC_DEFAULT_WIDTH, KWIC_MAX_WIDTH, KWIC_SORTS, MAX_LIMIT
+
+    params = {name: {p.name: p for p in main.commands[name].params} for name in ("search", "kwic", "cite")}
+    assert (params["search"]["limit"].default, params["search"]["limit"].type.max) == (DEFAULT_LIMIT, MAX_LIMIT)
+    assert (params["kwic"]["width"].default, params["kwic"]["width"].type.max) == (KWIC_DEFAULT_WIDTH, KWIC_MAX_WIDTH)
+    assert tuple(params["kwic"]["sort_by"].type.choices) == KWIC_SORTS
+    assert tuple(params["cite"]["style"].type.choices) == STYLES
+    ix = str(seed_index)
+    assert runner.invoke(main, ["search", "党建", "--limit", str(MAX_LIMIT), "--index-dir", ix]).exit_code == 0
+    result = runner.invoke(main, ["search", "党建", "--limit", str(MAX_LIMIT + 1), "--index-dir", ix])
+    assert result.exit_code == 2 and f"0<=x<={MAX_LIMIT}" in result.output

@@ -19,7 +19,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from click.testing import CliRunner
 
 from cli.main import main
 from tests.golden import GOLDEN, SEARCHES, answers, search_key, without_timing
@@ -40,8 +39,8 @@ def test_the_api_answers_the_seeds_as_before(client, golden):
 
 
 @pytest.mark.parametrize("query", SEARCHES)
-def test_cli_json_is_the_saved_api_object(seed_index, golden, query):
-    result = CliRunner().invoke(main, ["search", query, "--json", "--index-dir", str(seed_index)])
+def test_cli_json_is_the_saved_api_object(seed_index, golden, query, runner):
+    result = runner.invoke(main, ["search", query, "--json", "--index-dir", str(seed_index)])
     assert result.exit_code == 0, result.output
     assert without_timing(json.loads(result.output)) == golden[search_key(query)]["json"]
 

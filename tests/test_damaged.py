@@ -1,16 +1,12 @@
 """A damaged index is detected when it is opened and named, with what to do; nothing wrong is served."""
 
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 
 import pytest
 
-from index.build import build_index, current_generation
+from index.build import build_index
 from index.errors import DamagedIndexError
+from index.generation import current_generation
 from index.search import Engine
 from index.store import STORE_NAME
 
@@ -42,8 +38,7 @@ def test_damage_is_detected_on_open_and_named(ix, damage):
     assert "damaged" in message and "make index" in message and str(current_generation(ix)) in message
 
 
-def test_web_and_cli_say_so_instead_of_answering(ix):
-    from click.testing import CliRunner
+def test_web_and_cli_say_so_instead_of_answering(ix, runner):
 
     from cli.main import main
     from web import create_app
@@ -55,7 +50,7 @@ def test_web_and_cli_say_so_instead_of_answering(ix):
     r = client.get("/search", query_string={"q": "党建"})
     assert r.status_code == 503 and "make index" in r.get_data(as_text=True)
     assert client.get("/doc/000_facb8668b9a49bed").status_code == 503
-    result = CliRunner().invoke(main, ["search", "党建", "--index-dir", str(ix)])
+    result = runner.invoke(main, ["search", "党建", "--index-dir", str(ix)])
     assert result.exit_code == 1 and "make index" in result.output and "Traceback" not in result.output
 
 
@@ -66,20 +61,11 @@ def test_a_build_replaces_a_damaged_index_from_scratch(ix, seeds_dir):
     assert Engine(ix).search('"一肩挑"').total == 1
 
 
-def test_server_start_up_names_the_damage(ix):
+def test_server_start_up_names_the_damage(ix, start_server):
     delete_segment(ix)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "cli", "serve", "--port", str(port)],
-                            env={**os.environ, "ARCHIVE_INDEX_DIR": str(ix)},
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        seen = ""
-        deadline = time.monotonic() + 30
-        while "make index" not in seen and time.monotonic() < deadline and proc.poll() is None:
-            seen += proc.stdout.readline()
-        assert "damaged" in seen and "make index" in seen, seen[-2000:]
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=30)
+    proc = start_server(ix, wait=False, capture=True).proc
+    seen = ""
+    deadline = time.monotonic() + 30
+    while "make index" not in seen and time.monotonic() < deadline and proc.poll() is None:
+        seen += proc.stdout.readline()
+    assert "damaged" in seen and "make index" in seen, seen[-2000:]

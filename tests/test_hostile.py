@@ -51,11 +51,10 @@ def test_api_search_survives(client, query):
 
 
 @pytest.mark.parametrize("query", [q for q in HOSTILE if "\x00" not in q])  # argv cannot carry NUL
-def test_cli_search_survives(seed_index, query):
-    from click.testing import CliRunner
+def test_cli_search_survives(seed_index, query, runner):
 
     started = time.monotonic()
-    result = CliRunner().invoke(main, ["search", query, "--index-dir", str(seed_index), "--json"])
+    result = runner.invoke(main, ["search", query, "--index-dir", str(seed_index), "--json"])
     assert result.exit_code in (0, 1, 2) and not _too_slow(started), (query, result.output)
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception

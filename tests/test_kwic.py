@@ -5,7 +5,6 @@ import io
 import json
 
 import pytest
-from click.testing import CliRunner
 
 from cli.main import main
 from index.analysis import fold_text
@@ -74,11 +73,11 @@ def test_api_json_and_csv(client, engine):
     assert rows[1][CSV_COLUMNS.index("url")] == f"/doc/{first['id']}#p{first['paragraph']}"
 
 
-def test_cli_json_is_the_api_object(client, seed_index):
-    result = CliRunner().invoke(main, ["kwic", "一肩挑", "--json", "--index-dir", str(seed_index)])
+def test_cli_json_is_the_api_object(client, seed_index, runner):
+    result = runner.invoke(main, ["kwic", "一肩挑", "--json", "--index-dir", str(seed_index)])
     assert result.exit_code == 0
     assert json.loads(result.output) == client.get("/api/kwic", query_string={"q": "一肩挑"}).get_json()
-    result = CliRunner().invoke(main, ["kwic", "一肩挑", "--index-dir", str(seed_index)])
+    result = runner.invoke(main, ["kwic", "一肩挑", "--index-dir", str(seed_index)])
     assert "1 occurrences in 1 documents" in result.output and "【一肩挑】" in result.output
 
 

@@ -3,7 +3,6 @@
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from index.build import current_generation, verify_generation
+from index.generation import current_generation, verify_generation
 from index.search import Engine
 from tests.test_build import children
 
@@ -44,24 +43,9 @@ class Searcher(threading.Thread):
 
 
 @pytest.fixture
-def server(served):
+def server(served, start_server):
     src, ix = served
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "cli", "serve", "--port", str(port)],
-                            env={**os.environ, "ARCHIVE_INDEX_DIR": str(ix)},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/search?q=x", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield src, ix, port
-    proc.send_signal(signal.SIGTERM)
-    proc.wait(timeout=30)
+    return src, ix, start_server(ix).port
 
 
 def build(*args: str) -> subprocess.Popen:

@@ -124,13 +124,12 @@ def test_headers(client):
     assert r.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_api_search_matches_cli_json(client, seed_index):
-    from click.testing import CliRunner
+def test_api_search_matches_cli_json(client, seed_index, runner):
 
     from cli.main import main
 
     api = client.get("/api/search", query_string={"q": '"党组织书记"'}).get_json()
-    cli = CliRunner().invoke(main, ["search", '"党组织书记"', "--json", "--index-dir", str(seed_index)])
+    cli = runner.invoke(main, ["search", '"党组织书记"', "--json", "--index-dir", str(seed_index)])
     import json
 
     cli_data = json.loads(cli.output)

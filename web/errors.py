@@ -6,7 +6,8 @@ HTTP errors (404, 405, and 500 for anything unexpected) carry theirs. No view ca
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from archive.errors import ArchiveError, NotFoundError
@@ -24,7 +25,7 @@ _TITLES = ((IndexError_, "The index is not available"), (QueryTimeout, "The quer
 
 
 def _answer(status: int, title: str, message: str, retry_after: int | None = None,
-            query_error: bool = False) -> tuple[Response | str, int, dict[str, str]]:
+            query_error: bool = False) -> ResponseReturnValue:
     headers = {"Retry-After": str(retry_after)} if retry_after else {}
     query = request.args.get("q")
     if request.path.startswith("/api/"):
@@ -37,12 +38,12 @@ def _answer(status: int, title: str, message: str, retry_after: int | None = Non
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ArchiveError)
-    def archive_error(exc: ArchiveError):
+    def archive_error(exc: ArchiveError) -> ResponseReturnValue:
         title = next((t for cls, t in _TITLES if isinstance(exc, cls)), "Error")
         return _answer(exc.status, title, str(exc), exc.retry_after, isinstance(exc, QueryError))
 
     @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException):
+    def http_error(exc: HTTPException) -> ResponseReturnValue:
         status = exc.code or 500
         title, message = _HTTP_MESSAGES.get(status, (exc.name, exc.description or exc.name))
         if request.path.startswith("/api/") and status in _HTTP_MESSAGES:
