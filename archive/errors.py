@@ -3,7 +3,7 @@
 Everything we raise on purpose derives from :class:`ArchiveError`, so the CLI and the web layer turn it
 into a clear message instead of a traceback. Each class knows the HTTP status it is answered with (and,
 where a client should try again later, after how many seconds), so the web handles every error in one
-place; the CLI uses the same classes for its exit status.
+place; the CLI prints the message (exit status 2 for a query it cannot use, 1 for the rest).
 """
 
 from __future__ import annotations

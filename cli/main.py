@@ -17,6 +17,7 @@ from index.limits import DEFAULT_LIMIT, KWIC_DEFAULT_WIDTH, KWIC_MAX_WIDTH, KWIC
 
 DEFAULT_SOURCE = Path("seeds")
 DEFAULT_INDEX_DIR = Path("instance/index")
+DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 5000
 
 
 class ArchiveGroup(click.Group):
@@ -77,15 +78,10 @@ def _authors(doc: Document) -> str:
 
 def _coloured(text: str, spans: list[tuple[int, int]]) -> str:
     """``text`` with each matched span in colour (click drops colour when piped)."""
-    out: list[str] = []
-    pos = 0
-    for start, end in sorted(spans):
-        start = max(start, pos)
-        if end > start:
-            out += [text[pos:start], click.style(text[start:end], fg="red", bold=True)]
-            pos = end
-    out.append(text[pos:])
-    return "".join(out)
+    from index.snippets import split_marked
+
+    return "".join(click.style(piece, fg="red", bold=True) if marked else piece
+                   for piece, marked in split_marked(text, spans))
 
 
 @contextlib.contextmanager
@@ -146,7 +142,9 @@ def kwic(phrase: str, width: int, sort_by: str, as_json: bool, as_csv: bool, ind
 
     result = concordance(get_engine(index_dir), phrase, width=width, sort=sort_by)
     if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        from web.present import kwic_json
+
+        click.echo(json.dumps(kwic_json(result), ensure_ascii=False, indent=2))
         return
     if as_csv:
         from web.present import kwic_csv
@@ -255,7 +253,8 @@ def show(doc_id: str, paragraph: int | None, repairs: bool, as_markdown: bool, s
 @click.argument("doc_id")
 @click.argument("paragraph", type=int)
 @click.option("--style", type=click.Choice(STYLES), default=STYLES[0], show_default=True)
-@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True, help="Prefix of the permalink.")
+@click.option("--base-url", default=f"http://{DEFAULT_HOST}:{DEFAULT_PORT}", show_default=True,
+              help="Prefix of the permalink (where `archive serve` serves by default).")
 @source_option
 @index_option
 def cite(doc_id: str, paragraph: int, style: str, base_url: str, sources: tuple[Path, ...], index_dir: Path) -> None:
@@ -270,8 +269,8 @@ def cite(doc_id: str, paragraph: int, style: str, base_url: str, sources: tuple[
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--host", default=DEFAULT_HOST, show_default=True)
+@click.option("--port", default=DEFAULT_PORT, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 16))
 @index_option
 def serve(host: str, port: int, workers: int, index_dir: Path) -> None:

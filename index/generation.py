@@ -97,12 +97,14 @@ def open_current(index_dir: Path) -> tuple[Path, Searcher, Store]:
     if gen is None:
         raise NoIndexError(f"no index in {index_dir}: build one with `archive build` (or `make index`)")
     verify_generation(gen)
+    searcher = None
     try:
         searcher = whoosh_index.open_dir(str(gen)).searcher(weighting=scoring.BM25F())
-        store = Store(gen / STORE_NAME)
+        return gen, searcher, Store(gen / STORE_NAME)
     except (OSError, EOFError, ValueError, KeyError, sqlite3.DatabaseError, whoosh_index.IndexError) as exc:
+        if searcher is not None:  # a damaged index is opened again at every request: leak nothing
+            searcher.close()
         raise damaged_index(gen, f"it cannot be read: {type(exc).__name__}: {exc}") from exc
-    return gen, searcher, store
 
 
 def _fsync_dir(path: Path) -> None:

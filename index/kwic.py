@@ -30,10 +30,6 @@ class KwicLine:
     right: str
     year: int | None = None
 
-    def to_dict(self) -> dict:
-        return {"id": self.id, "paragraph": self.paragraph, "left": self.left, "match": self.match,
-                "right": self.right}
-
 
 @dataclass(frozen=True)
 class Concordance:
@@ -50,10 +46,6 @@ class Concordance:
     @property
     def documents(self) -> int:
         return len(self.per_document)
-
-    def to_dict(self) -> dict:
-        return {"query": self.query, "occurrences": self.occurrences, "documents": self.documents,
-                "lines": [line.to_dict() for line in self.lines]}
 
 
 def _phrase(query: str) -> str:
@@ -76,7 +68,7 @@ def sort_lines(lines: list[KwicLine], by: str) -> list[KwicLine]:
     return lines
 
 
-def concordance(engine: Engine, query: str, width: int = DEFAULT_WIDTH, sort: str = "doc",
+def concordance(engine: Engine, query: str, width: int = DEFAULT_WIDTH, sort: str = SORTS[0],
                 time_limit: float | None = None) -> Concordance:
     """Every occurrence of the phrase ``query`` in the paragraphs of the index, with context."""
     started = time.perf_counter()

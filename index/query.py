@@ -267,32 +267,47 @@ def single_phrase(tree: Node) -> str | None:
     return tree.text if isinstance(tree, Phrase | Words) else None
 
 
+_CLOSING = set(QUOTES.values())
+
+
 def unquote(text: str) -> str:
-    """``text`` without one pair of :data:`QUOTES` around it, if it has them; white space normalised."""
+    """``text`` (white space normalised) without the quotes around it, if it has them.
+
+    For the concordance, whose query is one phrase with or without quotes: any opening quote of
+    :data:`QUOTES` with any closing one (an input method may type “党建" as readily as “党建”).
+    """
     text = normalize_query(text)
-    if len(text) >= 2 and text[0] in QUOTES and text[-1] == QUOTES[text[0]]:
+    if len(text) >= 2 and text[0] in QUOTES and text[-1] in _CLOSING:
         return text[1:-1].strip()
     return text
 
 
-def quote(value: str) -> str:
-    """``value`` in the first pair of :data:`QUOTES` whose closing quote it does not hold.
-
-    Raises ``ValueError`` for a value that holds every closing quote: no query can name it.
-    """
+def quote(value: str) -> str | None:
+    """``value`` in the first pair of :data:`QUOTES` whose closing quote it does not hold; None for a
+    value that holds every closing quote (no query can name it)."""
     for opening, closing in QUOTES.items():
         if closing not in value:
             return f"{opening}{value}{closing}"
-    raise ValueError(f"{value!r} holds every closing quote; no query can name it")
+    return None
 
 
-def narrow(query: str, field: str, value: str) -> str:
-    """``query`` narrowed to the documents whose ``field`` is ``value`` (a facet value, as shown).
+def narrow(query: str, field: str, value: str) -> str | None:
+    """``query`` narrowed to the documents whose ``field`` is ``value`` (a facet value, as shown), or
+    None when no query can say that (a value that cannot be quoted, or a result over the length limit).
 
     Appending a term to a query that parses ANDs it with the whole query: OR binds tighter than the
     implicit AND, and a valid query cannot end in an operator.
     """
     if field not in FIELDS or field == "title":
         raise ValueError(f"no facet field {field!r}")
-    term = f"year:{value}" if field == "year" else f"{field}:{quote(value)}"
-    return f"{query} {term}"
+    term = f"year:{value}" if field == "year" else (f"{field}:{quoted}" if (quoted := quote(value)) else None)
+    narrowed = f"{query} {term}" if term else None
+    return narrowed if narrowed and len(narrowed) <= MAX_QUERY_LENGTH else None
+
+
+def field_key(value: str) -> str:
+    """What a field filter (``author:``, ``place:``) and a facet value are compared by: the value as the
+    parser reads it (invisible characters dropped, white space normalised), folded, so 陳紅革 = 陈红革."""
+    from index.analysis import fold_text  # the parser itself needs no folding: import it only here
+
+    return fold_text(normalize_query(value))

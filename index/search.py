@@ -23,9 +23,6 @@ from index.limits import DEFAULT_LIMIT, DEFAULT_TIME_LIMIT, MAX_LIMIT
 from index.scan import PARAGRAPH_SEP, Haystack
 from index.snippets import Passage, Span, lead_passage, make_passages, match_spans
 
-__all__ = ["DEFAULT_LIMIT", "DEFAULT_TIME_LIMIT", "MAX_LIMIT", "Engine", "Hit", "SearchPage", "get_engine",
-           "highlight_needles", "search"]
-
 
 @dataclass(frozen=True)
 class Hit:
@@ -55,8 +52,8 @@ class SearchPage:
     offset: int = 0
     limit: int = DEFAULT_LIMIT
     #: For every matching document (not just this page): field → [(value, count)], most common first.
-    #: A value is shown as the documents print it; ``field:value`` (:func:`index.query.narrow`) finds
-    #: exactly ``count`` of them.
+    #: A value is shown as most documents print it; the query :func:`index.query.narrow` makes of it
+    #: finds exactly ``count`` documents.
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
 
@@ -170,7 +167,7 @@ class Engine:
         if isinstance(node, q.Year):
             return {n for n, m in self._meta.items() if m["year"] is not None and node.start <= m["year"] <= node.end}
         if isinstance(node, q.Author | q.Place):
-            field_name, key = ("author" if isinstance(node, q.Author) else "place"), _facet_key(node.text)
+            field_name, key = ("author" if isinstance(node, q.Author) else "place"), q.field_key(node.text)
             return {n for n, keys in self._facet_values[field_name].items() if key in keys}
         if isinstance(node, q.Title):
             needle = fold_text(node.text)
@@ -363,11 +360,6 @@ def highlight_needles(query: str) -> list[str]:
     return [n for n in needles if n]
 
 
-def _facet_key(value: str) -> str:
-    """What a facet value and a field filter are compared by: 陳紅革 and 陈红革 are one author."""
-    return fold_text(value)
-
-
 def _facet_tables(meta: dict[int, dict]) -> tuple[dict[str, dict[int, tuple[str, ...]]], dict[str, dict[str, str]]]:
     """Each document's facet keys per field, as tuples (so counting is one C loop per facet), and the label
     shown for each key: the spelling most documents print."""
@@ -381,9 +373,9 @@ def _facet_tables(meta: dict[int, dict]) -> tuple[dict[str, dict[int, tuple[str,
     for name, per_doc in raw.items():
         spellings: dict[str, Counter] = {}
         for shown in chain.from_iterable(per_doc.values()):
-            spellings.setdefault(_facet_key(shown), Counter())[shown] += 1
+            spellings.setdefault(q.field_key(shown), Counter())[shown] += 1
         labels[name] = {key: c.most_common(1)[0][0] for key, c in spellings.items()}
-        values[name] = {n: tuple(dict.fromkeys(map(_facet_key, shown))) for n, shown in per_doc.items()}
+        values[name] = {n: tuple(dict.fromkeys(map(q.field_key, shown))) for n, shown in per_doc.items()}
     return values, labels
 
 

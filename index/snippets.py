@@ -53,6 +53,23 @@ def match_spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
     return _merge([(a, b) for _, a, b in _occurrences(fold(text), needles)])
 
 
+def split_marked(text: str, spans: list[Span]) -> list[tuple[str, bool]]:
+    """``text`` cut into its pieces, each with whether a span marks it (overlaps and stray spans tolerated).
+
+    What the web turns into ``<mark>`` and the command line into colour.
+    """
+    pieces: list[tuple[str, bool]] = []
+    pos = 0
+    for start, end in sorted(spans):
+        start = max(start, pos)
+        if end <= start:
+            continue
+        pieces += [(text[pos:start], False), (text[start:end], True)]
+        pos = end
+    pieces.append((text[pos:], False))
+    return [(piece, marked) for piece, marked in pieces if piece]
+
+
 def sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans, cut after Chinese (and ASCII) sentence ends, closing quotes kept."""
     return [(m.start(), m.end()) for m in _SENTENCE_RE.finditer(text)] or [(0, len(text))]

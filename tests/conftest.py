@@ -98,7 +98,8 @@ def serving(index_dir: Path, workers: int = 2, wait: bool = True, capture: bool 
     """``archive serve`` (gunicorn) on ``index_dir`` and a free loopback port, stopped on exit.
 
     ``wait``: return once it answers (any HTTP status: a damaged index answers 503). ``capture``: its
-    output is readable line by line from ``proc.stdout`` (else it goes to a file, shown if it fails to start).
+    output is readable line by line from ``proc.stdout`` (else it goes to a file, shown if it fails to
+    start); a test that captures must read it, or gunicorn's log fills the pipe and the server stalls.
     """
     port = free_port()
     log = None if capture else open(Path(index_dir).parent / f"serve-{port}.log", "w+")
@@ -111,9 +112,10 @@ def serving(index_dir: Path, workers: int = 2, wait: bool = True, capture: bool 
         deadline = time.monotonic() + 30
         while wait:
             try:
-                urllib.request.urlopen(server.url + "/", timeout=2)
-                break
-            except urllib.error.HTTPError:
+                with urllib.request.urlopen(server.url + "/", timeout=2):
+                    break
+            except urllib.error.HTTPError as exc:
+                exc.close()
                 break  # it answers
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
@@ -126,9 +128,14 @@ def serving(index_dir: Path, workers: int = 2, wait: bool = True, capture: bool 
         yield server
     finally:
         proc.terminate()
-        proc.wait(timeout=30)
-        if log:
-            log.close()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()  # gunicorn's workers die with their arbiter
+            proc.wait()
+        for stream in (proc.stdout, log):
+            if stream:
+                stream.close()
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ def test_yi_jian_tiao_is_one_row_in_000_paragraph_8(engine):
 
 def test_traditional_matches_are_shown_as_written(engine, seed_docs):
     simplified, traditional = concordance(engine, "党组织书记"), concordance(engine, "黨組織書記")
-    assert simplified.to_dict()["lines"] == traditional.to_dict()["lines"]
+    assert simplified.lines == traditional.lines
     matches = {line.id[:3]: line.match for line in simplified.lines}
     assert matches["002"] == "黨組織書記" and matches["000"] == "党组织书记"
 
@@ -79,6 +79,12 @@ def test_cli_json_is_the_api_object(client, seed_index, runner):
     assert json.loads(result.output) == client.get("/api/kwic", query_string={"q": "一肩挑"}).get_json()
     result = runner.invoke(main, ["kwic", "一肩挑", "--index-dir", str(seed_index)])
     assert "1 occurrences in 1 documents" in result.output and "【一肩挑】" in result.output
+
+
+def test_quotes_around_the_phrase_are_optional_and_may_be_mixed(engine):
+    plain = concordance(engine, "党建").lines
+    for quoted in ('"党建"', "“党建”", "「党建」", "“党建\"", " 『党建』 "):
+        assert concordance(engine, quoted).lines == plain, quoted
 
 
 def test_bad_requests(client, engine):

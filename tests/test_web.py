@@ -11,6 +11,18 @@ def test_home(client):
     assert "5 articles" in r.text and 'name="q"' in r.text and "Query syntax" in r.text
 
 
+def test_no_index_is_explained_on_every_page(tmp_path):
+    from web import create_app
+
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "none")}).test_client()
+    for path in ("/", "/search?q=党建", "/doc/000_facb8668b9a49bed", "/kwic?q=党建"):
+        r = client.get(path)
+        assert r.status_code == 503 and "build one with `archive build`" in r.text, path
+    r = client.get("/api/search", query_string={"q": "党建"})
+    assert r.status_code == 503 and r.get_json() == {"error": f"no index in {tmp_path / 'none'}: build one with "
+                                                              "`archive build` (or `make index`)"}
+
+
 def test_search_page(client):
     r = client.get("/search", query_string={"q": '"一肩挑"'})
     assert r.status_code == 200
@@ -112,7 +124,7 @@ def test_an_unexpected_failure_is_a_500_page_or_json_not_a_traceback(app, client
     app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production: the error handler answers
     monkeypatch.setattr(index.search.Engine, "search", broken)
     r = client.get("/api/search", query_string={"q": "党建"})
-    assert r.status_code == 500 and r.get_json() == {"error": "something went wrong", "query": "党建"}
+    assert r.status_code == 500 and r.get_json() == {"error": "something went wrong"}
     r = client.get("/search", query_string={"q": "党建"})
     assert r.status_code == 500 and "Something went wrong" in r.text and "secret" not in r.text
     assert "default-src 'self'" in r.headers["Content-Security-Policy"]

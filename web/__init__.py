@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Application factory (no app at module level). Settings: see README, "Web settings"."""
-    from index.limits import DEFAULT_TIME_LIMIT
+    from index.limits import DEFAULT_TIME_LIMIT, MAX_QUERY_LENGTH
     from web import api, views
     from web.errors import register_error_handlers
     from web.render import mark_html
@@ -26,6 +26,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # ARCHIVE_INDEX_DIR, ARCHIVE_BASE_URL, … in the environment set INDEX_DIR, BASE_URL, … (values that
     # parse as JSON, such as numbers, are taken as such); test_config wins over both.
     app.config.from_prefixed_env("ARCHIVE")
+    if not app.config["INDEX_DIR"]:  # ARCHIVE_INDEX_DIR="" means the default, not the current directory
+        app.config["INDEX_DIR"] = os.path.join(app.instance_path, "index")
     if test_config:
         app.config.update(test_config)
     app.json.ensure_ascii = False  # readable Chinese in /api responses
@@ -35,6 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     register_error_handlers(app)
     app.add_template_filter(lambda text, spans: Markup(mark_html(text, spans)), "marked")
+    app.add_template_global(MAX_QUERY_LENGTH, "MAX_QUERY_LENGTH")
 
     @app.after_request
     def security_headers(response: Response) -> Response:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, jsonify, request
 
-from index.kwic import DEFAULT_WIDTH, MAX_WIDTH, concordance
+from index.kwic import DEFAULT_WIDTH, MAX_WIDTH, SORTS, concordance
 from index.limits import DEFAULT_LIMIT, MAX_LIMIT
 from web.engine import engine, parse_int, time_limit
-from web.present import document_json, kwic_csv, search_json
+from web.present import document_json, kwic_csv, kwic_json, search_json
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -25,12 +25,12 @@ def search() -> Response:
 def kwic() -> Response:
     """The concordance of ``q``: JSON, or CSV with ``format=csv`` (UTF-8 with BOM, for spreadsheets)."""
     width = parse_int(request.args.get("width"), DEFAULT_WIDTH, 0, MAX_WIDTH)
-    result = concordance(engine(), request.args.get("q", ""), width=width, sort=request.args.get("sort", "doc"),
+    result = concordance(engine(), request.args.get("q", ""), width=width, sort=request.args.get("sort", SORTS[0]),
                          time_limit=time_limit())
     if request.args.get("format") == "csv":
         return Response(kwic_csv(result).encode("utf-8-sig"), mimetype="text/csv",
                         headers={"Content-Disposition": 'attachment; filename="concordance.csv"'})
-    return jsonify(result.to_dict())
+    return jsonify(kwic_json(result))
 
 
 @bp.get("/doc/<doc_id>")

@@ -29,18 +29,19 @@ def _answer(status: int, title: str, message: str, retry_after: int | None = Non
     headers = {"Retry-After": str(retry_after)} if retry_after else {}
     query = request.args.get("q")
     if request.path.startswith("/api/"):
-        body = {"error": message} if query is None else {"error": message, "query": query}
+        # The query is echoed where it is what went wrong (or too slow), as clients have always seen.
+        body = {"error": message, "query": query} if query_error and query is not None else {"error": message}
         return jsonify(body), status, headers
     return render_template("error.html", title=title, message=message, q=query or "",
                            action=_ACTIONS.get(request.endpoint or "") if query else None,
-                           help=query_error), status, headers
+                           help=query_error and status == 400), status, headers
 
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ArchiveError)
     def archive_error(exc: ArchiveError) -> ResponseReturnValue:
         title = next((t for cls, t in _TITLES if isinstance(exc, cls)), "Error")
-        return _answer(exc.status, title, str(exc), exc.retry_after, isinstance(exc, QueryError))
+        return _answer(exc.status, title, str(exc), exc.retry_after, isinstance(exc, QueryError | QueryTimeout))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> ResponseReturnValue:

@@ -19,9 +19,9 @@ from web.render import mark_html
 KWIC_CSV_COLUMNS = ("id", "title", "paragraph", "left", "match", "right", "year", "url")
 
 
-def doc_url(doc_id: str, paragraph: int | None = None, **params: str) -> str:
+def doc_url(doc_id: str, paragraph: int | None = None) -> str:
     """The document page (at ``#pN`` when a paragraph is given), relative to the site."""
-    return url_for("views.document", doc_id=doc_id, _anchor=f"p{paragraph}" if paragraph else None, **params)
+    return url_for("views.document", doc_id=doc_id, _anchor=f"p{paragraph}" if paragraph else None)
 
 
 def permalink(doc_id: str, paragraph: int) -> str:
@@ -54,6 +54,13 @@ def search_json(page: SearchPage) -> dict:
 
 def document_json(doc: Document) -> dict:
     return {**document_to_dict(doc), "url": doc_url(doc.id)}
+
+
+def kwic_json(result: Concordance) -> dict:
+    """The object of ``/api/kwic`` and ``archive kwic --json``."""
+    return {"query": result.query, "occurrences": result.occurrences, "documents": result.documents,
+            "lines": [{"id": line.id, "paragraph": line.paragraph, "left": line.left, "match": line.match,
+                       "right": line.right} for line in result.lines]}
 
 
 def kwic_csv(result: Concordance) -> str:

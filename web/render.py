@@ -11,21 +11,26 @@ import html
 import re
 from collections.abc import Callable
 from functools import cache
-
-import markdown
+from typing import TYPE_CHECKING
 
 from archive.model import Document
+from index.snippets import split_marked
+
+if TYPE_CHECKING:
+    import markdown
 
 _EXTENSIONS = ["attr_list"]
-# Exactly the characters this Markdown configuration accepts a backslash escape for.
-_MD_SPECIAL_RE = re.compile(
-    "([" + re.escape("".join(markdown.Markdown(extensions=_EXTENSIONS).ESCAPED_CHARS)) + "])"
-)
+
+
+@cache
+def _md_special() -> re.Pattern[str]:
+    """Exactly the characters this Markdown configuration accepts a backslash escape for."""
+    return re.compile("([" + re.escape("".join(_md().ESCAPED_CHARS)) + "])")
 
 
 def escape_markdown(text: str) -> str:
     """Make ``text`` render as itself: HTML-escape, then backslash every Markdown special."""
-    return _MD_SPECIAL_RE.sub(r"\\\1", html.escape(text, quote=False))
+    return _md_special().sub(r"\\\1", html.escape(text, quote=False))
 
 
 def mark_html(text: str, spans: list[tuple[int, int]], escape: Callable[[str], str] = html.escape) -> str:
@@ -34,17 +39,8 @@ def mark_html(text: str, spans: list[tuple[int, int]], escape: Callable[[str], s
     The only place in the project that builds match HTML; everything around it is escaped.
     ``escape`` is ``html.escape`` for HTML, :func:`escape_markdown` for Markdown source.
     """
-    out: list[str] = []
-    pos = 0
-    for start, end in sorted(spans):
-        start = max(start, pos)
-        if end <= start:
-            continue
-        out.append(escape(text[pos:start]))
-        out.append(f"<mark>{escape(text[start:end])}</mark>")
-        pos = end
-    out.append(escape(text[pos:]))
-    return "".join(out)
+    return "".join(f"<mark>{escape(piece)}</mark>" if marked else escape(piece)
+                   for piece, marked in split_marked(text, spans))
 
 
 def render_markdown(doc: Document, marks: dict[int, list[tuple[int, int]]] | None = None) -> str:
@@ -66,6 +62,8 @@ def render_markdown(doc: Document, marks: dict[int, list[tuple[int, int]]] | Non
 
 @cache
 def _md() -> markdown.Markdown:
+    import markdown  # only for document pages: search results and the JSON need no Markdown
+
     return markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
 
 

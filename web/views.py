@@ -7,8 +7,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from archive.cite import STYLES, cite
 from index import query as q
-from index.errors import NoIndexError
-from index.kwic import DEFAULT_WIDTH, MAX_WIDTH, concordance
+from index.kwic import DEFAULT_WIDTH, MAX_WIDTH, SORTS, concordance
 from index.search import highlight_needles
 from index.snippets import match_spans
 from web.engine import engine, parse_int, time_limit
@@ -23,23 +22,12 @@ CHART_BARS = 15  # documents shown in the occurrences chart (the most first)
 
 @bp.get("/")
 def home() -> str:
-    try:
-        count = len(engine().all_ids)
-    except NoIndexError:
-        count = 0
-    return render_template("index.html", count=count, q="")
+    return render_template("index.html", count=len(engine().all_ids), q="")
 
 
 def _facet_links(query: str, facets: dict[str, list[tuple[str, int]]]) -> dict[str, list[tuple[str, int, str | None]]]:
-    """Each facet value with its count and the query narrowed to it (None for a value no query can name)."""
-
-    def narrowed(field: str, value: str) -> str | None:
-        try:
-            return q.narrow(query, field, value)
-        except ValueError:
-            return None
-
-    return {field: [(v, n, narrowed(field, v)) for v, n in values] for field, values in facets.items()}
+    """Each facet value with its count and the query narrowed to it (None where no query can say it)."""
+    return {field: [(v, n, q.narrow(query, field, v)) for v, n in values] for field, values in facets.items()}
 
 
 @bp.get("/search")
@@ -61,7 +49,7 @@ def search() -> str:
 def kwic() -> str:
     """Every occurrence of a phrase in context, sortable, paginated, with counts per document and year."""
     query = request.args.get("q", "")
-    sort = request.args.get("sort", "doc")
+    sort = request.args.get("sort", SORTS[0])
     width = parse_int(request.args.get("width"), DEFAULT_WIDTH, 0, MAX_WIDTH)
     page_no = parse_int(request.args.get("page"), 1, 1, MAX_PAGE)
     result = concordance(engine(), query, width=width, sort=sort, time_limit=time_limit())
@@ -70,10 +58,7 @@ def kwic() -> str:
     titles = {line.id: line.title for line in result.lines}
     by_document = [(doc_id, titles[doc_id], n) for doc_id, n in result.per_document.most_common(CHART_BARS)]
     by_year = sorted(result.per_year.items())
-    try:
-        phrase_query = q.quote(q.unquote(query))  # the same phrase, as a search
-    except ValueError:
-        phrase_query = None
+    phrase_query = q.quote(q.unquote(query))  # the same phrase, as a search
     return render_template("kwic.html", q=query, result=result, lines=lines, sort=sort, width=width, page=page_no,
                            pages=pages, first=(page_no - 1) * KWIC_PAGE, by_document=by_document,
                            by_year=by_year, phrase_query=phrase_query)
