@@ -109,15 +109,32 @@ def is_heading(par: str) -> bool:
     )
 
 
-def is_page_break_split(par: str, following: str) -> bool:
-    """True when ``par`` stops mid-sentence and ``following`` continues it.
+#: A paragraph that opens with a short label and a colon (``投标报价：``, ``地址：``) starts a line of its own.
+_LABEL_RE = re.compile(r"^[^，,。；;：:]{1,8}[：:]")
 
-    ``par`` must end without final punctuation and not be a heading; ``following``
-    must read as body text (ending with final punctuation, or long).
+
+def is_split_candidate(par: str, following: str) -> bool:
+    """Could a page break have cut ``par`` from ``following``? Necessary, not sufficient.
+
+    ``par`` is body text stopped mid-sentence: a Han character last, no final punctuation, at least
+    two clause marks, not a heading. ``following`` reads as its continuation: a Han character first,
+    body text (final punctuation last, or long), not a heading, not opening with a label.
     """
-    if not par or not following or par[-1] in FINAL_PUNCT or is_heading(par):
+    if not par or not following or par[-1] in FINAL_PUNCT or is_heading(par) or is_heading(following):
         return False
-    return following[-1] in FINAL_PUNCT or len(following) > 30
+    return (is_han(par[-1]) and is_han(following[0]) and len(_CLAUSE_PUNCT_RE.findall(par)) >= 2
+            and (following[-1] in FINAL_PUNCT or len(following) > 30) and not _LABEL_RE.match(following))
+
+
+def crossing_word(par: str, following: str, window: int = 6) -> str | None:
+    """The jieba word (all Han) that the two sides form across the break, if any: ``移风`` + ``易俗``."""
+    from archive.segmenter import segment
+
+    tail, head = par[-window:], following[:window]
+    for word, start, end in segment(tail + head):
+        if start < len(tail) < end and all(is_han(c) for c in word):
+            return word
+    return None
 
 
 def join_split(par: str, following: str) -> str:
@@ -127,21 +144,31 @@ def join_split(par: str, following: str) -> str:
 
 
 def rejoin_paragraphs(paragraphs: list[str]) -> tuple[list[str], list[int], list[Fix]]:
-    """Rule 6: rejoin paragraphs split by a page break.
+    """Rule 6: rejoin paragraphs split by a page break, only where the break is certainly one.
 
-    Returns the new paragraphs, for each input paragraph the index of the output
-    paragraph it went into, and a fix per join.
+    Real news written one paragraph a line ends many paragraphs without punctuation (captions, list
+    items, credits), so a missing full stop proves nothing. A break is certain when the two sides form
+    one jieba word across it (``移风¶易俗``, ``群¶众``); such a break shows the document was cut by page
+    breaks, and then its other candidates (:func:`is_split_candidate`: ``清单¶化管理``, ``投入¶资金``) are
+    rejoined too. Measured on 7,353 inews articles with their own paragraph breaks: ``python -m bench
+    fidelity``. Returns the new paragraphs, for each input paragraph the index of the output paragraph
+    it went into, and a fix per join.
     """
+    candidates = [i for i in range(1, len(paragraphs)) if is_split_candidate(paragraphs[i - 1], paragraphs[i])]
+    certain = [i for i in candidates if crossing_word(paragraphs[i - 1], paragraphs[i])]
+    joins = set(candidates) if certain else set()
     out: list[str] = []
     mapping: list[int] = []
     fixes: list[Fix] = []
-    for par in paragraphs:
-        if out and is_page_break_split(out[-1], par):
+    for i, par in enumerate(paragraphs):
+        if i in joins:
             prev = out[-1]
             out[-1] = join_split(prev, par)
+            word = crossing_word(paragraphs[i - 1], par)
             fixes.append(
                 Fix("rejoin", f"{prev[-8:]}¶{par[:8]}", f"{prev[-8:]}{par[:8]}",
-                    "paragraph split mid-sentence by a page break rejoined")
+                    "paragraph split mid-sentence by a page break rejoined"
+                    + (f" (the word {word} runs across it)" if word else " (the document shows other such breaks)"))
             )
         else:
             out.append(par)

@@ -1,9 +1,18 @@
-"""Rule 7: recognise title, subtitle and byline and take them out of the body."""
+"""Rule 7: recognise title, subtitle and byline and take them out of the body.
+
+Measured on 7,353 inews articles written one paragraph a line (``python -m bench fidelity``): the first
+line is the title unless it is a byline, a dateline, or plainly body text; a byline must name a role or
+consist of person names (jieba's part-of-speech tag ``nr``), so ordinary text such as ``(微信同号)`` or
+``(全剧终)`` and credits such as ``(法院供图)`` stay in the body. Every move is recorded (:class:`Fix`).
+"""
 
 from __future__ import annotations
 
+import logging
 import re
+import threading
 from dataclasses import dataclass, field
+from functools import cache
 
 from archive.cleaning import is_heading
 from archive.model import Author, Fix
@@ -32,6 +41,33 @@ class FrontMatter:
     byline: str | None = None
     authors: list[Author] = field(default_factory=list)
     consumed: int = 0  # how many leading paragraphs were front matter
+    #: What was taken out of the body, and why no title was taken when none was.
+    moves: list[Fix] = field(default_factory=list)
+
+
+_posseg_lock = threading.Lock()
+
+
+@cache
+def _posseg():
+    """jieba's part-of-speech tagger (its dictionary is jieba's own, loaded once per process)."""
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    with _posseg_lock:
+        jieba.initialize()
+    return jieba.posseg
+
+
+def is_person_name(token: str) -> bool:
+    """A Chinese person's name: every word jieba's tagger finds in it (HMM on, for names no dictionary
+    holds) is tagged as a person's name (``nr``, ``nrt``, ``nrfg``).
+
+    ``程一舟``, ``陳紅革``, ``吴柳``, ``吴柳青`` (吴 + 柳青) are; ``微信同号``, ``全剧终``, ``资料图``, ``内江日报``,
+    ``法院供图``, ``刘海涛周`` are not.
+    """
+    return bool(token) and all(w.flag.startswith("nr") for w in _posseg().lcut(token, HMM=True))
 
 
 def parse_byline(line: str) -> list[Author] | None:
@@ -47,8 +83,10 @@ def parse_byline(line: str) -> list[Author] | None:
             return None  # anything but roles and names: not a byline
         if m.group(1):
             role, saw_role = m.group(1), True
-        else:
+        elif is_person_name(m.group(2)):
             authors.append(Author(m.group(2), role))
+        else:
+            return None  # "记者跑社区": a role word, then no name
     return authors if saw_role and authors else None
 
 
@@ -72,53 +110,90 @@ def parse_name_line(line: str) -> list[Author] | None:
             return None
         else:
             names.append(tok)
-    if pending or len(names) < 2:
+    if pending or len(names) < 2 or not all(is_person_name(n) for n in names):
         return None
     return [Author(n) for n in names]
 
 
-_TITLE_BAD_END = set("。；;，,、：:")
+_CLAUSE_MARKS_RE = re.compile(r"[，,、；;：:]")
+#: A line that is only a date (and time, and source): ``2019-01-15 10:23``, ``2019年1月15日 来源：新华网``.
+_DATELINE_RE = re.compile(
+    r"^[(（]?\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?[)）]?"
+    r"(?:\s*(?:来源|來源|稿源)[:：]\s*\S{1,20})?$")
 
 
-def _is_title_like(par: str) -> bool:
-    """Short, no full stop inside, not ending like a clause; ``…“细胞”`` and ``吗？`` are fine."""
-    return bool(par) and len(par) <= 40 and par[-1] not in _TITLE_BAD_END and "。" not in par
+def is_dateline(line: str) -> bool:
+    return bool(_DATELINE_RE.match(line.strip()))
+
+
+def reads_as_body(line: str) -> bool:
+    """A finished sentence with four or more clause marks: body text, not a headline.
+
+    Of 7,353 inews headlines one reads so; seed 002, whose scraper lost the title, opens with such a line.
+    """
+    return line.endswith("。") and len(_CLAUSE_MARKS_RE.findall(line)) >= 4
+
+
+def _no_title_reason(first: str) -> str | None:
+    if parse_byline(first) is not None:
+        return "the first line is a byline"
+    if is_dateline(first):
+        return "the first line is a dateline"
+    if reads_as_body(first):
+        return "the first line reads as body text (a finished sentence with four or more clause marks)"
+    return None
 
 
 def extract_front_matter(paragraphs: list[str]) -> FrontMatter:
-    """Title (first line, if heading-like), subtitle (``——…``) and byline, in that order."""
+    """Title (the first line, unless it is a byline, a dateline or body text), subtitle (``——…``) and
+    byline, in that order."""
     fm = FrontMatter()
     i = 0
-    if i < len(paragraphs) and (names := parse_name_line(paragraphs[i])):
-        fm.byline, fm.authors = paragraphs[i], names
-        fm.consumed = 1
+    if not paragraphs:
         return fm
-    if i < len(paragraphs) and _is_title_like(paragraphs[i]) and parse_byline(paragraphs[i]) is None:
-        if len(paragraphs) > 1:
-            fm.title = paragraphs[i]
+    if names := parse_name_line(paragraphs[0]):
+        fm.byline, fm.authors, fm.consumed = paragraphs[0], names, 1
+        fm.moves.append(Fix("front-matter", paragraphs[0], "", "no printed title: the first line names the "
+                                                                "authors; taken as the byline"))
+        return fm
+    reason = _no_title_reason(paragraphs[0])  # a file of one line is a headline whose body is missing
+    if reason:
+        fm.moves.append(Fix("front-matter", paragraphs[0][:40], paragraphs[0][:40], f"no printed title: {reason}"))
+    else:
+        fm.title = paragraphs[0]
+        fm.moves.append(Fix("front-matter", fm.title, "", "the first line, taken as the title"))
+        i += 1
+        # A subtitle reads as a heading; a dash-led line of running text is body, however it starts
+        # (news pages put whole articles on one line beginning "——" or "-").
+        if i < len(paragraphs) and (m := _SUBTITLE_RE.match(paragraphs[i])) and is_heading(m.group(1).strip()):
+            fm.subtitle = m.group(1).strip()
+            fm.moves.append(Fix("front-matter", paragraphs[i], "", "taken as the subtitle"))
             i += 1
-            # A subtitle reads as a heading; a dash-led line of running text is body, however it starts
-            # (news pages put whole articles on one line beginning "——" or "-").
-            if i < len(paragraphs) and (m := _SUBTITLE_RE.match(paragraphs[i])) and is_heading(m.group(1).strip()):
-                fm.subtitle = m.group(1).strip()
-                i += 1
     if i + 1 < len(paragraphs):  # a byline is never the last line: front matter leaves the article a body
         authors = parse_byline(paragraphs[i]) or (parse_name_line(paragraphs[i]) if fm.title else None)
         if authors:
             fm.byline, fm.authors = paragraphs[i], authors
+            fm.moves.append(Fix("front-matter", paragraphs[i], "", "taken as the byline"))
             i += 1
     fm.consumed = i
     return fm
 
 
-def extract_trailing_byline(last: str) -> tuple[str, list[Author], Fix] | None:
-    """``…新引擎”。(程一舟 陈红革)`` at the end of the last paragraph → names, taken out of the body."""
+def extract_trailing_byline(last: str) -> tuple[str, list[Author], Fix, str] | None:
+    """``…新引擎”。(程一舟 陈红革)`` at the end of the last paragraph → the paragraph without it, the
+    authors, the fix, and the byline as printed (roles and spacing kept: ``记者 王玉婷 通讯员 洪恒亮``)."""
     m = _TRAILING_NAMES_RE.search(last)
     if not m or m.start() == 0:
         return None
-    # "(记者 王玉婷 通讯员 洪恒亮)": role words are roles, not names; "(程一舟 陈红革)": names only.
-    names = parse_byline(m.group(1)) or [Author(n) for n in m.group(1).split()]
+    # "(记者 王玉婷 通讯员 洪恒亮)": role words are roles, not names; "(程一舟 陈红革)": person names only;
+    # "(微信同号)", "(全剧终)", "(法院供图)": ordinary text, which stays.
+    names = parse_byline(m.group(1))
+    if names is None:
+        tokens = m.group(1).split()
+        if not all(is_person_name(t) for t in tokens):
+            return None
+        names = [Author(t) for t in tokens]
     kept = last[:m.start()].rstrip()
     fix = Fix("byline", last[m.start() - 4:], last[m.start() - 4:m.start()],
               f"trailing byline {m.group(0)} moved out of the body into the byline")
-    return kept, names, fix
+    return kept, names, fix, m.group(1)

@@ -115,7 +115,7 @@ def build_document(
     fm = extract_front_matter(paragraphs)
     repairs: list[Repair] = [
         Repair(f.rule, f.before, f.after, None, f.note)
-        for found in fixes[:fm.consumed] for f in found
+        for found in [*fixes[:fm.consumed], fm.moves] for f in found
     ]
     body = paragraphs[fm.consumed:]
     body_fixes = fixes[fm.consumed:]
@@ -123,8 +123,7 @@ def build_document(
     byline = fm.byline
     trailing_fix: Fix | None = None
     if body and not authors and (trailing := extract_trailing_byline(body[-1])):
-        body[-1], authors, trailing_fix = trailing
-        byline = " ".join(a.name for a in authors)
+        body[-1], authors, trailing_fix, byline = trailing
 
     joined, mapping, join_fixes = rejoin_paragraphs(body)
     for raw_index, found in enumerate(body_fixes):
@@ -144,7 +143,11 @@ def build_document(
     title, supplied = fm.title, False
     if not title:
         supplied = True
-        title = meta.get("title") or next((p for p in joined if is_heading(p)), None) or doc_id
+        heading = next((p for p in joined if is_heading(p)), None)
+        title = meta.get("title") or heading or doc_id
+        source_of_title = ("the catalog's title" if meta.get("title") else
+                           "the first heading of the body" if heading else "the file's id (no heading to borrow)")
+        repairs.append(Repair("front-matter", "", title, None, f"title supplied from {source_of_title}"))
 
     return Document(
         id=doc_id,

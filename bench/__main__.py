@@ -5,6 +5,7 @@
     python -m bench segmenter        # rjieba gives jieba's words on the whole corpus?
     python -m bench soak             # issue 6: 20 clients for 60 s with wrk against archive serve (make soak)
     python -m bench design           # issue 3: the two exact-phrase designs on the inews corpus
+    python -m bench fidelity         # issue 12: cleaning and cross-script folding on real news
 """
 
 from __future__ import annotations
@@ -134,7 +135,8 @@ def design(args: argparse.Namespace) -> None:
 def segmenter(args: argparse.Namespace) -> None:
     """rjieba against jieba (dictionary mode) on every folded title and paragraph of the corpus."""
     from archive import load_sources
-    from index.analysis import fold_text, segment, segment_jieba
+    from archive.segmenter import segment, segment_jieba
+    from index.analysis import fold_text
 
     corpus = DATA / "inews"
     write_inews(corpus)
@@ -192,6 +194,12 @@ def run_soak(args: argparse.Namespace) -> None:
     soak(args.connections, args.seconds)
 
 
+def run_fidelity(args: argparse.Namespace) -> None:
+    from bench.fidelity import run
+
+    run(DATA, sample=args.sample, seed=args.seed, parts=args.parts)
+
+
 def run_all(args: argparse.Namespace) -> None:
     segmenter(args)
     for copies in (1, 10):
@@ -210,6 +218,11 @@ def main() -> None:
     sub.add_parser("segmenter", help="rjieba vs jieba on the corpus").set_defaults(func=segmenter)
     sub.add_parser("plot", help="docs/bench-latency.png from the perf results").set_defaults(func=plot_latency)
     sub.add_parser("kwic", help="issue 7: concordance speed for the 20 common words").set_defaults(func=kwic_speed)
+    fd = sub.add_parser("fidelity", help="issue 12: cleaning and cross-script folding on inews, one paragraph a line")
+    fd.add_argument("--sample", type=int, default=1000, help="articles in the cross-script measure")
+    fd.add_argument("--seed", type=int, default=12)
+    fd.add_argument("--parts", choices=("all", "cleaning", "scripts"), default="all")
+    fd.set_defaults(func=run_fidelity)
     k = sub.add_parser("soak", help="issue 6: wrk load on the served 7,353-article index (loopback)")
     k.add_argument("--connections", type=int, default=20)
     k.add_argument("--seconds", type=int, default=60)

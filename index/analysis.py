@@ -21,7 +21,6 @@ at all (``index.schema``): exact phrases are matched on the stored folded text
 
 from __future__ import annotations
 
-import logging
 import re
 import threading
 import unicodedata
@@ -29,16 +28,12 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
 from itertools import chain, repeat
-from typing import TYPE_CHECKING
 
 from whoosh.analysis import Composable, Filter, Token, Tokenizer
 
 from archive.script import HAN, is_han, to_simplified
-
-if TYPE_CHECKING:
-    import jieba
+from archive.segmenter import cut, segment
 
 
 class _FoldTable(dict):
@@ -224,49 +219,7 @@ class _Stretches(Sequence[int]):
         return self._origins[k] + (i - self._starts[k])
 
 
-# --- jieba -------------------------------------------------------------------
-
-_jieba_lock = threading.Lock()
-
-
-@cache
-def _jieba() -> jieba.Tokenizer:
-    """jieba's dictionary, loaded once per process: the reference segmenter and the fallback."""
-    import jieba  # only when used: importing it costs ~80 ms that a build or a server does not need
-
-    jieba.setLogLevel(logging.WARNING)
-    with _jieba_lock:
-        jieba.initialize()
-    return jieba.dt
-
-
-def segment_jieba(text: str) -> list[tuple[str, int, int]]:
-    """jieba (Python) words of folded ``text`` as ``(word, start, end)``, dictionary only."""
-    return list(_jieba().tokenize(text, mode="default", HMM=False))
-
-
-try:  # jieba-rs: the same words as jieba (verified on the seeds in the tests, on 8.9 M characters by bench)
-    import rjieba
-
-    def segment(text: str) -> list[tuple[str, int, int]]:
-        """jieba words of already-folded ``text`` as ``(word, start, end)``; dictionary only (no HMM).
-
-        HMM new-word guessing depends on context, so the same characters could be
-        cut differently in a query and in an article; the dictionary alone is stable.
-        """
-        return rjieba.tokenize(text, hmm=False)
-
-    def cut(text: str) -> list[str]:
-        """Just the words of :func:`segment`: what the index counts."""
-        return rjieba.cut(text, hmm=False)
-
-except ImportError:  # pragma: no cover - rjieba ships wheels for our platforms; jieba is the fallback
-    segment = segment_jieba
-
-    def cut(text: str) -> list[str]:
-        return [w for w, _, _ in segment_jieba(text)]
-
-
+# --- jieba: the segmenter lives in archive.segmenter (cleaning needs words too); one dictionary per process.
 
 _punctuation: dict[str, bool] = {}
 

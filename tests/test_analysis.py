@@ -9,6 +9,7 @@ from whoosh.index import create_in
 from whoosh.query import Or, Term
 from whoosh.scoring import BM25F
 
+from archive.segmenter import segment, segment_jieba
 from index.analysis import (
     CharTokenizer,
     DropPunctuationFilter,
@@ -21,8 +22,6 @@ from index.analysis import (
     fold_known,
     fold_text,
     query_words,
-    segment,
-    segment_jieba,
     word_analyzer,
 )
 from index.schema import TITLE_BOOST, WordField

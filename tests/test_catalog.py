@@ -20,7 +20,8 @@ def test_bad_catalog_is_reported(tmp_path, body, message):
 
 
 def test_catalog_applies_and_title_only_when_unprinted(tmp_path):
-    (tmp_path / "a.txt").write_text("正文第一段，没有标题。\n", encoding="utf-8")
+    # A first line that reads as body text (a finished sentence, four clause marks): no printed title.
+    (tmp_path / "a.txt").write_text("正文第一段，没有标题，只有正文，一句接一句，写完了。\n", encoding="utf-8")
     (tmp_path / "catalog.toml").write_text('["a"]\ntitle = "编目题名"\nyear = 2020\n', encoding="utf-8")
     (doc,) = load_sources([tmp_path])
     assert (doc.title, doc.title_supplied, doc.year) == ("编目题名", True, 2020)

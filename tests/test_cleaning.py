@@ -1,7 +1,10 @@
+import pytest
+
 from archive.cleaning import (
+    crossing_word,
     drop_stray_commas,
     is_heading,
-    is_page_break_split,
+    is_split_candidate,
     normalize_newlines,
     normalize_unicode,
     rejoin_paragraphs,
@@ -69,11 +72,22 @@ def test_headings_are_recognised():
         assert not is_heading(p), p
 
 
-def test_split_detection():
-    assert is_page_break_split("组织体系重部署。先后建立党建活动，将全年党建重点任务实行清单", "化管理。结合青年工人。")
+def test_split_candidates():
+    assert is_split_candidate("组织体系重部署。先后建立党建活动，将全年党建重点任务实行清单", "化管理。结合青年工人。")
     body = "2023年,示范区在深入开展主题教育中充分发挥党组织战斗堡垒作用和党员先锋模范作用。"
-    assert not is_page_break_split("主题教育走深走实", body)
-    assert not is_page_break_split("第一句。", "第二句。")
+    assert not is_split_candidate("主题教育走深走实", body)  # a heading
+    assert not is_split_candidate("第一句。", "第二句。")  # a finished sentence
+    assert not is_split_candidate("正文写到末尾，做移风", "易俗、树立文明新风的示范者。")  # one clause mark: a heading
+    # inews: a line of a tender list, and a label opening the next line.
+    assert not is_split_candidate("第一中标候选人：河南正海实业有限公司", "投标报价：14711元，工期：120日历天。")
+    assert not is_split_candidate("发车时间：10：00，16：00，18：00", "15：00 终点站：南站。")  # digits at the break
+
+
+def test_crossing_word():
+    assert crossing_word("带头摒弃不文明生活习惯，做移风", "易俗、树立文明新风的示范者。") == "移风易俗"
+    assert crossing_word("在分红现场,居民们有序排队,逐一签", "字,按手印。") == "签字"
+    assert crossing_word("将全年党建重点任务实行清单", "化管理。") is None
+    assert crossing_word("举报电话：0797-89228377", "qq：2901613") is None  # not Han
 
 
 def test_rejoin_records_and_maps():
@@ -87,4 +101,34 @@ def test_rejoin_records_and_maps():
 
 def test_short_fragment_with_one_clause_break_is_not_joined():
     # Known limit, documented in the README: this looks exactly like a heading.
-    assert not is_page_break_split("正文一直写到了末尾，做移风", "易俗、树立文明新风的示范者。")
+    pars = ["正文一直写到了末尾，做移风", "易俗、树立文明新风的示范者。"]
+    assert rejoin_paragraphs(pars)[0] == pars
+
+
+# Real news one paragraph a line (inews): breaks without a full stop that are the newspaper's own.
+INEWS_BREAKS = [
+    ["据悉，该镇第四季度基干民兵训练为期10天，图为训练现场",
+     "11月16日上午，在张滩镇九年制学校的操场上，民兵进行队列训练。"],
+    ["请问您的年龄：1、18岁以下，2、18至30岁，3、30岁以上", "您的职业：1、学生，2、公务员，3、其他。"],
+    ["本报讯，记者昨日获悉，咨询电话：0755-12345678", "活动将于本月底举行，欢迎市民参加。"],
+    ["来源：新华网，作者：王晓民，编辑：周小博", "特别声明：以上文章内容仅代表作者本人观点。"],
+    ["是他！德庆一男子伙同他人多次窜到凤村、播植等地果园偷皇帝柑",
+     "近日，德庆县公安局破获一起盗窃案，抓获犯罪嫌疑人3名。"],
+]
+
+
+@pytest.mark.parametrize("pars", INEWS_BREAKS)
+def test_a_newspaper_s_own_breaks_stay(pars):
+    assert rejoin_paragraphs(pars) == (pars, list(range(len(pars))), [])
+
+
+def test_page_breaks_are_joined_only_in_a_document_that_shows_a_certain_one():
+    tail = "结合实际，突出重点，将全年党建重点任务实行清单"
+    cont = "化管理。结合青年工人多的特点，组建志愿服务队。"
+    alone = [tail, cont]
+    assert rejoin_paragraphs(alone)[0] == alone  # possible, not certain: kept apart
+    certain = ["在分红现场,居民们有序排队,逐一签", "字,按手印,社区干部在一旁耐心解答。"]
+    out, mapping, fixes = rejoin_paragraphs(certain + alone)
+    assert out == [certain[0] + certain[1], tail + cont]
+    assert mapping == [0, 0, 1, 1]
+    assert "签字" in fixes[0].note and "other such breaks" in fixes[1].note

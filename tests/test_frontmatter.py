@@ -1,6 +1,11 @@
+import pytest
+
 from archive import build_document
 from archive.frontmatter import extract_front_matter, extract_trailing_byline, parse_byline, parse_name_line
 from archive.model import Author
+
+BODY = ("近年来，宋河镇全面实施党建工程，把党建引领作为发展壮大村集体经济、护航基层治理、"
+        "助推经济社会发展的新引擎，形成了强大合力。")
 
 
 def test_bylines():
@@ -22,14 +27,16 @@ def test_name_lines():
 def test_front_matter_order():
     fm = extract_front_matter(["标题一行", "——副标题", "本报记者 张三", "正文。"])
     assert (fm.title, fm.subtitle, fm.byline, fm.consumed) == ("标题一行", "副标题", "本报记者 张三", 3)
-    fm = extract_front_matter(["正文第一段，很长。", "正文。"])
+    fm = extract_front_matter([BODY, "正文。"])
     assert fm.title is None and fm.consumed == 0
+    assert [f.note for f in fm.moves] == ["no printed title: the first line reads as body text (a finished "
+                                          "sentence with four or more clause marks)"]
 
 
 def test_trailing_byline():
-    kept, names, fix = extract_trailing_byline("市域經濟的“新引擎”。(程一舟 陳紅革)")
+    kept, names, fix, printed = extract_trailing_byline("市域經濟的“新引擎”。(程一舟 陳紅革)")
     assert kept == "市域經濟的“新引擎”。"
-    assert [a.name for a in names] == ["程一舟", "陳紅革"]
+    assert [a.name for a in names] == ["程一舟", "陳紅革"] and printed == "程一舟 陳紅革"
     assert fix.rule == "byline"
     assert extract_trailing_byline("建设“一刻钟(15分钟)生活圈”。") is None
 
@@ -39,12 +46,34 @@ def test_no_title_file_gets_a_supplied_title(data_dir):
     assert doc.title_supplied
     assert doc.paragraphs[0].startswith("近年来")  # nothing taken out of the body
     assert doc.title == "no_title"  # no heading to borrow: the id, marked as supplied
+    assert [r.note for r in doc.repairs if r.rule == "front-matter"] == [
+        "no printed title: the first line reads as body text (a finished sentence with four or more clause marks)",
+        "title supplied from the file's id (no heading to borrow)"]
 
 
-def test_titles_may_end_with_quotes_or_question_marks():
-    for title in ("“输血”实体经济 激活经济“细胞”", "你幸福吗？"):
-        assert extract_front_matter([title, "正文第一段，很长很长。"]).title == title
-    assert extract_front_matter(["第一句话，没有标题。", "正文。"]).title is None
+TITLES = [
+    "“输血”实体经济 激活经济“细胞”", "你幸福吗？",
+    # inews headlines the 40-character rule lost: long, ending in ！ or 。, holding 。 or ？
+    "是他！德庆一男子伙同他人多次窜到凤村、播植等地果园偷皇帝柑！德庆一妇女踩住单车突",
+    "兴伟集团董事长王伟在京观看“脱贫攻坚看贵州”图片展。",
+    "还敢请朋友这么喝酒?凌晨，男子醉酒后坠桥身亡，宴请者被要求索赔93万!不幸怎么发生的?宴请者为何发朋友圈说“我们两个都跳桥了”?",
+    "入新农合2018年每人180元，东良乡中心卫生院，三天两头，",
+    "本文授权转自：概率论",  # a strange title, but the printed first line
+]
+
+
+def test_the_first_line_is_the_title_whatever_its_length_or_final_punctuation():
+    for title in TITLES:
+        fm = extract_front_matter([title, "正文第一段，很长很长。"])
+        assert fm.title == title and fm.consumed == 1
+        assert fm.moves[0].note == "the first line, taken as the title"
+
+
+def test_no_title_when_the_first_line_is_a_byline_a_dateline_or_body_text():
+    for first, reason in (("本报记者 吴柳", "byline"), ("2019-01-15 10:23", "dateline"),
+                          ("2019年1月15日 来源：新华网", "dateline"), (BODY, "body text")):
+        fm = extract_front_matter([first, "正文第一段，很长很长。", "第二段。"])
+        assert fm.title is None and reason in fm.moves[0].note, first
 
 
 def test_dash_led_running_text_is_body_not_a_subtitle():
@@ -61,6 +90,35 @@ def test_front_matter_leaves_a_body():
 
 
 def test_trailing_byline_keeps_roles_apart_from_names():
-    kept, names, _ = extract_trailing_byline("……这是最后一段。(记者 王玉婷 通讯员 洪恒亮)")
+    kept, names, _, printed = extract_trailing_byline("……这是最后一段。(记者 王玉婷 通讯员 洪恒亮)")
     assert kept == "……这是最后一段。"
     assert names == [Author("王玉婷", "记者"), Author("洪恒亮", "通讯员")]
+    assert printed == "记者 王玉婷 通讯员 洪恒亮"  # shown as printed, roles and all
+
+
+@pytest.mark.parametrize("text", ["(微信同号)", "(全剧终)", "(资料图)", "(法院供图)", "(新华社)",
+                                  "(版权所有 不得转载)"])
+def test_ordinary_text_in_final_parentheses_stays(text):
+    assert extract_trailing_byline(f"……这是最后一段。{text}") is None
+
+
+@pytest.mark.parametrize("line", ["记者跑社区", "本报记者 网讯", "记者 报道"])
+def test_a_role_word_without_a_name_is_no_byline(line):
+    assert parse_byline(line) is None
+
+
+def test_front_matter_moves_are_recorded(data_dir):
+    doc = build_document("标题一行\n——副标题一行\n本报记者 吴柳\n正文。\n".encode(), "x", "x.txt")
+    moves = [(r.rule, r.before, r.note) for r in doc.repairs if r.rule == "front-matter"]
+    assert moves == [("front-matter", "标题一行", "the first line, taken as the title"),
+                     ("front-matter", "——副标题一行", "taken as the subtitle"),
+                     ("front-matter", "本报记者 吴柳", "taken as the byline")]
+
+
+def test_person_names_by_jieba_s_tagger():
+    from archive.frontmatter import is_person_name
+
+    for name in ("程一舟", "陳紅革", "吴柳", "吴柳青", "王凤侠", "刘一帆", "龙良红"):
+        assert is_person_name(name), name
+    for text in ("微信同号", "全剧终", "资料图", "内江日报", "法院供图", "新华社", "刘海涛周", "网讯", "报道", ""):
+        assert not is_person_name(text), text
