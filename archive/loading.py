@@ -11,6 +11,7 @@ from typing import Any
 from archive.catalog import load_catalog
 from archive.cleaning import (
     drop_stray_commas,
+    has_scraper_pinyin,
     is_heading,
     normalize_newlines,
     normalize_unicode,
@@ -73,9 +74,11 @@ def _walk(folder: str, seen: set[tuple[int, int]], warnings: list[str]) -> Itera
                 warnings.append(f"{entry.path}: skipped, a symbolic link to nothing")
 
 
-def _clean_paragraph(text: str, script: str) -> tuple[str, list[Fix]]:
+def _clean_paragraph(text: str, script: str, scraper_pinyin: bool) -> tuple[str, list[Fix]]:
     fixes: list[Fix] = []
-    for rule in (normalize_unicode, strip_pinyin, drop_stray_commas):
+    rules = (normalize_unicode, strip_pinyin, drop_stray_commas) if scraper_pinyin else (
+        normalize_unicode, drop_stray_commas)  # an isolated reading note is the author's: it stays
+    for rule in rules:
         text, found = rule(text)
         fixes.extend(found)
     text, found = repair_mojibake(text, script)
@@ -93,10 +96,11 @@ def clean_document_text(text: str) -> tuple[list[str], list[list[Fix]], str]:
     # The script decides which lost-byte candidates are standard, so detect it first
     # on text whose scraper noise cannot sway the count.
     script = detect_script("".join(raw))
+    scraper_pinyin = has_scraper_pinyin("\n".join(raw))
     cleaned: list[str] = []
     fixes: list[list[Fix]] = []
     for line in raw:
-        par, found = _clean_paragraph(line, script)
+        par, found = _clean_paragraph(line, script, scraper_pinyin)
         cleaned.append(par)
         fixes.append(found)
     return cleaned, fixes, script

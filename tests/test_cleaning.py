@@ -132,3 +132,16 @@ def test_page_breaks_are_joined_only_in_a_document_that_shows_a_certain_one():
     assert out == [certain[0] + certain[1], tail + cont]
     assert mapping == [0, 0, 1, 1]
     assert "签字" in fixes[0].note and "other such breaks" in fixes[1].note
+
+
+def test_an_isolated_reading_note_stays_and_the_scraper_s_pattern_goes():
+    from archive import build_document
+
+    note = "朝鲜领导人金正(zhèng)恩出席了会议。\n会议在平壤举行。\n"
+    doc = build_document(("新闻标题\n" + note).encode(), "note", "note.txt")
+    assert doc.paragraphs[0] == "朝鲜领导人金正(zhèng)恩出席了会议。"  # the author's own note: printed
+    assert not [r for r in doc.repairs if r.rule == "pinyin"]
+    scraped = "宋河鎮(zhèn)全面實施黨建引領(lǐng)工程,發(fā)展壯大。\n"
+    doc = build_document(("新闻标题\n" + scraped).encode(), "scraped", "scraped.txt")
+    assert doc.paragraphs[0] == "宋河鎮全面實施黨建引領工程,發展壯大。"
+    assert len([r for r in doc.repairs if r.rule == "pinyin"]) == 3
