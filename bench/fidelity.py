@@ -65,6 +65,26 @@ def write_corpus(articles: list[Original], out: Path, convert: Callable[[str], s
     return out
 
 
+class _PlainTable(dict):
+    """``str.translate`` table of per-character folding without variants (what folding was before them)."""
+
+    def __missing__(self, code: int) -> str:
+        from index.analysis import fold_char_plain
+
+        self[code] = folded = fold_char_plain(chr(code))
+        return folded
+
+
+_PLAIN = _PlainTable()
+
+
+def fold_text_plain(text: str) -> str:
+    """:func:`index.analysis.fold_text` without the variant table: the measure's baseline."""
+    from index.analysis import _SPACE_EDIT
+
+    return _SPACE_EDIT.sub(lambda m: "" if m.lastgroup == "han" else " ", text.translate(_PLAIN))
+
+
 def han_counts(text: str) -> Counter:
     return Counter(_HAN_RE.findall(text))
 
@@ -160,10 +180,11 @@ def report_cleaning(name: str, f: Fidelity) -> None:
 
 
 def words_of(doc) -> set[str]:
-    """The distinct jieba words (two or more Han characters) of a document's printed text."""
-    from index.analysis import cut, fold_text
+    """The distinct jieba words (two or more Han characters) of a document's printed text, as printed
+    (cut after per-character folding only, so that a query is a word a reader would type)."""
+    from archive.segmenter import cut
 
-    return {w for w in cut(fold_text(printed(doc))) if _WORD_RE.match(w)}
+    return {w for w in cut(fold_text_plain(printed(doc))) if _WORD_RE.match(w)}
 
 
 def measure_scripts(hans: Path, hant: Path, ids: list[str], fold: Callable[[str], str],
@@ -228,6 +249,5 @@ def run(data: Path, sample: int = 1000, seed: int = 12, parts: str = "all") -> N
     if parts not in ("all", "scripts"):
         return
     ids = sorted(random.Random(seed).sample([a.id for a in originals], min(sample, len(originals))))
-    plain = getattr(__import__("index.analysis", fromlist=["fold_plain"]), "fold_plain", fold_text)
-    report_scripts(measure_scripts(hans, hant, ids, fold_text, plain), len(ids))
+    report_scripts(measure_scripts(hans, hant, ids, fold_text, fold_text_plain), len(ids))
     print(f"\n({time.perf_counter() - started:.0f} s in all)")

@@ -63,14 +63,23 @@ class _FoldTable(dict):
 _fold_lock = threading.Lock()
 
 
-def fold_char(ch: str) -> str:
-    """Fold one character: NFKC, casefold, then OpenCC t2s on each resulting character.
+def fold_char_plain(ch: str) -> str:
+    """Fold one character without variants: NFKC, casefold, then OpenCC t2s on each resulting character.
 
     t2s is applied until nothing changes, because OpenCC chains a few characters
     (薴 → 苧 → 苎): folding must be idempotent, or 苧 in a query would miss 薴 in a text.
     """
     parts = unicodedata.normalize("NFKC", ch).casefold()
     return "".join(_simplest(c) if is_han(c) else c for c in parts)
+
+
+def fold_char(ch: str) -> str:
+    """Fold one character: :func:`fold_char_plain`, then the variant spellings OpenCC's data shows to be
+    one word's (瞭 → 了, 覆 → 复, 著 → 着: ``index.variants``)."""
+    from index.variants import variants
+
+    table = variants()
+    return "".join(table.get(c, c) for c in fold_char_plain(ch))
 
 
 def _simplest(ch: str) -> str:

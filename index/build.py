@@ -53,7 +53,7 @@ def code_version() -> str:
     """Fingerprint of the code that shapes the index; a change means a full rebuild."""
     h = hashlib.sha256()
     for rel in sorted(["archive", "index"]):
-        for path in sorted((_PACKAGE_ROOT / rel).glob("*.py")):
+        for path in sorted([*(_PACKAGE_ROOT / rel).glob("*.py"), *(_PACKAGE_ROOT / rel).glob("*.json")]):
             h.update(path.name.encode())
             h.update(path.read_bytes())
     return h.hexdigest()[:16]

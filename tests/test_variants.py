@@ -1,0 +1,50 @@
+"""Variant folding (issue 12): derived from OpenCC's data, it makes a Simplified query find the Traditional
+spelling OpenCC writes (了解 → 瞭解), and keeps apart what is not one word's spelling (炼 ≠ 链)."""
+
+from __future__ import annotations
+
+import pytest
+
+from archive.script import to_traditional
+from index.analysis import fold_text
+from index.variants import derive, variants
+
+
+def test_the_table_is_opencc_s_data_derived_again():
+    assert variants() == derive() and len(variants()) > 20
+
+
+@pytest.mark.parametrize("simplified, traditional", [
+    ("了解", "瞭解"), ("反复", "反覆"), ("凭借", "憑藉"), ("仿佛", "彷彿"), ("想象", "想像"), ("苏醒", "甦醒"),
+    ("背着", "揹著"), ("昵称", "暱稱"), ("咨询", "諮詢"), ("具备", "俱備"), ("随着", "隨著"), ("着", "著"),
+])
+def test_variant_spellings_fold_together(simplified, traditional):
+    assert fold_text(simplified) == fold_text(traditional)
+
+
+@pytest.mark.parametrize("a, b", [("炼", "链"), ("么", "幺"), ("资讯", "信息")])
+def test_what_is_not_one_word_s_spelling_stays_apart(a, b):
+    # 炼 is the Simplified form of 煉 and 么 of 麼; regional vocabulary (資訊/信息) is out of scope.
+    assert fold_text(a) != fold_text(b)
+
+
+def test_folding_stays_idempotent():
+    for v, s in variants().items():
+        assert fold_text(v) == fold_text(s) == fold_text(fold_text(s)), (v, s)
+
+
+def test_a_simplified_query_finds_the_opencc_traditional_copy(tmp_path):
+    from index.build import build_index
+    from index.search import Engine
+
+    text = "基层调研\n干部深入了解民情，反复研究，凭借经验，仿佛回到过去，难以想象，随着时间推移苏醒过来。\n"
+    hant = to_traditional(text)
+    assert all(v in hant for v in ("瞭解", "反覆", "憑藉", "彷彿", "想像", "甦醒")), hant
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "hant.txt").write_text(hant, encoding="utf-8")
+    build_index([src], tmp_path / "ix")
+    engine = Engine(tmp_path / "ix")
+    for word in ("了解", "反复", "凭借", "仿佛", "想象", "随着", "苏醒"):
+        assert engine.search(f'"{word}"').total == 1, word
+        assert engine.search(word).total == 1, word
