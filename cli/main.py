@@ -156,7 +156,7 @@ def kwic(phrase: str, width: int, sort_by: str, as_json: bool, as_csv: bool, ind
     for line in result.lines:
         # Ideographic spaces keep CJK columns aligned in a terminal.
         click.echo(f"{line.left.rjust(width, chr(0x3000))} 【{line.match}】 {line.right.ljust(width, chr(0x3000))}"
-                   f"  {line.id} ¶{line.paragraph}")
+                   f"  {line.id} {f'¶{line.paragraph}' if line.paragraph else line.field}")
 
 
 @main.command()

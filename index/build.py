@@ -177,12 +177,13 @@ def refusal(errors: list[str]) -> str:
     return "build refused, the index in service is unchanged:\n  " + "\n  ".join(errors)
 
 
-def _index_document(writer, doc: Document, folded: tuple[FoldedStr, tuple[FoldedStr, ...]]) -> None:
-    title, paragraphs = folded
+def _index_document(writer, doc: Document, folded: tuple[FoldedStr, FoldedStr, tuple[FoldedStr, ...]]) -> None:
+    title, front, paragraphs = folded
+    subtitle, byline = front.split("\n")
     writer.add_document(
         id=doc.id,
-        title=title,
-        body=FoldedStr("\n".join(paragraphs)),  # a word never runs across a paragraph break
+        title=FoldedStr(f"{title}\n{subtitle}"),  # the subtitle is part of the headline
+        body=FoldedStr("\n".join([byline, *paragraphs])),  # a word never runs across a line break
         authors=",".join(fold_text(a.name) for a in doc.authors),
         year=doc.year,
         place=doc.place,

@@ -22,6 +22,7 @@ from index.generation import current_stamp, damaged_index, open_current
 from index.limits import DEFAULT_LIMIT, DEFAULT_TIME_LIMIT, MAX_LIMIT
 from index.scan import PARAGRAPH_SEP, Haystack
 from index.snippets import Passage, Span, lead_passage, make_passages, match_spans
+from index.store import FRONT_FIELDS
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ class Engine:
             ids = list(reader.column_reader("id"))
             id_to_docnum = {doc_id: n for n, doc_id in enumerate(ids) if not reader.is_deleted(n)}
             docnum_to_id = {n: doc_id for doc_id, n in id_to_docnum.items()}
-            rows = [(id_to_docnum[i], title, body) for i, title, body in store.folded()]
+            rows = [(id_to_docnum[i], title, front, body) for i, title, front, body in store.folded()]
             if set(id_to_docnum) != set(store.meta):
                 raise damaged_index(gen, "its word index and document store disagree on which documents it holds")
         except BaseException as exc:
@@ -106,9 +107,10 @@ class Engine:
             if isinstance(exc, OSError | EOFError | ValueError | KeyError | sqlite3.DatabaseError):
                 raise damaged_index(gen, f"it cannot be read: {type(exc).__name__}: {exc}") from exc
             raise
-        # What phrase scans search: title and paragraphs of each document, and the titles alone.
-        haystack = Haystack((n, title + PARAGRAPH_SEP + body) for n, title, body in rows)
-        titles = Haystack((n, title) for n, title, _ in rows)
+        # What phrase scans search: every printed line of each document (title, subtitle, byline, paragraphs),
+        # and the titles alone.
+        haystack = Haystack((n, PARAGRAPH_SEP.join((title, front, body))) for n, title, front, body in rows)
+        titles = Haystack((n, title) for n, title, _, _ in rows)
         del rows
         meta = {id_to_docnum[i]: m for i, m in store.meta.items()}
         old = getattr(self, "_searcher", None), getattr(self, "_store", None)
@@ -294,7 +296,7 @@ class Engine:
         present = [p for p in dict.fromkeys(plan.primary) if p in folded]
         if present:
             needles = present
-        folded_paragraphs = folded.split(PARAGRAPH_SEP)[1:]
+        folded_paragraphs = folded.split(PARAGRAPH_SEP)[len(FRONT_FIELDS):]
         passages = make_passages(doc.paragraphs, needles, plan.primary, folded=folded_paragraphs) if needles else []
         # No passage matched: the hit matched by title or metadata only, so show the lead and link the top.
         paragraph = passages[0].paragraph if passages else None
@@ -312,12 +314,17 @@ class Engine:
         return sorted(self._docnum_to_id[n] for n in self._haystack.find(needle, deadline))
 
     def folded_text(self, doc_id: str) -> str:
-        """The folded title and paragraphs of ``doc_id``, one per line: what phrases are matched against."""
+        """The folded title, subtitle, byline and paragraphs of ``doc_id``, one per line (empty when not
+        printed): what phrases are matched against."""
         return self._haystack.text(self._id_to_docnum[doc_id])
+
+    def folded_lines(self, doc_id: str) -> list[str]:
+        """:meth:`folded_text` as lines: :data:`FRONT_FIELDS`, then the paragraphs (``[3]`` is ¶1)."""
+        return self.folded_text(doc_id).split(PARAGRAPH_SEP)
 
     def folded_paragraphs(self, doc_id: str) -> list[str]:
         """The folded paragraphs of ``doc_id`` (``[0]`` is ¶1), as stored."""
-        return self.folded_text(doc_id).split(PARAGRAPH_SEP)[1:]  # line 0 is the title
+        return self.folded_lines(doc_id)[len(FRONT_FIELDS):]
 
     def document(self, doc_id: str, refresh: bool = True) -> Document | None:
         """The stored document ``doc_id``, or None. ``refresh=False`` keeps to the generation already open,

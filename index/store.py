@@ -1,7 +1,9 @@
 """The document store kept beside the Whoosh index: every Document and its folded text.
 
 SQLite, one row per document: the full cleaned document (JSON) for display and
-citation, and the folded text that exact phrase search scans.
+citation, and the folded text that exact phrase search scans: the title, the
+front matter (subtitle and byline, one line each, empty when not printed) and
+the paragraphs.
 """
 
 from __future__ import annotations
@@ -28,16 +30,21 @@ class SourceRecord(Protocol):
     stat: str
 
 
-def folded_document(doc: Document) -> tuple[FoldedStr, tuple[FoldedStr, ...]]:
-    """The folded title and folded paragraphs of ``doc``."""
-    return FoldedStr(fold_text(doc.title)), tuple(FoldedStr(fold_text(p)) for p in doc.paragraphs)
+#: The printed lines before the paragraphs, in the order a document's folded text holds them.
+FRONT_FIELDS = ("title", "subtitle", "byline")
+
+
+def folded_document(doc: Document) -> tuple[FoldedStr, FoldedStr, tuple[FoldedStr, ...]]:
+    """The folded title, front matter (subtitle and byline, one line each) and paragraphs of ``doc``."""
+    front = PARAGRAPH_SEP.join(fold_text(x or "") for x in (doc.subtitle, doc.byline))
+    return FoldedStr(fold_text(doc.title)), FoldedStr(front), tuple(FoldedStr(fold_text(p)) for p in doc.paragraphs)
 
 
 def _connect(path: Path) -> sqlite3.Connection:
     con = sqlite3.connect(path, check_same_thread=False)
     con.execute(
         "CREATE TABLE IF NOT EXISTS docs (id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL,"
-        " data TEXT NOT NULL, folded_title TEXT NOT NULL, folded_body TEXT NOT NULL,"
+        " data TEXT NOT NULL, folded_title TEXT NOT NULL, folded_front TEXT NOT NULL, folded_body TEXT NOT NULL,"
         " year INTEGER, place TEXT, authors TEXT NOT NULL, paragraphs INTEGER NOT NULL,"
         " source TEXT NOT NULL, stat TEXT NOT NULL, sha256 TEXT NOT NULL)"
     )
@@ -54,12 +61,12 @@ class StoreWriter:
         self._rows: list[tuple] = []
 
     def add(self, doc: Document, source: SourceRecord,
-            folded: tuple[str, tuple[str, ...]] | None = None) -> None:
-        """Store ``doc`` (and its ``folded`` title and paragraphs, if already made) with what the next
-        build needs to tell whether its file changed."""
-        title, paragraphs = folded or folded_document(doc)
+            folded: tuple[str, str, tuple[str, ...]] | None = None) -> None:
+        """Store ``doc`` (and its :func:`folded_document`, if already made) with what the next build needs
+        to tell whether its file changed."""
+        title, front, paragraphs = folded or folded_document(doc)
         self._rows.append((doc.id, source.fingerprint, json.dumps(document_to_dict(doc), ensure_ascii=False),
-                           title, PARAGRAPH_SEP.join(paragraphs), doc.year, doc.place,
+                           title, front, PARAGRAPH_SEP.join(paragraphs), doc.year, doc.place,
                            json.dumps(doc.author_names, ensure_ascii=False), len(doc.paragraphs),
                            source.source, source.stat, source.digest))
         if len(self._rows) >= self.BATCH:
@@ -69,7 +76,7 @@ class StoreWriter:
         self._con.executemany("DELETE FROM docs WHERE id = ?", [(i,) for i in ids])
 
     def _flush(self) -> None:
-        self._con.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self._rows)
+        self._con.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self._rows)
         self._rows = []
 
     def commit(self) -> None:
@@ -112,9 +119,10 @@ class Store:
         for i, year, place, authors in self._con.execute("SELECT id, year, place, authors FROM docs ORDER BY id"):
             self.meta[i] = {"year": year, "place": place, "authors": json.loads(authors)}
 
-    def folded(self) -> Iterator[tuple[str, str, str]]:
-        """``(id, folded title, folded body)`` of every document; paragraphs are joined by ``PARAGRAPH_SEP``."""
-        yield from self._con.execute("SELECT id, folded_title, folded_body FROM docs ORDER BY id")
+    def folded(self) -> Iterator[tuple[str, str, str, str]]:
+        """``(id, folded title, folded front matter, folded body)`` of every document; lines and paragraphs
+        are joined by ``PARAGRAPH_SEP``."""
+        yield from self._con.execute("SELECT id, folded_title, folded_front, folded_body FROM docs ORDER BY id")
 
     def document(self, doc_id: str) -> Document | None:
         row = self._con.execute("SELECT data FROM docs WHERE id = ?", (doc_id,)).fetchone()

@@ -13,14 +13,31 @@ from index.kwic import concordance
 from web.present import KWIC_CSV_COLUMNS as CSV_COLUMNS
 
 
-def test_count_equals_a_plain_count_over_folded_paragraphs(engine, seed_docs):
+def printed_lines(doc) -> list[str]:
+    """Every printed line: the title (unless supplied), subtitle, byline and paragraphs."""
+    return [x for x in (None if doc.title_supplied else doc.title, doc.subtitle, doc.byline, *doc.paragraphs) if x]
+
+
+def test_count_equals_a_plain_count_over_every_printed_line(engine, seed_docs):
     result = concordance(engine, "党建")
-    counts = {d.id: sum(fold_text(p).count("党建") for p in d.paragraphs) for d in seed_docs.values()}
-    assert result.occurrences == sum(counts.values()) > 50
+    counts = {d.id: sum(fold_text(p).count("党建") for p in printed_lines(d)) for d in seed_docs.values()}
+    assert result.occurrences == sum(counts.values()) == 91  # 86 in paragraphs, 2 in titles, 3 in subtitles
     assert result.documents == sum(1 for n in counts.values() if n) == 5
     assert dict(result.per_document) == {i: n for i, n in counts.items() if n}
     assert result.per_year == {2019: counts["000_facb8668b9a49bed"], 2020: counts["001_e97faf7f5b0c99b6"],
                                2023: counts["004_0a8221172ae4e7ee"]}
+
+
+def test_title_subtitle_and_byline_rows_are_labelled(engine, client):
+    rows = [(x.id[:3], x.field, x.paragraph) for x in concordance(engine, "党建").lines if x.paragraph is None]
+    assert rows == [("000", "title", None), ("000", "subtitle", None), ("001", "subtitle", None),
+                    ("004", "title", None), ("004", "subtitle", None)]
+    (line,) = concordance(engine, "吴柳").lines
+    assert (line.id[:3], line.field, line.left + line.match + line.right) == ("000", "byline", "本报记者 吴柳")
+    data = client.get("/api/kwic", query_string={"q": "吴柳"}).get_json()
+    assert data["lines"][0]["field"] == "byline" and data["lines"][0]["paragraph"] is None
+    page = client.get("/kwic", query_string={"q": "吴柳"}).get_data(as_text=True)
+    assert '<span class="field">byline</span>' in page and "¶None" not in page
 
 
 def test_yi_jian_tiao_is_one_row_in_000_paragraph_8(engine):
@@ -39,10 +56,11 @@ def test_traditional_matches_are_shown_as_written(engine, seed_docs):
 
 
 @pytest.mark.parametrize("width", [0, 5, 20])
-def test_context_is_the_paragraph_s_own_text_and_never_crosses_it(engine, seed_docs, width):
+def test_context_is_the_line_s_own_text_and_never_crosses_it(engine, seed_docs, width):
     docs = {d.id: d for d in seed_docs.values()}
     for line in concordance(engine, "发展", width=width).lines:
-        par = docs[line.id].paragraphs[line.paragraph - 1]
+        doc = docs[line.id]
+        par = doc.paragraphs[line.paragraph - 1] if line.paragraph else getattr(doc, line.field)
         assert line.left + line.match + line.right in par
         assert len(line.left) <= width and len(line.right) <= width
         assert fold_text(line.match) == "发展"
@@ -50,7 +68,9 @@ def test_context_is_the_paragraph_s_own_text_and_never_crosses_it(engine, seed_d
 
 def test_sorts(engine):
     by_doc = concordance(engine, "党建").lines
-    assert [(x.id, x.paragraph) for x in by_doc] == sorted((x.id, x.paragraph) for x in by_doc)
+    # Document order, and in each document title, subtitle, byline, then the paragraphs.
+    assert [(x.id, x.position) for x in by_doc] == sorted((x.id, x.position) for x in by_doc)
+    assert [x.field for x in by_doc[:3]] == ["title", "subtitle", "paragraph"]
     left = concordance(engine, "党建", sort="left").lines
     assert [fold_text(x.left)[::-1] for x in left] == sorted(fold_text(x.left)[::-1] for x in left)
     right = concordance(engine, "党建", sort="right").lines
@@ -63,14 +83,17 @@ def test_api_json_and_csv(client, engine):
     data = r.get_json()
     assert r.status_code == 200 and set(data) == {"query", "occurrences", "documents", "lines"}
     assert data["occurrences"] == len(data["lines"]) == concordance(engine, "党建").occurrences
-    assert set(data["lines"][0]) == {"id", "paragraph", "left", "match", "right"}
+    assert set(data["lines"][0]) == {"id", "field", "paragraph", "left", "match", "right"}
     r = client.get("/api/kwic", query_string={"q": "党建", "format": "csv"})
     assert r.status_code == 200 and r.mimetype == "text/csv" and r.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig"))))
     assert tuple(rows[0]) == CSV_COLUMNS and len(rows) - 1 == data["occurrences"]
     assert rows[1][CSV_COLUMNS.index("match")] == "党建"
-    first = data["lines"][0]
-    assert rows[1][CSV_COLUMNS.index("url")] == f"/doc/{first['id']}#p{first['paragraph']}"
+    first = data["lines"][0]  # 000's title: a link to the top of the document
+    assert (first["field"], rows[1][CSV_COLUMNS.index("field")]) == ("title", "title")
+    assert rows[1][CSV_COLUMNS.index("url")] == f"/doc/{first['id']}"
+    k, line = next((k, line) for k, line in enumerate(data["lines"]) if line["paragraph"])
+    assert rows[k + 1][CSV_COLUMNS.index("url")] == f"/doc/{line['id']}#p{line['paragraph']}"
 
 
 def test_cli_json_is_the_api_object(client, seed_index, runner):
@@ -100,8 +123,9 @@ def test_bad_requests(client, engine):
 def test_page(client):
     r = client.get("/kwic", query_string={"q": "党建"})
     body = r.get_data(as_text=True)
-    # 63 marked 党建 and 23 marked 黨建: seed 002 is shown in its own script.
-    assert body.count("<mark>党建</mark>") == 63 and body.count("<mark>黨建</mark>") == 23
+    # 68 marked 党建 (63 in paragraphs, 2 in titles, 3 in subtitles) and 23 marked 黨建: seed 002 is shown
+    # in its own script.
+    assert body.count("<mark>党建</mark>") == 68 and body.count("<mark>黨建</mark>") == 23
     assert r.status_code == 200 and body.count("<svg") == 2
     assert "/api/kwic?q=" in body and "format=csv" in body and "#cite-p" in body
     r = client.get("/kwic", query_string={"q": "的"})  # more lines than a page holds

@@ -40,6 +40,13 @@ def test_full_width_equals_half_width(engine):
     assert ids(engine.search('"２０１９年"')) == ids(engine.search('"2019年"')) != []
 
 
+def test_every_printed_word_is_searchable(engine):
+    # 000's subtitle and its author, typed without author:, by phrase and by keyword.
+    for q in ('"湖丰镇党建工作纪略"', "湖丰镇党建工作纪略", '"吴柳"', "吴柳", "本报记者 吴柳", '"陈红革"'):
+        assert ids(engine.search(q)) == (["002"] if "陈红革" in q else ["000"]), q
+    assert ids(engine.search('"丰溪镇强党建促发展工作纪实"')) == ["001"]
+
+
 def test_rejoined_paragraph_is_found(engine):
     page = engine.search('"移风易俗"')
     assert ids(page) == ["000"]

@@ -16,7 +16,7 @@ from index.search import Hit, SearchPage
 from index.snippets import Passage
 from web.render import mark_html
 
-KWIC_CSV_COLUMNS = ("id", "title", "paragraph", "left", "match", "right", "year", "url")
+KWIC_CSV_COLUMNS = ("id", "title", "field", "paragraph", "left", "match", "right", "year", "url")
 
 
 def doc_url(doc_id: str, paragraph: int | None = None) -> str:
@@ -59,8 +59,8 @@ def document_json(doc: Document) -> dict:
 def kwic_json(result: Concordance) -> dict:
     """The object of ``/api/kwic`` and ``archive kwic --json``."""
     return {"query": result.query, "occurrences": result.occurrences, "documents": result.documents,
-            "lines": [{"id": line.id, "paragraph": line.paragraph, "left": line.left, "match": line.match,
-                       "right": line.right} for line in result.lines]}
+            "lines": [{"id": line.id, "field": line.field, "paragraph": line.paragraph, "left": line.left,
+                       "match": line.match, "right": line.right} for line in result.lines]}
 
 
 def kwic_csv(result: Concordance) -> str:
@@ -69,6 +69,6 @@ def kwic_csv(result: Concordance) -> str:
     writer = csv.writer(out)
     writer.writerow(KWIC_CSV_COLUMNS)
     for line in result.lines:
-        writer.writerow([line.id, line.title, line.paragraph, line.left, line.match, line.right,
+        writer.writerow([line.id, line.title, line.field, line.paragraph or "", line.left, line.match, line.right,
                          line.year if line.year is not None else "", doc_url(line.id, line.paragraph)])
     return out.getvalue()
