@@ -105,6 +105,33 @@ def drop_stray_commas(text: str) -> tuple[str, list[Fix]]:
     return _STRAY_COMMA_RE.sub("", text), fixes
 
 
+#: The marks a scraper's half-width pass leaves in Chinese text, and the forms a newspaper prints.
+FULL_WIDTH = str.maketrans(",;:?!()", "，；：？！（）")
+_HALF_WIDTH_MARK_RE = re.compile(r"[,;:?!()]")
+
+
+def restore_full_width(text: str) -> tuple[str, list[Fix]]:
+    """Rule 2b: ASCII ``, ; : ? ! ( )`` standing next to a Han character back to full width.
+
+    ``旗帜就是方向,党建引领发展`` → ``旗帜就是方向，党建引领发展``; ``1,500``, ``10:00`` and Latin text,
+    with no Han character beside the mark, stay. Runs after the rules that read the ASCII marks (stray
+    commas, mojibake). One fix per paragraph, with the first place and the count.
+    """
+    places = [m.start() for m in _HALF_WIDTH_MARK_RE.finditer(text)
+              if (m.start() > 0 and is_han(text[m.start() - 1]))
+              or (m.end() < len(text) and is_han(text[m.end()]))]
+    if not places:
+        return text, []
+    chars = list(text)
+    for i in places:
+        chars[i] = chars[i].translate(FULL_WIDTH)
+    restored = "".join(chars)
+    first = places[0]
+    return restored, [Fix("width", context(text, first, first + 1), context(restored, first, first + 1),
+                          f"{len(places)} ASCII punctuation mark(s) beside Chinese characters restored to "
+                          "full width, as printed")]
+
+
 def is_heading(par: str) -> bool:
     """A heading or caption: short, no sentence ends in it, at most one clause break.
 

@@ -16,6 +16,7 @@ from archive.cleaning import (
     normalize_newlines,
     normalize_unicode,
     rejoin_paragraphs,
+    restore_full_width,
     strip_pinyin,
 )
 from archive.decoding import decode_bytes
@@ -82,6 +83,8 @@ def _clean_paragraph(text: str, script: str, scraper_pinyin: bool) -> tuple[str,
         text, found = rule(text)
         fixes.extend(found)
     text, found = repair_mojibake(text, script)
+    fixes.extend(found)
+    text, found = restore_full_width(text)  # last: the rules above read the ASCII marks
     fixes.extend(found)
     return text, fixes
 

@@ -85,6 +85,14 @@ def fold_text_plain(text: str) -> str:
     return _SPACE_EDIT.sub(lambda m: "" if m.lastgroup == "han" else " ", text.translate(_PLAIN))
 
 
+def same_text(a: str, b: str) -> bool:
+    """Equal but for what cleaning records: zero-width characters, NFC, and punctuation width (NFKC)."""
+    def norm(x: str) -> str:
+        return unicodedata.normalize("NFKC", re.sub("[\u200b-\u200f\u2060\ufeff]", "", x))
+
+    return norm(a) == norm(b)
+
+
 def han_counts(text: str) -> Counter:
     return Counter(_HAN_RE.findall(text))
 
@@ -136,7 +144,7 @@ def measure_cleaning(originals: list[Original], folder: Path, seed: int = 12) ->
         if doc.title != lines[0] and doc.paragraphs and doc.paragraphs[0].startswith(lines[0]) \
                 and doc.paragraphs[0] != lines[0]:
             f.title_glued += 1
-        if doc.title_supplied or doc.title != lines[0]:
+        if doc.title_supplied or not same_text(doc.title, lines[0]):
             f.titles_lost += 1
             f.titled_by_id += doc.title == doc.id
             if len(f.lost_samples) < 12 or rng.random() < 0.01:

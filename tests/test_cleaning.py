@@ -117,6 +117,21 @@ INEWS_BREAKS = [
 ]
 
 
+@pytest.mark.parametrize("before, after", [
+    ("旗帜就是方向,党建引领发展。", "旗帜就是方向，党建引领发展。"),
+    ("支部强,则产业兴;产业兴,则乡村兴。", "支部强，则产业兴；产业兴，则乡村兴。"),
+    ("记者:张三", "记者：张三"), ("你好吗?好!", "你好吗？好！"), ("村组(网格)党小组", "村组（网格）党小组"),
+    ("走访群众1,500人,现场", "走访群众1,500人，现场"),  # inside a number: stays
+    ("10:00-12:00 开放", "10:00-12:00 开放"), ("hey ! ok, fine", "hey ! ok, fine"),  # no Chinese beside it
+])
+def test_half_width_marks_beside_chinese_are_restored(before, after):
+    from archive.cleaning import restore_full_width
+
+    text, fixes = restore_full_width(before)
+    assert text == after
+    assert len(fixes) == (before != after)
+
+
 @pytest.mark.parametrize("pars", INEWS_BREAKS)
 def test_a_newspaper_s_own_breaks_stay(pars):
     assert rejoin_paragraphs(pars) == (pars, list(range(len(pars))), [])
@@ -139,9 +154,9 @@ def test_an_isolated_reading_note_stays_and_the_scraper_s_pattern_goes():
 
     note = "朝鲜领导人金正(zhèng)恩出席了会议。\n会议在平壤举行。\n"
     doc = build_document(("新闻标题\n" + note).encode(), "note", "note.txt")
-    assert doc.paragraphs[0] == "朝鲜领导人金正(zhèng)恩出席了会议。"  # the author's own note: printed
+    assert doc.paragraphs[0] == "朝鲜领导人金正（zhèng）恩出席了会议。"  # the author's own note: kept
     assert not [r for r in doc.repairs if r.rule == "pinyin"]
     scraped = "宋河鎮(zhèn)全面實施黨建引領(lǐng)工程,發(fā)展壯大。\n"
     doc = build_document(("新闻标题\n" + scraped).encode(), "scraped", "scraped.txt")
-    assert doc.paragraphs[0] == "宋河鎮全面實施黨建引領工程,發展壯大。"
+    assert doc.paragraphs[0] == "宋河鎮全面實施黨建引領工程，發展壯大。"
     assert len([r for r in doc.repairs if r.rule == "pinyin"]) == 3
