@@ -108,6 +108,25 @@ def drop_stray_commas(text: str) -> tuple[str, list[Fix]]:
 #: The marks a scraper's half-width pass leaves in Chinese text, and the forms a newspaper prints.
 FULL_WIDTH = str.maketrans(",;:?!()", "，；：？！（）")
 _HALF_WIDTH_MARK_RE = re.compile(r"[,;:?!()]")
+_FULL_WIDTH_MARK_RE = re.compile(r"[，；：？！（）]")
+#: A half-width pass converts every mark of a document: seeds 002, 003 and 004 hold 808, 127 and 136 ASCII
+#: marks beside Chinese characters and no full-width one. A writer's slips are a few ASCII marks among
+#: full-width ones (3,575 of the 7,353 inews articles), and they stay as printed.
+HALF_WIDTH_PASS_MIN, HALF_WIDTH_PASS_SHARE = 3, 0.95
+
+
+def _beside_han(text: str) -> list[int]:
+    """Where an ASCII ``, ; : ? ! ( )`` stands next to a Han character."""
+    return [m.start() for m in _HALF_WIDTH_MARK_RE.finditer(text)
+            if (m.start() > 0 and is_han(text[m.start() - 1]))
+            or (m.end() < len(text) and is_han(text[m.end()]))]
+
+
+def has_half_width_pass(text: str) -> bool:
+    """Does ``text`` (a whole document) carry a scraper's half-width pass: its marks beside Chinese text
+    (at least three) nearly all ASCII?"""
+    ascii_marks, full_marks = len(_beside_han(text)), len(_FULL_WIDTH_MARK_RE.findall(text))
+    return ascii_marks >= HALF_WIDTH_PASS_MIN and ascii_marks >= HALF_WIDTH_PASS_SHARE * (ascii_marks + full_marks)
 
 
 def restore_full_width(text: str) -> tuple[str, list[Fix]]:
@@ -115,11 +134,10 @@ def restore_full_width(text: str) -> tuple[str, list[Fix]]:
 
     ``旗帜就是方向,党建引领发展`` → ``旗帜就是方向，党建引领发展``; ``1,500``, ``10:00`` and Latin text,
     with no Han character beside the mark, stay. Runs after the rules that read the ASCII marks (stray
-    commas, mojibake). One fix per paragraph, with the first place and the count.
+    commas, mojibake), and only in a document that :func:`has_half_width_pass`. One fix per paragraph,
+    with the first place and the count.
     """
-    places = [m.start() for m in _HALF_WIDTH_MARK_RE.finditer(text)
-              if (m.start() > 0 and is_han(text[m.start() - 1]))
-              or (m.end() < len(text) and is_han(text[m.end()]))]
+    places = _beside_han(text)
     if not places:
         return text, []
     chars = list(text)

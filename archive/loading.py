@@ -11,6 +11,7 @@ from typing import Any
 from archive.catalog import load_catalog
 from archive.cleaning import (
     drop_stray_commas,
+    has_half_width_pass,
     has_scraper_pinyin,
     is_heading,
     normalize_newlines,
@@ -75,7 +76,7 @@ def _walk(folder: str, seen: set[tuple[int, int]], warnings: list[str]) -> Itera
                 warnings.append(f"{entry.path}: skipped, a symbolic link to nothing")
 
 
-def _clean_paragraph(text: str, script: str, scraper_pinyin: bool) -> tuple[str, list[Fix]]:
+def _clean_paragraph(text: str, script: str, scraper_pinyin: bool, half_width_pass: bool) -> tuple[str, list[Fix]]:
     fixes: list[Fix] = []
     rules = (normalize_unicode, strip_pinyin, drop_stray_commas) if scraper_pinyin else (
         normalize_unicode, drop_stray_commas)  # an isolated reading note is the author's: it stays
@@ -84,8 +85,9 @@ def _clean_paragraph(text: str, script: str, scraper_pinyin: bool) -> tuple[str,
         fixes.extend(found)
     text, found = repair_mojibake(text, script)
     fixes.extend(found)
-    text, found = restore_full_width(text)  # last: the rules above read the ASCII marks
-    fixes.extend(found)
+    if half_width_pass:  # last: the rules above read the ASCII marks
+        text, found = restore_full_width(text)
+        fixes.extend(found)
     return text, fixes
 
 
@@ -100,10 +102,11 @@ def clean_document_text(text: str) -> tuple[list[str], list[list[Fix]], str]:
     # on text whose scraper noise cannot sway the count.
     script = detect_script("".join(raw))
     scraper_pinyin = has_scraper_pinyin("\n".join(raw))
+    half_width_pass = has_half_width_pass("\n".join(raw))
     cleaned: list[str] = []
     fixes: list[list[Fix]] = []
     for line in raw:
-        par, found = _clean_paragraph(line, script, scraper_pinyin)
+        par, found = _clean_paragraph(line, script, scraper_pinyin, half_width_pass)
         cleaned.append(par)
         fixes.append(found)
     return cleaned, fixes, script

@@ -132,6 +132,18 @@ def test_half_width_marks_beside_chinese_are_restored(before, after):
     assert len(fixes) == (before != after)
 
 
+def test_full_width_is_restored_only_where_a_half_width_pass_shows():
+    from archive import build_document
+
+    passed = "新闻标题\n旗帜就是方向,党建引领发展。支部强,则产业兴;产业兴,则乡村兴。\n"
+    doc = build_document(passed.encode(), "p", "p.txt")
+    assert doc.paragraphs == ("旗帜就是方向，党建引领发展。支部强，则产业兴；产业兴，则乡村兴。",)
+    slip = "新闻标题\n旗帜就是方向，党建引领发展。支部强,则产业兴；产业兴，则乡村兴。\n"  # one slip among marks
+    doc = build_document(slip.encode(), "s", "s.txt")
+    assert doc.paragraphs == ("旗帜就是方向，党建引领发展。支部强,则产业兴；产业兴，则乡村兴。",)  # as printed
+    assert not [r for r in doc.repairs if r.rule == "width"]
+
+
 @pytest.mark.parametrize("pars", INEWS_BREAKS)
 def test_a_newspaper_s_own_breaks_stay(pars):
     assert rejoin_paragraphs(pars) == (pars, list(range(len(pars))), [])
@@ -154,7 +166,7 @@ def test_an_isolated_reading_note_stays_and_the_scraper_s_pattern_goes():
 
     note = "朝鲜领导人金正(zhèng)恩出席了会议。\n会议在平壤举行。\n"
     doc = build_document(("新闻标题\n" + note).encode(), "note", "note.txt")
-    assert doc.paragraphs[0] == "朝鲜领导人金正（zhèng）恩出席了会议。"  # the author's own note: kept
+    assert doc.paragraphs[0] == "朝鲜领导人金正(zhèng)恩出席了会议。"  # the author's own note, as printed
     assert not [r for r in doc.repairs if r.rule == "pinyin"]
     scraped = "宋河鎮(zhèn)全面實施黨建引領(lǐng)工程,發(fā)展壯大。\n"
     doc = build_document(("新闻标题\n" + scraped).encode(), "scraped", "scraped.txt")
