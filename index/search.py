@@ -38,6 +38,8 @@ class Hit:
     #: The paragraph a link to this hit should open at: that of the best passage, if any passage matched.
     paragraph: int | None = None
     byline: str | None = None
+    #: Where the query matched in ``byline`` (an author's name typed bare).
+    byline_spans: list[Span] = field(default_factory=list)
     authors: list[str] = field(default_factory=list)
     year: int | None = None
     place: str | None = None
@@ -303,7 +305,8 @@ class Engine:
         return Hit(
             id=doc.id, title=doc.title, score=score, passages=passages or lead_passage(doc.paragraphs),
             title_spans=match_spans(doc.title, list(dict.fromkeys(plan.title_needles))), paragraph=paragraph,
-            byline=doc.byline, authors=doc.author_names, year=doc.year, place=doc.place,
+            byline=doc.byline, byline_spans=match_spans(doc.byline, needles) if doc.byline else [],
+            authors=doc.author_names, year=doc.year, place=doc.place,
             title_supplied=doc.title_supplied,
         )
 

@@ -23,6 +23,11 @@ def test_no_index_is_explained_on_every_page(tmp_path):
                                                               "`archive build` (or `make index`)"}
 
 
+def test_a_byline_match_is_marked(client):
+    r = client.get("/search", query_string={"q": "吴柳"})
+    assert "本报记者 <mark>吴柳</mark>" in r.text
+
+
 def test_search_page(client):
     r = client.get("/search", query_string={"q": '"一肩挑"'})
     assert r.status_code == 200
