@@ -26,7 +26,7 @@ import threading
 import unicodedata
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, repeat
 
@@ -43,14 +43,15 @@ class _FoldTable(dict):
     character (… → ..., ß → ss), so offset maps are built from those few places only.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, fold_one: Callable[[str], str]) -> None:
         super().__init__()
+        self._fold_one = fold_one
         self._uneven: set[str] = set()
         self.uneven: re.Pattern[str] | None = None
         self.known: set[str] = set()  # the characters in the table, as strings: set arithmetic with a text
 
     def __missing__(self, code: int) -> str:
-        folded = fold_char(chr(code))
+        folded = self._fold_one(chr(code))
         self.known.add(chr(code))
         if len(folded) != 1:
             with _fold_lock:
@@ -90,7 +91,10 @@ def _simplest(ch: str) -> str:
     return ch
 
 
-_FOLD_TABLE = _FoldTable()
+_FOLD_TABLE = _FoldTable(fold_char)
+#: Without the variant table: what jieba cuts. Folding a variant (著 → 着) before cutting would break the
+#: dictionary's words (著名 → 着 名); the two foldings differ character for character only, so offsets agree.
+_PLAIN_TABLE = _FoldTable(fold_char_plain)
 #: A white-space run between two Han characters (removed), or any other run that is not one plain space.
 _SPACE_EDIT = re.compile(rf"(?P<han>(?<=[{HAN}])\s+(?=[{HAN}]))|\s{{2,}}|[^\S ]")
 
@@ -128,11 +132,29 @@ class FoldedStr(str):
     __slots__ = ()
 
 
+def _edit_spaces(text: str) -> str:
+    return _SPACE_EDIT.sub(lambda m: "" if m.lastgroup == "han" else " ", text)
+
+
 def fold_text(text: str) -> str:
-    """Folded ``text`` for indexing, querying and phrase matching (no offset map)."""
+    """Folded ``text`` for phrase matching, highlighting and the concordance (no offset map)."""
     if isinstance(text, FoldedStr):
         return text
-    return _SPACE_EDIT.sub(lambda m: "" if m.lastgroup == "han" else " ", text.translate(_FOLD_TABLE))
+    return _edit_spaces(text.translate(_FOLD_TABLE))
+
+
+class WordsStr(str):
+    """Text already folded for cutting into words (:func:`fold_words`): the build folds each document once."""
+
+    __slots__ = ()
+
+
+def fold_words(text: str) -> str:
+    """``text`` folded as for :func:`fold_text` but without the variant table: what jieba cuts into the words
+    of the index and of keyword queries, so that 著名 stays one word."""
+    if isinstance(text, WordsStr):
+        return text
+    return _edit_spaces(text.translate(_PLAIN_TABLE))
 
 
 def fold(text: str) -> Folded:
@@ -251,8 +273,10 @@ class JiebaTokenizer(Tokenizer):
                  removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
                  mode: str = "", **kwargs) -> Iterator[Token]:
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        folded = fold(value)
-        for n, (word, start, end) in enumerate(segment(folded.text)):
+        folded = fold(value)  # for the offsets; the words come from the same text without variants
+        words_text = fold_words(value)
+        assert len(words_text) == len(folded.text)
+        for n, (word, start, end) in enumerate(segment(words_text)):
             t.text = word
             t.boost = 1.0
             t.stopped = False
@@ -324,7 +348,7 @@ def count_words(text: str) -> Counter[str]:
     The indexing hot path: punctuation is dropped from the vocabulary by set operations against the
     words already classified, not by a test per word.
     """
-    counts = Counter(cut(fold_text(text)))
+    counts = Counter(cut(fold_words(text)))
     for word in counts.keys() - _classified:
         (_punctuation_words if is_punctuation_or_space(word) else _classified).add(word)
     _classified.update(_punctuation_words)

@@ -30,7 +30,7 @@ from archive.catalog import load_catalog
 from archive.errors import ArchiveError, SourceError
 from archive.loading import CATALOG_NAME, find_sources, load_seed
 from archive.model import Document
-from index.analysis import FoldedStr, fold_text
+from index.analysis import WordsStr, fold_text, fold_words
 from index.errors import DamagedIndexError, IndexError_
 from index.generation import (
     clone_generation,
@@ -42,8 +42,9 @@ from index.generation import (
     swap_current,
     verify_generation,
 )
+from index.scan import PARAGRAPH_SEP
 from index.schema import build_schema
-from index.store import STORE_NAME, StoreWriter, count_paragraphs, folded_document, read_sources
+from index.store import STORE_NAME, StoreWriter, count_paragraphs, read_sources
 
 LOCK_NAME = ".lock"
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -177,13 +178,12 @@ def refusal(errors: list[str]) -> str:
     return "build refused, the index in service is unchanged:\n  " + "\n  ".join(errors)
 
 
-def _index_document(writer, doc: Document, folded: tuple[FoldedStr, FoldedStr, tuple[FoldedStr, ...]]) -> None:
-    title, front, paragraphs = folded
-    subtitle, byline = front.split("\n")
+def _index_document(writer, doc: Document) -> None:
     writer.add_document(
         id=doc.id,
-        title=FoldedStr(f"{title}\n{subtitle}"),  # the subtitle is part of the headline
-        body=FoldedStr("\n".join([byline, *paragraphs])),  # a word never runs across a line break
+        # Words are cut from text folded without the variant table (index.analysis.fold_words).
+        title=WordsStr(fold_words(f"{doc.title}{PARAGRAPH_SEP}{doc.subtitle or ''}")),  # subtitle: headline
+        body=WordsStr(fold_words(PARAGRAPH_SEP.join([doc.byline or "", *doc.paragraphs]))),  # never across lines
         authors=",".join(fold_text(a.name) for a in doc.authors),
         year=doc.year,
         place=doc.place,
@@ -309,9 +309,8 @@ def build_index(sources: Iterable[Path], index_dir: Path, progress: Progress | N
                         except SourceError as exc:
                             errors.append(f"{src.path}: {exc.reason}")
                             continue
-                        folded = folded_document(doc)
-                        _index_document(writer, doc, folded)
-                        store.add(doc, src, folded)
+                        _index_document(writer, doc)
+                        store.add(doc, src)
                     if errors:
                         raise BuildError(refusal(errors))
                     writer.commit(merge=not previous or len(changed) > 100)

@@ -185,16 +185,17 @@ class Engine:
             raise QueryError(f"{node.text!r} has nothing searchable in it")
         words = [] if isinstance(node, q.Phrase) else [w for w in query_words(node.text)
                                                         if not is_punctuation_or_space(w)]
+        marks = [fold_text(w) for w in words]  # the words as the scanned text is folded (with variants)
         verbatim = self._scan(needle, deadline, within)
         found = set(verbatim)
         # A run that is one word needs no postings: every document holding the word holds the run.
-        if words and words != [needle]:
+        if words and marks != [needle]:
             word_sets = sorted((self._docs_with_word(w) for w in words), key=len)
             found |= set.intersection(*word_sets)
         if positive:
             plan.primary.append(needle)
-            plan.needles.extend([needle, *words])
-            plan.title_needles.extend([needle, *words])
+            plan.needles.extend([needle, *marks])
+            plan.title_needles.extend([needle, *marks])
             plan.words.extend(words or query_words(node.text))
             plan.verbatim.append(verbatim)
         return found

@@ -13,14 +13,15 @@ from archive.segmenter import segment, segment_jieba
 from index.analysis import (
     CharTokenizer,
     DropPunctuationFilter,
-    FoldedStr,
     JiebaTokenizer,
     OrdinalPositionFilter,
+    WordsStr,
     count_words,
     fold,
     fold_char,
     fold_known,
     fold_text,
+    fold_words,
     query_words,
     word_analyzer,
 )
@@ -161,13 +162,15 @@ def test_segmenter_gives_jieba_s_words(seed_docs):
 def test_folding_twice_changes_nothing(text):
     once = fold_text(text)
     assert fold_text(once) == once
-    assert count_words(FoldedStr(once)) == count_words(text)
+    words = fold_words(text)
+    assert fold_words(words) == words and len(words) == len(once)  # the two foldings differ char for char
+    assert count_words(WordsStr(words)) == count_words(text)
 
 
 def test_folded_paragraphs_index_as_their_raw_text(seed_docs):
     for doc in seed_docs.values():
         for par in (doc.title, *doc.paragraphs):
-            assert count_words(FoldedStr(fold_text(par))) == count_words(par)
+            assert count_words(WordsStr(fold_words(par))) == count_words(par)
 
 
 

@@ -48,3 +48,23 @@ def test_a_simplified_query_finds_the_opencc_traditional_copy(tmp_path):
     for word in ("了解", "反复", "凭借", "仿佛", "想象", "随着", "苏醒"):
         assert engine.search(f'"{word}"').total == 1, word
         assert engine.search(word).total == 1, word
+
+
+def test_variants_do_not_break_jieba_s_words(tmp_path):
+    """Words are cut before the variant table applies: 著名 stays one word, so a keyword search for it does
+    not turn into 着 AND 名 (which would match any article holding both characters anywhere)."""
+    from index.analysis import count_words
+    from index.build import build_index
+    from index.search import Engine
+
+    assert "著名" in count_words("他是一位著名的作家") and "着" not in count_words("他是一位著名的作家")
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text("作家\n他是一位著名的作家，写了很多书。\n", encoding="utf-8")
+    (src / "b.txt").write_text("名字\n他的名字在上面写着呢。\n", encoding="utf-8")  # 着 and 名, apart
+    (src / "c.txt").write_text("等待\n我们等待你的消息。\n", encoding="utf-8")
+    (src / "d.txt").write_text("发呆\n他在等人时发呆。\n", encoding="utf-8")
+    build_index([src], tmp_path / "ix")
+    engine = Engine(tmp_path / "ix")
+    assert [h.id for h in engine.search("著名").hits] == ["a"]  # not b: 著名 is one word, not 着 AND 名
+    assert [h.id for h in engine.search("等待").hits] == ["c"]
