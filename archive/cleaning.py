@@ -137,7 +137,17 @@ def restore_full_width(text: str) -> tuple[str, list[Fix]]:
     commas, mojibake), and only in a document that :func:`has_half_width_pass`. One fix per paragraph,
     with the first place and the count.
     """
-    places = _beside_han(text)
+    places = set(_beside_han(text))
+    # Brackets go as a pair, both or neither: "(1)加强" must not become "(1）加强".
+    stack: list[int] = []
+    for m in re.finditer(r"[()]", text):
+        if m.group() == "(":
+            stack.append(m.start())
+        elif stack:
+            opening, closing = stack.pop(), m.start()
+            if opening in places or closing in places:
+                places |= {opening, closing}
+    places = sorted(places)
     if not places:
         return text, []
     chars = list(text)

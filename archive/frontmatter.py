@@ -8,9 +8,7 @@ consist of person names (jieba's part-of-speech tag ``nr``), so ordinary text su
 
 from __future__ import annotations
 
-import logging
 import re
-import threading
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -45,19 +43,14 @@ class FrontMatter:
     moves: list[Fix] = field(default_factory=list)
 
 
-_posseg_lock = threading.Lock()
-
-
 @cache
 def _posseg():
-    """jieba's part-of-speech tagger (its dictionary is jieba's own, loaded once per process)."""
-    import jieba
+    """jieba's part-of-speech tagger, on the segmenter's jieba (its dictionary loaded once per process)."""
     import jieba.posseg
 
-    jieba.setLogLevel(logging.WARNING)
-    with _posseg_lock:
-        jieba.initialize()
-    return jieba.posseg
+    from archive.segmenter import jieba_tokenizer
+
+    return jieba.posseg.POSTokenizer(jieba_tokenizer())
 
 
 def is_person_name(token: str) -> bool:
@@ -83,11 +76,12 @@ def parse_byline(line: str) -> list[Author] | None:
             return None  # anything but roles and names: not a byline
         if m.group(1):
             role, saw_role = m.group(1), True
-        elif is_person_name(m.group(2)):
-            authors.append(Author(m.group(2), role))
         else:
-            return None  # "记者跑社区": a role word, then no name
-    return authors if saw_role and authors else None
+            authors.append(Author(m.group(2), role))
+    # Only a line shaped like a byline is tagged: the tagger loads a dictionary (seconds, once per process).
+    if not (saw_role and authors) or not all(is_person_name(a.name) for a in authors):
+        return None  # "记者跑社区": a role word, then no name
+    return authors
 
 
 def parse_name_line(line: str) -> list[Author] | None:
@@ -134,7 +128,8 @@ def reads_as_body(line: str) -> bool:
     return line.endswith("。") and len(_CLAUSE_MARKS_RE.findall(line)) >= 4
 
 
-def _no_title_reason(first: str) -> str | None:
+def no_title_reason(first: str) -> str | None:
+    """Why ``first`` cannot be a title (a byline, a dateline, body text), or None."""
     if parse_byline(first) is not None:
         return "the first line is a byline"
     if is_dateline(first):
@@ -156,7 +151,7 @@ def extract_front_matter(paragraphs: list[str]) -> FrontMatter:
         fm.moves.append(Fix("front-matter", paragraphs[0], "", "no printed title: the first line names the "
                                                                 "authors; taken as the byline"))
         return fm
-    reason = _no_title_reason(paragraphs[0])  # a file of one line is a headline whose body is missing
+    reason = no_title_reason(paragraphs[0])  # a file of one line is a headline whose body is missing
     if reason:
         fm.moves.append(Fix("front-matter", paragraphs[0][:40], paragraphs[0][:40], f"no printed title: {reason}"))
     else:

@@ -22,7 +22,7 @@ from archive.cleaning import (
 )
 from archive.decoding import decode_bytes
 from archive.errors import SourceError
-from archive.frontmatter import extract_front_matter, extract_trailing_byline
+from archive.frontmatter import extract_front_matter, extract_trailing_byline, no_title_reason
 from archive.model import Document, Fix, Repair
 from archive.mojibake import repair_mojibake
 from archive.script import detect_script
@@ -101,8 +101,11 @@ def clean_document_text(text: str) -> tuple[list[str], list[list[Fix]], str]:
     # The script decides which lost-byte candidates are standard, so detect it first
     # on text whose scraper noise cannot sway the count.
     script = detect_script("".join(raw))
-    scraper_pinyin = has_scraper_pinyin("\n".join(raw))
-    half_width_pass = has_half_width_pass("\n".join(raw))
+    # The document-level patterns are read on normalised text: decomposed tone marks or a zero-width
+    # character between 鎮 and (zhèn) must not hide the scraper's pattern.
+    normalised = "\n".join(normalize_unicode(line)[0] for line in raw)
+    scraper_pinyin = has_scraper_pinyin(normalised)
+    half_width_pass = has_half_width_pass(normalised)
     cleaned: list[str] = []
     fixes: list[list[Fix]] = []
     for line in raw:
@@ -153,7 +156,8 @@ def build_document(
     title, supplied = fm.title, False
     if not title:
         supplied = True
-        heading = next((p for p in joined if is_heading(p)), None)
+        # A line refused as the title (a byline, a dateline, body text) is not borrowed as one either.
+        heading = next((p for p in joined if is_heading(p) and no_title_reason(p) is None), None)
         title = meta.get("title") or heading or doc_id
         source_of_title = ("the catalog's title" if meta.get("title") else
                            "the first heading of the body" if heading else "the file's id (no heading to borrow)")

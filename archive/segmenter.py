@@ -31,6 +31,11 @@ def _jieba() -> jieba.Tokenizer:
     return jieba.dt
 
 
+def jieba_tokenizer() -> jieba.Tokenizer:
+    """jieba's own tokenizer, its dictionary loaded (once per process): for its part-of-speech tagger."""
+    return _jieba()
+
+
 def segment_jieba(text: str) -> list[tuple[str, int, int]]:
     """jieba (Python) words of ``text`` as ``(word, start, end)``, dictionary only."""
     return list(_jieba().tokenize(text, mode="default", HMM=False))

@@ -122,6 +122,7 @@ INEWS_BREAKS = [
     ("支部强,则产业兴;产业兴,则乡村兴。", "支部强，则产业兴；产业兴，则乡村兴。"),
     ("记者:张三", "记者：张三"), ("你好吗?好!", "你好吗？好！"), ("村组(网格)党小组", "村组（网格）党小组"),
     ("走访群众1,500人,现场", "走访群众1,500人，现场"),  # inside a number: stays
+    ("(1)加强组织建设", "（1）加强组织建设"), ("简称(ABC)标准", "简称（ABC）标准"),  # brackets go as a pair
     ("10:00-12:00 开放", "10:00-12:00 开放"), ("hey ! ok, fine", "hey ! ok, fine"),  # no Chinese beside it
 ])
 def test_half_width_marks_beside_chinese_are_restored(before, after):
@@ -172,3 +173,13 @@ def test_an_isolated_reading_note_stays_and_the_scraper_s_pattern_goes():
     doc = build_document(("新闻标题\n" + scraped).encode(), "scraped", "scraped.txt")
     assert doc.paragraphs[0] == "宋河鎮全面實施黨建引領工程，發展壯大。"
     assert len([r for r in doc.repairs if r.rule == "pinyin"]) == 3
+
+
+def test_the_scraper_s_pinyin_is_recognised_in_decomposed_text():
+    import unicodedata
+
+    from archive import build_document
+
+    scraped = unicodedata.normalize("NFD", "新闻标题\n他(tā)说我(wǒ)们你(nǐ)好。\n")  # tone marks as combining marks
+    doc = build_document(scraped.encode(), "nfd", "nfd.txt")
+    assert doc.paragraphs == ("他说我们你好。",)

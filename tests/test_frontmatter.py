@@ -122,3 +122,12 @@ def test_person_names_by_jieba_s_tagger():
         assert is_person_name(name), name
     for text in ("微信同号", "全剧终", "资料图", "内江日报", "法院供图", "新华社", "刘海涛周", "网讯", "报道", ""):
         assert not is_person_name(text), text
+
+
+@pytest.mark.parametrize("first", ["2019-01-15 10:23", "本报记者 吴柳"])
+def test_a_line_refused_as_title_is_not_borrowed_as_one(first):
+    doc = build_document(f"{first}\n正文第一段，很长很长。\n".encode(), "x", "x.txt")
+    assert doc.title_supplied and doc.title == "x"
+    notes = [r.note for r in doc.repairs if r.rule == "front-matter"]
+    assert notes[0].startswith("no printed title: the first line is a")
+    assert notes[-1] == "title supplied from the file's id (no heading to borrow)"
