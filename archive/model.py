@@ -72,6 +72,8 @@ class Document:
         if not 1 <= number <= len(self.paragraphs):
             from archive.errors import NotFoundError
 
+            if not self.paragraphs:
+                raise NotFoundError(f"{self.id} has no paragraphs: its file holds a headline only")
             raise NotFoundError(
                 f"{self.id} has paragraphs 1–{len(self.paragraphs)}, not {number}"
             )

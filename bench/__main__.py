@@ -54,7 +54,8 @@ def folded_corpus(docs) -> list[tuple[str, list[str]]]:
 
 
 def truth(folded: list[tuple[str, list[str]]], phrase: str) -> set[str]:
-    """The plain substring scan every design is judged against: title or one paragraph."""
+    """The plain substring scan every design is judged against: title or one paragraph (issue 3's design
+    comparison predates searchable subtitles and bylines; both designs are held to the same definition)."""
     return {doc_id for doc_id, texts in folded if any(phrase in t for t in texts)}
 
 

@@ -199,14 +199,16 @@ def folded_texts(ix: Path) -> list[tuple[str, str, str]]:
     assert gen is not None
     con = sqlite3.connect(f"file:{gen / STORE_NAME}?mode=ro", uri=True)
     try:
-        return list(con.execute("SELECT id, folded_title, folded_body FROM docs ORDER BY id"))
+        return list(con.execute(
+            "SELECT id, folded_title || char(10) || folded_front, folded_body FROM docs ORDER BY id"))
     finally:
         con.close()
 
 
 def truth(texts: list[tuple[str, str, str]], phrase: str) -> set[str]:
-    """The definition: the folded phrase is a substring of the folded title or of one folded paragraph."""
-    return {i for i, title, body in texts if phrase in title or any(phrase in p for p in body.split("\n"))}
+    """The definition: the folded phrase is a substring of one printed line (title, subtitle, byline,
+    paragraph). ``texts``: id, the folded title and front matter, the folded body; lines split by newlines."""
+    return {i for i, front, body in texts if any(phrase in line for line in (*front.split("\n"), *body.split("\n")))}
 
 
 def all_ours(ix: Path, text: str) -> set[str]:

@@ -34,6 +34,7 @@ from index.analysis import WordsStr, fold_text, fold_words
 from index.errors import DamagedIndexError, IndexError_
 from index.generation import (
     clone_generation,
+    code_version,
     current_generation,
     finish_generation,
     generation_code,
@@ -47,17 +48,6 @@ from index.schema import build_schema
 from index.store import STORE_NAME, StoreWriter, count_paragraphs, read_sources
 
 LOCK_NAME = ".lock"
-_PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-
-
-def code_version() -> str:
-    """Fingerprint of the code that shapes the index; a change means a full rebuild."""
-    h = hashlib.sha256()
-    for rel in sorted(["archive", "index"]):
-        for path in sorted([*(_PACKAGE_ROOT / rel).glob("*.py"), *(_PACKAGE_ROOT / rel).glob("*.json")]):
-            h.update(path.name.encode())
-            h.update(path.read_bytes())
-    return h.hexdigest()[:16]
 
 
 class BuildError(ArchiveError):

@@ -12,18 +12,20 @@ opening it. Building uses it to clone, finish and swap generations.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 import sqlite3
 import time
+from functools import cache
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import scoring
 from whoosh.searching import Searcher
 
-from index.errors import DamagedIndexError, NoIndexError
+from index.errors import DamagedIndexError, IndexError_, NoIndexError
 from index.store import STORE_NAME, Store
 
 CURRENT_NAME = "CURRENT"
@@ -32,6 +34,19 @@ MANIFEST_NAME = "MANIFEST"
 #: The fingerprint of the code that built the generation (a different one means a full rebuild).
 CODE_NAME = "CODE"
 GENERATION_PREFIX = "gen-"
+_PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+@cache
+def code_version() -> str:
+    """Fingerprint of the code and data that shape the index (``archive/``, ``index/``, the variant table);
+    a change means a full rebuild, and an index built by other code is not served."""
+    h = hashlib.sha256()
+    for rel in sorted(["archive", "index"]):
+        for path in sorted([*(_PACKAGE_ROOT / rel).glob("*.py"), *(_PACKAGE_ROOT / rel).glob("*.json")]):
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:16]
 
 
 def damaged_index(gen: Path, problem: str) -> DamagedIndexError:
@@ -97,6 +112,10 @@ def open_current(index_dir: Path) -> tuple[Path, Searcher, Store]:
     if gen is None:
         raise NoIndexError(f"no index in {index_dir}: build one with `archive build` (or `make index`)")
     verify_generation(gen)
+    if generation_code(gen) != code_version():
+        # Other code may clean, fold or segment differently: its answers could be wrong, not just stale.
+        raise IndexError_(f"the index in {gen} was built by another version of the archive; rebuild it "
+                          "with `make index` (or `archive build`)")
     searcher = None
     try:
         searcher = whoosh_index.open_dir(str(gen)).searcher(weighting=scoring.BM25F())

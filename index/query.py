@@ -41,7 +41,7 @@ class Words:
 
 @dataclass(frozen=True)
 class Phrase:
-    """Quoted: exact substring of the folded title or of one folded paragraph."""
+    """Quoted: exact substring of the folded title, subtitle, byline or of one folded paragraph."""
     text: str
 
 

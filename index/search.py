@@ -312,7 +312,7 @@ class Engine:
         )
 
     def documents_holding(self, needle: str, deadline: float) -> list[str]:
-        """The ids, in order, of the documents whose folded title or one folded paragraph holds ``needle``
+        """The ids, in order, of the documents one of whose folded printed lines holds ``needle``
         (already folded)."""
         self.refresh()
         return sorted(self._docnum_to_id[n] for n in self._haystack.find(needle, deadline))

@@ -69,3 +69,17 @@ def test_server_start_up_names_the_damage(ix, start_server):
     while "make index" not in seen and time.monotonic() < deadline and proc.poll() is None:
         seen += proc.stdout.readline()
     assert "damaged" in seen and "make index" in seen, seen[-2000:]
+
+
+def test_an_index_built_by_other_code_is_not_served_until_rebuilt(ix, seeds_dir):
+    from index.errors import IndexError_
+    from index.generation import CODE_NAME, write_manifest
+
+    gen = current_generation(ix)
+    (gen / CODE_NAME).write_text("0123456789abcdef\n")  # as if built before a change to cleaning or folding
+    write_manifest(gen)  # intact, only older
+    with pytest.raises(IndexError_, match="another version of the archive; rebuild it"):
+        Engine(ix)
+    report = build_index([seeds_dir], ix)
+    assert report.added == 5  # everything built again
+    assert Engine(ix).search('"一肩挑"').total == 1
