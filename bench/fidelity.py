@@ -109,7 +109,7 @@ class Fidelity:
     breaks: int = 0
     joins: int = 0
     joined_articles: int = 0
-    chained: int = 0  # articles where 5 or more of the file's paragraphs became one
+    chained: int = 0  # articles with 4 or more joins
     title_glued: int = 0  # the title joined to the first paragraph
     titles_lost: int = 0
     titled_by_id: int = 0
