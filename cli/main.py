@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,10 +33,10 @@ class ArchiveGroup(click.Group):
         try:
             return super().invoke(ctx)
         except QueryError as exc:
-            click.echo(f"error: {exc}", err=True)
+            _say(f"error: {exc}", err=True)
             sys.exit(2)
         except ArchiveError as exc:
-            click.echo(f"error: {exc}", err=True)
+            _say(f"error: {exc}", err=True)
             sys.exit(1)
 
 
@@ -76,11 +77,26 @@ def _authors(doc: Document) -> str:
     return "、".join(f"{a.name}（{a.role}）" if a.role else a.name for a in doc.authors) or "—"
 
 
+#: Control characters (C0 but tab and newline, DEL, C1) that a terminal would obey rather than show.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _visible(text: str) -> str:
+    """``text`` with every control character shown as ``\\xNN``: an article holding ``ESC]0;…BEL`` must not
+    retitle or reprogram the reader's terminal."""
+    return _CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def _say(text: str, err: bool = False) -> None:
+    """Print text for a person: control characters made visible (JSON and CSV escape or quote their own)."""
+    click.echo(_visible(text), err=err)
+
+
 def _coloured(text: str, spans: list[tuple[int, int]]) -> str:
-    """``text`` with each matched span in colour (click drops colour when piped)."""
+    """``text`` with each matched span in colour (click drops colour when piped), control characters visible."""
     from index.snippets import split_marked
 
-    return "".join(click.style(piece, fg="red", bold=True) if marked else piece
+    return "".join(click.style(_visible(piece), fg="red", bold=True) if marked else _visible(piece)
                    for piece, marked in split_marked(text, spans))
 
 
@@ -120,10 +136,10 @@ def build(sources: tuple[Path, ...], index_dir: Path) -> None:
                      disable=not items) if items else items
 
     report = build_index(sources or (DEFAULT_SOURCE,), index_dir, progress=progress,
-                         on_wait=lambda msg: click.echo(msg, err=True))
+                         on_wait=lambda msg: _say(msg, err=True))
     for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    click.echo(report.summary())
+        _say(f"warning: {warning}", err=True)
+    _say(report.summary())
 
 
 @main.command()
@@ -152,10 +168,10 @@ def kwic(phrase: str, width: int, sort_by: str, as_json: bool, as_csv: bool, ind
         with _web(index_dir):
             sys.stdout.buffer.write(kwic_csv(result).encode("utf-8-sig"))
         return
-    click.echo(f"{result.occurrences} occurrences in {result.documents} documents ({result.took_ms:.1f} ms)")
+    _say(f"{result.occurrences} occurrences in {result.documents} documents ({result.took_ms:.1f} ms)")
     for line in result.lines:
         # Ideographic spaces keep CJK columns aligned in a terminal.
-        click.echo(f"{line.left.rjust(width, chr(0x3000))} 【{line.match}】 {line.right.ljust(width, chr(0x3000))}"
+        _say(f"{line.left.rjust(width, chr(0x3000))} 【{line.match}】 {line.right.ljust(width, chr(0x3000))}"
                    f"  {line.id} {f'¶{line.paragraph}' if line.paragraph else line.field}")
 
 
@@ -177,13 +193,13 @@ def search(query: str, limit: int, offset: int, as_json: bool, index_dir: Path) 
         with _web(index_dir):
             click.echo(json.dumps(search_json(page), ensure_ascii=False, indent=2))
         return
-    click.echo(f"{page.total} documents match ({page.took_ms:.1f} ms)")
+    _say(f"{page.total} documents match ({page.took_ms:.1f} ms)")
     for rank, hit in enumerate(page.hits, start=offset + 1):
         title = _coloured(hit.title, hit.title_spans)
         title = f"[{title}]" if hit.title_supplied else title
-        click.echo(f"\n{rank}. {title}  {hit.id}  score {hit.score:.2f}")
+        click.echo(f"\n{rank}. {title}  {_visible(hit.id)}  score {hit.score:.2f}")  # title: coloured, visible
         if hit.byline:
-            click.echo(f"   {hit.byline}")
+            _say(f"   {hit.byline}")
         for p in hit.passages:
             click.echo(f"   ¶{p.paragraph} {_coloured(p.text, p.spans)}")
 
@@ -206,7 +222,7 @@ def list_documents(sources: tuple[Path, ...], index_dir: Path, as_json: bool) ->
         return
     for d in docs:
         title = f"[{d.title}]" if d.title_supplied else d.title
-        click.echo(f"{d.id}\t{title}\t{_authors(d)}\t{len(d.paragraphs)} paragraphs\t{len(d.repairs)} repairs")
+        _say(f"{d.id}\t{title}\t{_authors(d)}\t{len(d.paragraphs)} paragraphs\t{len(d.repairs)} repairs")
 
 
 @main.command()
@@ -221,32 +237,32 @@ def show(doc_id: str, paragraph: int | None, repairs: bool, as_markdown: bool, s
     """Show article DOC_ID (from the index, or from --source): metadata and numbered paragraphs."""
     doc = _find(sources, index_dir, doc_id)
     if paragraph is not None:
-        click.echo(f"¶{paragraph} {doc.paragraph(paragraph)}")
+        _say(f"¶{paragraph} {doc.paragraph(paragraph)}")
         return
     if repairs:
         for r in doc.repairs:
             where = f"¶{r.paragraph}" if r.paragraph else "front"
-            click.echo(f"{where}\t{r.rule}\t{r.before} → {r.after}\t{r.note}")
-        click.echo(f"{len(doc.repairs)} repairs", err=True)
+            _say(f"{where}\t{r.rule}\t{r.before} → {r.after}\t{r.note}")
+        _say(f"{len(doc.repairs)} repairs", err=True)
         return
     if as_markdown:
         from web.render import render_markdown  # markdown (and Flask) cost time to import: only when asked
 
-        click.echo(render_markdown(doc))
+        _say(render_markdown(doc))
         return
-    click.echo(f"id:       {doc.id}")
-    click.echo(f"title:    {doc.title}" + ("  (no printed title; supplied)" if doc.title_supplied else ""))
+    _say(f"id:       {doc.id}")
+    _say(f"title:    {doc.title}" + ("  (no printed title; supplied)" if doc.title_supplied else ""))
     if doc.subtitle:
-        click.echo(f"subtitle: {doc.subtitle}")
-    click.echo(f"byline:   {doc.byline or '—'}")
-    click.echo(f"authors:  {_authors(doc)}")
-    click.echo(f"script:   {doc.script}    source: {doc.source}    sha256: {doc.sha256[:16]}…")
+        _say(f"subtitle: {doc.subtitle}")
+    _say(f"byline:   {doc.byline or '—'}")
+    _say(f"authors:  {_authors(doc)}")
+    _say(f"script:   {doc.script}    source: {doc.source}    sha256: {doc.sha256[:16]}…")
     for key in ("publication", "date", "year", "place", "url"):
         if getattr(doc, key) is not None:
-            click.echo(f"{key + ':':9} {getattr(doc, key)}")
-    click.echo("")
+            _say(f"{key + ':':9} {getattr(doc, key)}")
+    _say("")
     for n, par in enumerate(doc.paragraphs, start=1):
-        click.echo(f"¶{n} {par}")
+        _say(f"¶{n} {par}")
 
 
 @main.command()
@@ -265,7 +281,7 @@ def cite(doc_id: str, paragraph: int, style: str, base_url: str, sources: tuple[
     doc = _find(sources, index_dir, doc_id)
     with _web(index_dir, base_url):
         link = permalink(doc.id, paragraph)
-    click.echo(make_citation(doc, paragraph, style, link))
+    _say(make_citation(doc, paragraph, style, link))
 
 
 @main.command()
@@ -279,5 +295,5 @@ def serve(host: str, port: int, workers: int, index_dir: Path) -> None:
     from web.serve import serve as run
 
     get_engine(index_dir)  # fail now, with a clear message, if there is no index
-    click.echo(f"serving {index_dir} on http://{host}:{port}", err=True)
+    _say(f"serving {index_dir} on http://{host}:{port}", err=True)
     run(host, port, workers, {"INDEX_DIR": str(index_dir.resolve())})

@@ -17,6 +17,7 @@ from index.errors import QueryError, QueryTimeout
 from index.limits import KWIC_DEFAULT_WIDTH as DEFAULT_WIDTH
 from index.limits import KWIC_MAX_WIDTH as MAX_WIDTH
 from index.limits import KWIC_SORTS as SORTS
+from index.limits import MAX_QUERY_LENGTH
 from index.query import unquote
 from index.search import Engine
 from index.store import FRONT_FIELDS
@@ -59,6 +60,8 @@ class Concordance:
 
 def _phrase(query: str) -> str:
     """The phrase of a KWIC query: quotes around it are optional."""
+    if len(query) > MAX_QUERY_LENGTH:
+        raise QueryError(f"query too long ({len(query)} characters; the limit is {MAX_QUERY_LENGTH})")
     needle = fold_text(unquote(query))
     if not needle.strip():
         raise QueryError("a concordance needs a phrase to look for, e.g. 党建")

@@ -13,6 +13,9 @@ MAX_LIMIT = 1000
 DEFAULT_TIME_LIMIT = 5.0
 #: Characters a query may have (a phrase of a few sentences; more is not a query but a document).
 MAX_QUERY_LENGTH = 1000
+#: Levels of parentheses and exclusions (NOT, -) a query may nest: deeper is no query a person writes, and
+#: every level costs stack in the parser and the evaluation.
+MAX_QUERY_DEPTH = 50
 #: Characters of context either side of a concordance match.
 KWIC_DEFAULT_WIDTH = 20
 KWIC_MAX_WIDTH = 200

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 
 from index.errors import QueryError
-from index.limits import MAX_QUERY_LENGTH
+from index.limits import MAX_QUERY_DEPTH, MAX_QUERY_LENGTH
 
 YEAR_MIN, YEAR_MAX = 1, 9999
 FIELDS = ("title", "author", "place", "year")
@@ -149,6 +149,14 @@ class _Parser:
     def __init__(self, toks: list[_Tok]) -> None:
         self.toks = toks
         self.i = 0
+        self.depth = 0
+
+    def deeper(self) -> None:
+        """Enter one more level of parentheses or exclusion, within :data:`MAX_QUERY_DEPTH`."""
+        self.depth += 1
+        if self.depth > MAX_QUERY_DEPTH:
+            raise QueryError(f"the query nests too deeply (more than {MAX_QUERY_DEPTH} levels of parentheses "
+                             "or exclusions); write it flatter, e.g. a -b -c rather than -(-(…))")
 
     def peek(self) -> _Tok | None:
         return self.toks[self.i] if self.i < len(self.toks) else None
@@ -199,13 +207,18 @@ class _Parser:
             nxt = self.peek()
             if nxt is None or nxt.kind in ("or", "rparen", "and"):
                 raise QueryError(f"{tok.text} must be followed by the term to exclude, e.g. 党建 -扶贫")
-            return Not(self.parse_unary())
+            self.deeper()
+            node = Not(self.parse_unary())
+            self.depth -= 1
+            return node
         return self.parse_primary()
 
     def parse_primary(self) -> Node:
         tok = self.take()
         if tok.kind == "lparen":
+            self.deeper()
             node = self.parse_and()
+            self.depth -= 1
             close = self.peek()
             if close is None or close.kind != "rparen":
                 raise QueryError(f"unbalanced parenthesis: the ( at position {tok.pos + 1} is never closed")
@@ -300,7 +313,10 @@ def narrow(query: str, field: str, value: str) -> str | None:
     """
     if field not in FIELDS or field == "title":
         raise ValueError(f"no facet field {field!r}")
-    term = f"year:{value}" if field == "year" else (f"{field}:{quoted}" if (quoted := quote(value)) else None)
+    if field == "year":
+        term = f"year:{value}" if value.isdigit() and YEAR_MIN <= int(value) <= YEAR_MAX else None
+    else:
+        term = f"{field}:{quoted}" if (quoted := quote(value)) else None
     narrowed = f"{query} {term}" if term else None
     return narrowed if narrowed and len(narrowed) <= MAX_QUERY_LENGTH else None
 

@@ -93,3 +93,17 @@ def test_options_follow_the_library_s_limits(runner, seed_index):
     assert runner.invoke(main, ["search", "党建", "--limit", str(MAX_LIMIT), "--index-dir", ix]).exit_code == 0
     result = runner.invoke(main, ["search", "党建", "--limit", str(MAX_LIMIT + 1), "--index-dir", ix])
     assert result.exit_code == 2 and f"0<=x<={MAX_LIMIT}" in result.output
+
+
+def test_terminal_escapes_in_an_article_are_shown_not_obeyed(runner, tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "evil.txt").write_text("标题\x1b]0;pwned\x07新闻\n正文\x1b[2J一肩挑的做法。\n", encoding="utf-8")
+    ix = str(tmp_path / "ix")
+    assert runner.invoke(main, ["build", "--source", str(src), "--index-dir", ix]).exit_code == 0
+    for args in (["show", "evil", "--index-dir", ix], ["search", "一肩挑", "--index-dir", ix],
+                 ["kwic", "一肩挑", "--index-dir", ix], ["list", "--index-dir", ix]):
+        result = runner.invoke(main, args, color=True)
+        assert result.exit_code == 0, args
+        assert "\x1b]" not in result.output and "\x07" not in result.output and "\x1b[2J" not in result.output
+        assert "\\x1b" in result.output or args[0] == "kwic", args  # shown, visibly

@@ -63,12 +63,23 @@ def kwic_json(result: Concordance) -> dict:
                        "match": line.match, "right": line.right} for line in result.lines]}
 
 
+#: What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A text cell a spreadsheet will show, not evaluate: one starting like a formula gets a ``'`` in front,
+    as OWASP recommends. Numbers stay numbers."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+
+
 def kwic_csv(result: Concordance) -> str:
     """The concordance as CSV; encode it as ``utf-8-sig`` so that spreadsheets read the Chinese right."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(KWIC_CSV_COLUMNS)
     for line in result.lines:
-        writer.writerow([line.id, line.title, line.field, line.paragraph or "", line.left, line.match, line.right,
-                         line.year if line.year is not None else "", doc_url(line.id, line.paragraph)])
+        writer.writerow([csv_cell(x) for x in (
+            line.id, line.title, line.field, line.paragraph or "", line.left, line.match, line.right,
+            line.year if line.year is not None else "", doc_url(line.id, line.paragraph))])
     return out.getvalue()

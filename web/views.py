@@ -54,6 +54,7 @@ def kwic() -> str:
     page_no = parse_int(request.args.get("page"), 1, 1, MAX_PAGE)
     result = concordance(engine(), query, width=width, sort=sort, time_limit=time_limit())
     pages = max(1, -(-result.occurrences // KWIC_PAGE))
+    page_no = min(page_no, pages)  # past the last page: the last page, not "Page 10000 of 3"
     lines = result.lines[(page_no - 1) * KWIC_PAGE:page_no * KWIC_PAGE]
     titles = {line.id: line.title for line in result.lines}
     by_document = [(doc_id, titles[doc_id], n) for doc_id, n in result.per_document.most_common(CHART_BARS)]

@@ -1,0 +1,68 @@
+"""Issue 13 (in progress): requests an attacker would send, each answered plainly."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from index.limits import MAX_QUERY_DEPTH
+
+
+@pytest.mark.parametrize("query", ["(" * 300 + "党建" + ")" * 300, "党建 " + "-" * 961 + "扶贫",
+                                   "党建 " + "NOT " * 200 + "扶贫", "(" * (MAX_QUERY_DEPTH + 1) + "党建" + ")" * 51])
+def test_deep_nesting_is_a_400_not_a_crash(client, runner, seed_index, query):
+    from cli.main import main
+
+    r = client.get("/api/search", query_string={"q": query[:1000]})
+    assert r.status_code == 400 and "nests too deeply" in r.get_json()["error"]
+    r = client.get("/search", query_string={"q": query[:1000]})
+    assert r.status_code == 400 and "nests too deeply" in r.text
+    result = runner.invoke(main, ["search", query[:1000], "--index-dir", str(seed_index)])
+    assert result.exit_code == 2 and "nests too deeply" in result.output and "Traceback" not in result.output
+
+
+def test_nesting_up_to_the_limit_still_works(engine):
+    query = "(" * MAX_QUERY_DEPTH + '"一肩挑"' + ")" * MAX_QUERY_DEPTH
+    assert engine.search(query).total == 1
+
+
+def test_csv_cells_cannot_start_a_formula(tmp_path):
+    from index.build import build_index
+    from web import create_app
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "=cmd.txt").write_text("=HYPERLINK(\"http://evil\")标题\n+党建 @党建 -党建\t党建。\n", encoding="utf-8")
+    build_index([src], tmp_path / "ix")
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "ix")}).test_client()
+    r = client.get("/api/kwic", query_string={"q": "党建", "width": 0, "format": "csv"})
+    rows = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig"))))[1:]
+    assert rows, "the concordance found the fixture"
+    for row in rows:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), row
+    assert rows[0][0] == "'=cmd" and rows[0][1].startswith("'=HYPERLINK")
+
+
+def test_concordance_queries_have_the_search_limits(client):
+    r = client.get("/api/kwic", query_string={"q": "党" * 1001})
+    assert r.status_code == 400 and "too long" in r.get_json()["error"]
+    r = client.get("/api/kwic", query_string={"q": "\x00"})
+    assert r.status_code == 400  # NUL carries no text: nothing to look for, not a 500
+
+
+def test_a_concordance_page_past_the_last_shows_the_last(client):
+    import re
+
+    r = client.get("/kwic", query_string={"q": "的", "page": "9999999"})  # several pages of lines
+    shown, pages = map(int, re.search(r"Page (\d+) of (\d+)", r.text).groups())
+    assert r.status_code == 200 and shown == pages > 1 and r.text.count("<mark>") > 0
+
+
+def test_a_year_outside_the_query_language_gets_no_broken_facet_link():
+    from index.query import narrow
+
+    assert narrow("党建", "year", "2019") == "党建 year:2019"
+    assert narrow("党建", "year", "99999") is None  # year:99999 would answer 400
