@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import subprocess
 import sys
 import time
@@ -94,7 +95,8 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(index_dir: Path, workers: int = 2, wait: bool = True, capture: bool = False) -> Iterator[Server]:
+def serving(index_dir: Path, workers: int = 2, wait: bool = True, capture: bool = False,
+            env: dict[str, str] | None = None) -> Iterator[Server]:
     """``archive serve`` (gunicorn) on ``index_dir`` and a free loopback port, stopped on exit.
 
     ``wait``: return once it answers (any HTTP status: a damaged index answers 503). ``capture``: its
@@ -106,7 +108,8 @@ def serving(index_dir: Path, workers: int = 2, wait: bool = True, capture: bool 
     proc = subprocess.Popen(
         [sys.executable, "-m", "cli", "serve", "--port", str(port), "--workers", str(workers),
          "--index-dir", str(index_dir)],
-        stdout=subprocess.PIPE if capture else log, stderr=subprocess.STDOUT, text=True)
+        stdout=subprocess.PIPE if capture else log, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, **(env or {})})
     server = Server(proc, port)
     try:
         deadline = time.monotonic() + 30

@@ -66,3 +66,14 @@ def test_a_year_outside_the_query_language_gets_no_broken_facet_link():
 
     assert narrow("党建", "year", "2019") == "党建 year:2019"
     assert narrow("党建", "year", "99999") is None  # year:99999 would answer 400
+
+
+def test_a_server_opens_no_shared_control_socket(seed_index, tmp_path, start_server):
+    home = tmp_path / "home"
+    home.mkdir()
+    server = start_server(seed_index, workers=1, env={"HOME": str(home), "XDG_RUNTIME_DIR": str(home)})
+    import urllib.request
+
+    with urllib.request.urlopen(server.url + "/api/search?q=%E5%85%9A%E5%BB%BA", timeout=10) as r:
+        assert r.status == 200
+    assert not list(home.rglob("gunicorn.ctl"))  # gunicorn's default would be $XDG_RUNTIME_DIR/gunicorn.ctl

@@ -39,5 +39,8 @@ def _open_engine(worker: Any) -> None:
 def serve(host: str = "127.0.0.1", port: int = 5000, workers: int = 2, config: dict[str, Any] | None = None) -> None:
     """Run gunicorn in the foreground with ``create_app(config)``. Sync workers: a Whoosh searcher is not
     shared between threads."""
+    # No control socket: gunicorn's default one (~/.gunicorn/gunicorn.ctl) is shared by every server of the
+    # account, and stopping one removes it for the others; nothing here uses gunicornc.
     _Gunicorn({"bind": f"{host}:{port}", "workers": workers, "worker_class": "sync", "timeout": 30,
-               "accesslog": "-", "errorlog": "-", "post_worker_init": _open_engine}, config or {}).run()
+               "accesslog": "-", "errorlog": "-", "post_worker_init": _open_engine,
+               "control_socket_disable": True}, config or {}).run()
