@@ -77,3 +77,35 @@ def test_a_server_opens_no_shared_control_socket(seed_index, tmp_path, start_ser
     with urllib.request.urlopen(server.url + "/api/search?q=%E5%85%9A%E5%BB%BA", timeout=10) as r:
         assert r.status == 200
     assert not list(home.rglob("gunicorn.ctl"))  # gunicorn's default would be $XDG_RUNTIME_DIR/gunicorn.ctl
+
+
+def test_a_forged_host_does_not_become_a_permalink(app, client):
+    r = client.get("/doc/000_facb8668b9a49bed", headers={"Host": "evil.example"})
+    assert r.status_code == 400 and "evil.example" not in r.text
+    r = client.get("/doc/000_facb8668b9a49bed", headers={"Host": "127.0.0.1:5000"})
+    assert r.status_code == 200 and "http://127.0.0.1:5000/doc/000_facb8668b9a49bed#p8" in r.text
+    assert r.headers["Cache-Control"] == "no-cache"
+
+
+def test_base_url_sets_permalinks_and_is_trusted(seed_index):
+    from web import create_app
+
+    client = create_app({"TESTING": True, "INDEX_DIR": str(seed_index), "BASE_URL": "https://archive.example/"}
+                        ).test_client()
+    r = client.get("/doc/000_facb8668b9a49bed", headers={"Host": "archive.example"})
+    assert r.status_code == 200 and "https://archive.example/doc/000_facb8668b9a49bed#p8" in r.text
+
+
+def test_an_id_cannot_inject_a_bibtex_field(tmp_path):
+    from index.build import build_index
+    from web import create_app
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "x},note={pwn.txt").write_text("标题\n正文一肩挑。\n", encoding="utf-8")
+    build_index([src], tmp_path / "ix")
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "ix")}).test_client()
+    r = client.get("/doc/x%7D%2Cnote%3D%7Bpwn")
+    assert r.status_code == 200
+    bib = r.text.split('data-style="bibtex">', 1)[1].split("</pre>", 1)[0]
+    assert "note = {pwn" not in bib and "@article{x__note__pwn_p1," in bib

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 from markupsafe import Markup
 
 
@@ -30,6 +31,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["INDEX_DIR"] = os.path.join(app.instance_path, "index")
     if test_config:
         app.config.update(test_config)
+    if app.config["TRUSTED_HOSTS"] is None:
+        # Permalinks are built from the request's host when BASE_URL is not set: a forged Host header must
+        # not make citations point elsewhere. Loopback, and BASE_URL's own host, are trusted by default.
+        base_host = urlsplit(app.config["BASE_URL"]).hostname if app.config["BASE_URL"] else None
+        app.config["TRUSTED_HOSTS"] = ["localhost", "127.0.0.1", "::1", *([base_host] if base_host else [])]
     app.json.ensure_ascii = False  # readable Chinese in /api responses
     app.json.sort_keys = False  # keep the order web.present writes: query, total, took_ms, offset, limit, hits, …
 
@@ -47,6 +53,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         )
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
+        if request.endpoint != "static":  # answers change with every build: revalidate, never serve stale
+            response.headers.setdefault("Cache-Control", "no-cache")
         return response
 
     return app

@@ -6,9 +6,9 @@ HTTP errors (404, 405, and 500 for anything unexpected) carry theirs. No view ca
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from archive.errors import ArchiveError, NotFoundError
 from index.errors import IndexError_, QueryError, QueryTimeout
@@ -45,6 +45,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> ResponseReturnValue:
+        if isinstance(exc, SecurityError):  # an untrusted Host: no page, no link can be built for it
+            return Response("400 Bad Request: this host is not served here (see TRUSTED_HOSTS)\n", 400,
+                            mimetype="text/plain")
         status = exc.code or 500
         title, message = _HTTP_MESSAGES.get(status, (exc.name, exc.description or exc.name))
         if request.path.startswith("/api/") and status in _HTTP_MESSAGES:
