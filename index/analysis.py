@@ -28,6 +28,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import chain, repeat
 
 from whoosh.analysis import Composable, Filter, Token, Tokenizer
@@ -52,16 +53,21 @@ class _FoldTable(dict):
 
     def __missing__(self, code: int) -> str:
         folded = self._fold_one(chr(code))
-        self.known.add(chr(code))
         if len(folded) != 1:
             with _fold_lock:
                 self._uneven.add(chr(code))
                 self.uneven = re.compile("[" + "".join(map(re.escape, sorted(self._uneven))) + "]")
-        self[code] = folded  # a plain dict store is atomic under the GIL: safe across threads
+        # Bounded: a query may bring any of Unicode's code points. Past the cap a character is folded
+        # each time it is seen (correct, only slower); the uneven ones are always remembered above.
+        if len(self) < FOLD_TABLE_MAX:
+            self.known.add(chr(code))
+            self[code] = folded  # a plain dict store is atomic under the GIL: safe across threads
         return folded
 
 
 _fold_lock = threading.Lock()
+#: Characters a fold table remembers: every Han character in use and far more fit (CJK Unified is 21k).
+FOLD_TABLE_MAX = 100_000
 
 
 def fold_char_plain(ch: str) -> str:
@@ -252,15 +258,10 @@ class _Stretches(Sequence[int]):
 
 # --- jieba: the segmenter lives in archive.segmenter (cleaning needs words too); one dictionary per process.
 
-_punctuation: dict[str, bool] = {}
-
-
+@lru_cache(maxsize=65536)  # bounded: queries bring words without end
 def is_punctuation_or_space(word: str) -> bool:
-    """Words made only of punctuation, symbols or white space are not indexed (cached: a small vocabulary)."""
-    found = _punctuation.get(word)
-    if found is None:
-        found = _punctuation[word] = all(unicodedata.category(c)[0] in "PZSC" for c in word)
-    return found
+    """Words made only of punctuation, symbols or white space are not indexed."""
+    return all(unicodedata.category(c)[0] in "PZSC" for c in word)
 
 
 class JiebaTokenizer(Tokenizer):

@@ -109,3 +109,16 @@ def test_an_id_cannot_inject_a_bibtex_field(tmp_path):
     assert r.status_code == 200
     bib = r.text.split('data-style="bibtex">', 1)[1].split("</pre>", 1)[0]
     assert "note = {pwn" not in bib and "@article{x__note__pwn_p1," in bib
+
+
+def test_caches_do_not_grow_with_what_queries_bring():
+    from index.analysis import FOLD_TABLE_MAX, _FoldTable, fold_char, is_punctuation_or_space
+
+    table = _FoldTable(fold_char)  # a table of its own: the process's tables stay as they are
+    every = "".join(chr(c) for c in range(0x20000, 0x20000 + FOLD_TABLE_MAX + 5000))  # Han of plane 2
+    assert len(every.translate(table)) == len(every)
+    assert len(table) <= FOLD_TABLE_MAX
+    assert "瞭解黨建".translate(table) == "了解党建"  # still folding right past the cap
+    for n in range(70_000):
+        is_punctuation_or_space(f"词{n}")
+    assert is_punctuation_or_space.cache_info().currsize <= 65536
