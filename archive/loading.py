@@ -38,20 +38,25 @@ MAX_ARTICLE_BYTES = 5 * 2**20
 def find_sources(dirs: Iterable[Path], warnings: list[str] | None = None) -> list[Path]:
     """Every ``*.txt`` and ``*.md`` under ``dirs``, sorted, each one article.
 
-    Symbolic links are followed, each directory once: a link back up the tree is skipped and,
-    if ``warnings`` is given, reported there.
+    Symbolic links are followed while their target stays inside the source folder, each directory once:
+    a link out of the folder (``passwd.txt → /etc/passwd``) or back up the tree is skipped and, if
+    ``warnings`` is given, reported there.
     """
     found: set[str] = set()
     seen_dirs: set[tuple[int, int]] = set()
     for d in dirs:
         if not d.is_dir():
             raise SourceError(str(d), "is not a directory")
-        found.update(_walk(str(d), seen_dirs, warnings if warnings is not None else []))
+        found.update(_walk(str(d), seen_dirs, warnings if warnings is not None else [], os.path.realpath(d)))
     # Plain strings: sorting Path objects costs more than the walk itself on a large archive.
     return [Path(p) for p in sorted(found)]
 
 
-def _walk(folder: str, seen: set[tuple[int, int]], warnings: list[str]) -> Iterator[str]:
+def _inside(path: str, root: str) -> bool:
+    return os.path.commonpath([os.path.realpath(path), root]) == root
+
+
+def _walk(folder: str, seen: set[tuple[int, int]], warnings: list[str], root: str) -> Iterator[str]:
     """Article files under ``folder``; a directory entry's type needs no extra stat call."""
     st = os.stat(folder)
     if (st.st_dev, st.st_ino) in seen:
@@ -62,6 +67,10 @@ def _walk(folder: str, seen: set[tuple[int, int]], warnings: list[str]) -> Itera
         for entry in entries:
             if entry.name.startswith("."):
                 continue
+            if entry.is_symlink() and os.path.exists(entry.path) and not _inside(entry.path, root):
+                warnings.append(f"{entry.path}: skipped, a link to {os.path.realpath(entry.path)}, outside "
+                                "the source folder")
+                continue
             try:
                 is_dir = entry.is_dir()
                 is_file = not is_dir and entry.is_file()
@@ -69,7 +78,7 @@ def _walk(folder: str, seen: set[tuple[int, int]], warnings: list[str]) -> Itera
                 warnings.append(f"{entry.path}: skipped, cannot be followed ({exc.strerror})")
                 continue
             if is_dir:
-                yield from _walk(entry.path, seen, warnings)
+                yield from _walk(entry.path, seen, warnings, root)
             elif is_file and os.path.splitext(entry.name)[1].lower() in SOURCE_SUFFIXES:
                 yield entry.path
             elif entry.is_symlink() and not os.path.exists(entry.path):

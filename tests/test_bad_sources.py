@@ -73,3 +73,20 @@ def test_symlink_loop_and_dangling_links_are_skipped_with_a_message(served):
     assert any("loop" in w and "more/loop" in w for w in report.warnings), report.warnings
     assert any("dangling.txt" in w for w in report.warnings) and any("self.txt" in w for w in report.warnings)
     assert Engine(ix).search('"补充的正文"').total == 1
+
+
+def test_links_out_of_the_source_folder_are_skipped_and_named(served, tmp_path):
+    src, ix = served
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("机密文件\n不该被收录的内容。\n", encoding="utf-8")
+    (src / "passwd.txt").symlink_to("/etc/passwd")
+    (src / "secret.txt").symlink_to(outside / "secret.txt")
+    (src / "elsewhere").symlink_to(outside, target_is_directory=True)
+    (src / "inside.txt").symlink_to(src / "000_facb8668b9a49bed.txt")  # a link that stays inside: followed
+    report = build_index([src], ix)
+    assert sum("outside the source folder" in w for w in report.warnings) == 3
+    engine = Engine(ix)
+    assert engine.document("passwd") is None and engine.document("secret") is None
+    assert engine.search('"不该被收录"').total == 0 and engine.search('"root:"').total == 0
+    assert engine.document("inside") is not None
