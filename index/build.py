@@ -239,6 +239,17 @@ def _install_fork_hook() -> None:
         os.register_at_fork(after_in_child=_on_fork_in_child)
 
 
+def _refuse_overlap(sources: list[Path], index_dir: Path) -> None:
+    """An index directory inside a source folder (or a source inside the index directory) is refused: a
+    build would read its own files as articles, and clean-up could reach the sources."""
+    ix = Path(os.path.realpath(index_dir))
+    for src in sources:
+        s = Path(os.path.realpath(src))
+        if ix == s or s in ix.parents or ix in s.parents:
+            raise BuildError(f"the index directory {index_dir} and the source folder {src} overlap; keep the "
+                             "index outside the sources (the default is instance/index)")
+
+
 def build_index(sources: Iterable[Path], index_dir: Path, progress: Progress | None = None,
                 on_wait: Callable[[str], None] | None = None) -> BuildReport:
     """(Re)build the index in ``index_dir`` from ``sources``; only changed files are cleaned and indexed.
@@ -246,6 +257,8 @@ def build_index(sources: Iterable[Path], index_dir: Path, progress: Progress | N
     Every unreadable file is named in one :class:`BuildError` and nothing changes in service.
     """
     started = time.perf_counter()
+    sources = list(sources)
+    _refuse_overlap(sources, index_dir)
     with build_lock(index_dir, on_wait):
         version = code_version()
         current = current_generation(index_dir)

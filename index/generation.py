@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import sqlite3
 import time
@@ -149,9 +150,16 @@ def generation_code(gen: Path) -> str | None:
         return None
 
 
+#: The generations this index directory's builds created, one name a line: the only ones a build removes.
+RECORD_NAME = "GENERATIONS"
+
+
 def new_generation(index_dir: Path) -> Path:
-    """A fresh, unique generation path (not yet created)."""
-    return index_dir / f"{GENERATION_PREFIX}{time.time_ns()}-{os.getpid()}"
+    """A fresh, unique generation path (not yet created), recorded as the index's own before it is made."""
+    gen = index_dir / f"{GENERATION_PREFIX}{time.time_ns()}-{os.getpid()}"
+    with open(index_dir / RECORD_NAME, "a", encoding="utf-8") as fh:
+        fh.write(gen.name + "\n")
+    return gen
 
 
 def clone_generation(src: Path, dst: Path) -> None:
@@ -179,8 +187,20 @@ def swap_current(index_dir: Path, gen: Path) -> None:
 
 
 def remove_old_generations(index_dir: Path, keep: set[str]) -> None:
-    """Remove every generation but those named in ``keep``."""
+    """Remove the generations this index recorded (:data:`RECORD_NAME`), but those named in ``keep``.
+
+    A folder the index did not create is never touched, whatever its name (a source folder ``gen-2019/``).
+    """
     # Callers keep the generation just replaced: a server may still be answering from it.
-    for path in index_dir.glob(GENERATION_PREFIX + "*"):
-        if path.name not in keep:
-            shutil.rmtree(path, ignore_errors=True)
+    record = index_dir / RECORD_NAME
+    try:
+        ours = record.read_text(encoding="utf-8").split()
+    except FileNotFoundError:  # built before builds kept a record: ours by their exact name and CODE file
+        ours = [p.name for p in index_dir.glob(GENERATION_PREFIX + "*")
+                if re.fullmatch(r"gen-\d+-\d+", p.name) and (p / CODE_NAME).is_file()]
+    for name in ours:
+        if name not in keep and name.startswith(GENERATION_PREFIX) and "/" not in name:
+            shutil.rmtree(index_dir / name, ignore_errors=True)
+    tmp = record.with_suffix(".tmp")
+    tmp.write_text("".join(f"{name}\n" for name in ours if name in keep), encoding="utf-8")
+    os.replace(tmp, record)

@@ -180,3 +180,24 @@ def test_a_refused_parallel_build_ends_its_workers(tmp_path, many, monkeypatch):
     # Whoosh's MpWriter.cancel leaves its forked workers waiting for work; the build must end them.
     assert multiprocessing.active_children() == []
     assert current_generation(tmp_path / "ix") is None
+
+
+def test_a_build_removes_only_generations_it_recorded(tmp_path, corpus):
+    ix = tmp_path / "ix"
+    ix.mkdir()
+    (ix / "gen-2019").mkdir()  # not the index's own, whatever its name
+    (ix / "gen-2019" / "keep.txt").write_text("mine", encoding="utf-8")
+    for _ in range(3):
+        (corpus / "005_new.txt").write_text(f"新文章{_}\n\n一肩挑。\n", encoding="utf-8")
+        build_index([corpus], ix)
+    assert (ix / "gen-2019" / "keep.txt").read_text(encoding="utf-8") == "mine"
+    ours = sorted(p.name for p in ix.glob("gen-*") if p.name != "gen-2019")
+    assert len(ours) == 2  # the one in service and the one it replaced
+
+
+@pytest.mark.parametrize("where", ["inside", "around"])
+def test_an_index_and_its_sources_may_not_overlap(tmp_path, corpus, where):
+    ix = corpus / "index" if where == "inside" else corpus.parent
+    with pytest.raises(BuildError, match="overlap"):
+        build_index([corpus], ix)
+    assert sorted(p.name for p in corpus.iterdir())  # the sources are all still there
