@@ -43,4 +43,6 @@ def serve(host: str = "127.0.0.1", port: int = 5000, workers: int = 2, config: d
     # account, and stopping one removes it for the others; nothing here uses gunicornc.
     _Gunicorn({"bind": f"{host}:{port}", "workers": workers, "worker_class": "sync", "timeout": 30,
                "accesslog": "-", "errorlog": "-", "post_worker_init": _open_engine,
-               "control_socket_disable": True}, config or {}).run()
+               "control_socket_disable": True,
+               # gunicorn's bounded maximum (default 4094): a 1,000-character query sent as UTF-8 fits
+               "limit_request_line": 8190}, config or {}).run()
