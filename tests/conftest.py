@@ -166,6 +166,24 @@ def many(tmp_path, seeds_dir):
 
 
 @pytest.fixture
+def client_of(tmp_path):
+    """A factory: ``client_of({"name.txt": text, …})`` writes the articles, indexes them, and returns a Flask
+    test client on that index."""
+    from index.build import build_index
+    from web import create_app
+
+    def make(files: dict[str, str]):
+        src = tmp_path / "articles"
+        src.mkdir()
+        for name, text in files.items():
+            (src / name).write_text(text, encoding="utf-8")
+        build_index([src], tmp_path / "articles-ix")
+        return create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "articles-ix")}).test_client()
+
+    return make
+
+
+@pytest.fixture
 def served(tmp_path, seeds_dir):
     """A source folder (a copy of the seeds) and an index built from it, in service."""
     import shutil

@@ -28,15 +28,8 @@ def test_nesting_up_to_the_limit_still_works(engine):
     assert engine.search(query).total == 1
 
 
-def test_csv_cells_cannot_start_a_formula(tmp_path):
-    from index.build import build_index
-    from web import create_app
-
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "=cmd.txt").write_text("=HYPERLINK(\"http://evil\")标题\n+党建 @党建 -党建\t党建。\n", encoding="utf-8")
-    build_index([src], tmp_path / "ix")
-    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "ix")}).test_client()
+def test_csv_cells_cannot_start_a_formula(client_of):
+    client = client_of({"=cmd.txt": "=HYPERLINK(\"http://evil\")标题\n+党建 @党建 -党建\t党建。\n"})
     r = client.get("/api/kwic", query_string={"q": "党建", "width": 0, "format": "csv"})
     rows = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig"))))[1:]
     assert rows, "the concordance found the fixture"
@@ -96,15 +89,8 @@ def test_base_url_sets_permalinks_and_is_trusted(seed_index):
     assert r.status_code == 200 and "https://archive.example/doc/000_facb8668b9a49bed#p8" in r.text
 
 
-def test_an_id_cannot_inject_a_bibtex_field(tmp_path):
-    from index.build import build_index
-    from web import create_app
-
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "x},note={pwn.txt").write_text("标题\n正文一肩挑。\n", encoding="utf-8")
-    build_index([src], tmp_path / "ix")
-    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "ix")}).test_client()
+def test_an_id_cannot_inject_a_bibtex_field(client_of):
+    client = client_of({"x},note={pwn.txt": "标题\n正文一肩挑。\n"})
     r = client.get("/doc/x%7D%2Cnote%3D%7Bpwn")
     assert r.status_code == 200
     bib = r.text.split('data-style="bibtex">', 1)[1].split("</pre>", 1)[0]
