@@ -382,11 +382,13 @@ def _facet_tables(meta: dict[int, dict]) -> tuple[dict[str, dict[int, tuple[str,
     values: dict[str, dict[int, tuple[str, ...]]] = {}
     labels: dict[str, dict[str, str]] = {}
     for name, per_doc in raw.items():
+        printed = Counter(chain.from_iterable(per_doc.values()))
+        key = {shown: q.field_key(shown) for shown in printed}  # each spelling folded once
         spellings: dict[str, Counter] = {}
-        for shown in chain.from_iterable(per_doc.values()):
-            spellings.setdefault(q.field_key(shown), Counter())[shown] += 1
-        labels[name] = {key: c.most_common(1)[0][0] for key, c in spellings.items()}
-        values[name] = {n: tuple(dict.fromkeys(map(q.field_key, shown))) for n, shown in per_doc.items()}
+        for shown, n in printed.items():
+            spellings.setdefault(key[shown], Counter())[shown] += n
+        labels[name] = {k: c.most_common(1)[0][0] for k, c in spellings.items()}
+        values[name] = {n: tuple(dict.fromkeys(key[s] for s in shown)) for n, shown in per_doc.items()}
     return values, labels
 
 
