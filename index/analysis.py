@@ -28,7 +28,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import chain, repeat
 
 from whoosh.analysis import Composable, Filter, Token, Tokenizer
@@ -130,27 +130,18 @@ def _space_edits(text: str) -> Iterator[tuple[int, int, str]]:
         yield m.start(), m.end(), "" if m.lastgroup == "han" else " "
 
 
-class FoldedStr(str):
-    """Text already folded: :func:`fold_text`'s output, or several such texts joined by newlines (a document's
-    folded paragraphs). Folding is idempotent, so analysis skips folding it again; the build folds each
-    document once, for the store and the index."""
-
-    __slots__ = ()
-
-
 def _edit_spaces(text: str) -> str:
     return _SPACE_EDIT.sub(lambda m: "" if m.lastgroup == "han" else " ", text)
 
 
 def fold_text(text: str) -> str:
     """Folded ``text`` for phrase matching, highlighting and the concordance (no offset map)."""
-    if isinstance(text, FoldedStr):
-        return text
     return _edit_spaces(text.translate(_FOLD_TABLE))
 
 
 class WordsStr(str):
-    """Text already folded for cutting into words (:func:`fold_words`): the build folds each document once."""
+    """Text already folded for cutting into words (:func:`fold_words`), lines joined by newlines: the build
+    folds each printed line once, for the index and (through :func:`add_variants`) for the store."""
 
     __slots__ = ()
 
@@ -161,6 +152,19 @@ def fold_words(text: str) -> str:
     if isinstance(text, WordsStr):
         return text
     return _edit_spaces(text.translate(_PLAIN_TABLE))
+
+
+@cache
+def _variant_translation() -> dict[int, str]:
+    from index.variants import variants
+
+    return {ord(v): s for v, s in variants().items()}
+
+
+def add_variants(words_folded: str) -> str:
+    """:func:`fold_text` of a text, from its :func:`fold_words`: the variant table maps Han to Han character
+    for character, so white space between Han characters was already removed alike."""
+    return words_folded.translate(_variant_translation())
 
 
 def fold(text: str) -> Folded:

@@ -30,7 +30,7 @@ from archive.catalog import load_catalog
 from archive.errors import ArchiveError, SourceError
 from archive.loading import CATALOG_NAME, find_sources, load_seed
 from archive.model import Document
-from index.analysis import WordsStr, fold_text, fold_words
+from index.analysis import WordsStr, fold_text
 from index.errors import DamagedIndexError, IndexError_
 from index.generation import (
     clone_generation,
@@ -45,7 +45,7 @@ from index.generation import (
 )
 from index.scan import PARAGRAPH_SEP
 from index.schema import build_schema
-from index.store import STORE_NAME, StoreWriter, count_paragraphs, read_sources
+from index.store import STORE_NAME, StoreWriter, count_paragraphs, printed_lines_for_words, read_sources
 
 LOCK_NAME = ".lock"
 
@@ -168,12 +168,12 @@ def refusal(errors: list[str]) -> str:
     return "build refused, the index in service is unchanged:\n  " + "\n  ".join(errors)
 
 
-def _index_document(writer, doc: Document) -> None:
+def _index_document(writer, doc: Document, lines: list[str]) -> None:
+    """``lines``: :func:`index.store.printed_lines_for_words` of ``doc`` (title, subtitle, byline, paragraphs)."""
     writer.add_document(
         id=doc.id,
-        # Words are cut from text folded without the variant table (index.analysis.fold_words).
-        title=WordsStr(fold_words(f"{doc.title}{PARAGRAPH_SEP}{doc.subtitle or ''}")),  # subtitle: headline
-        body=WordsStr(fold_words(PARAGRAPH_SEP.join([doc.byline or "", *doc.paragraphs]))),  # never across lines
+        title=WordsStr(PARAGRAPH_SEP.join(lines[:2])),  # the subtitle counts as the headline
+        body=WordsStr(PARAGRAPH_SEP.join(lines[2:])),  # byline and paragraphs; a word never runs across lines
         authors=",".join(fold_text(a.name) for a in doc.authors),
         year=doc.year,
         place=doc.place,
@@ -312,8 +312,9 @@ def build_index(sources: Iterable[Path], index_dir: Path, progress: Progress | N
                         except SourceError as exc:
                             errors.append(f"{src.path}: {exc.reason}")
                             continue
-                        _index_document(writer, doc)
-                        store.add(doc, src)
+                        lines = printed_lines_for_words(doc)  # each line folded once, for index and store
+                        _index_document(writer, doc, lines)
+                        store.add(doc, src, lines)
                     if errors:
                         raise BuildError(refusal(errors))
                     writer.commit(merge=not previous or len(changed) > 100)

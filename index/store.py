@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from archive.model import Document, document_from_dict, document_to_dict
-from index.analysis import FoldedStr, fold_text
+from index.analysis import add_variants, fold_words
 from index.scan import PARAGRAPH_SEP
 
 STORE_NAME = "docs.sqlite"
@@ -34,10 +34,10 @@ class SourceRecord(Protocol):
 FRONT_FIELDS = ("title", "subtitle", "byline")
 
 
-def folded_document(doc: Document) -> tuple[FoldedStr, FoldedStr, tuple[FoldedStr, ...]]:
-    """The folded title, front matter (subtitle and byline, one line each) and paragraphs of ``doc``."""
-    front = PARAGRAPH_SEP.join(fold_text(x or "") for x in (doc.subtitle, doc.byline))
-    return FoldedStr(fold_text(doc.title)), FoldedStr(front), tuple(FoldedStr(fold_text(p)) for p in doc.paragraphs)
+def printed_lines_for_words(doc: Document) -> list[str]:
+    """Each printed line of ``doc`` (:data:`FRONT_FIELDS`, then the paragraphs; empty when not printed),
+    folded for words (:func:`index.analysis.fold_words`), one at a time: a word never runs across lines."""
+    return [fold_words(x or "") for x in (doc.title, doc.subtitle, doc.byline, *doc.paragraphs)]
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -60,13 +60,14 @@ class StoreWriter:
         self._con = _connect(path)
         self._rows: list[tuple] = []
 
-    def add(self, doc: Document, source: SourceRecord,
-            folded: tuple[str, str, tuple[str, ...]] | None = None) -> None:
-        """Store ``doc`` (and its :func:`folded_document`, if already made) with what the next build needs
-        to tell whether its file changed."""
-        title, front, paragraphs = folded or folded_document(doc)
+    def add(self, doc: Document, source: SourceRecord, words_lines: list[str] | None = None) -> None:
+        """Store ``doc`` with its folded lines (from :func:`printed_lines_for_words`, if already made) and what
+        the next build needs to tell whether its file changed."""
+        lines = [add_variants(x) for x in (words_lines or printed_lines_for_words(doc))]
+        n = len(FRONT_FIELDS)
         self._rows.append((doc.id, source.fingerprint, json.dumps(document_to_dict(doc), ensure_ascii=False),
-                           title, front, PARAGRAPH_SEP.join(paragraphs), doc.year, doc.place,
+                           lines[0], PARAGRAPH_SEP.join(lines[1:n]), PARAGRAPH_SEP.join(lines[n:]),
+                           doc.year, doc.place,
                            json.dumps(doc.author_names, ensure_ascii=False), len(doc.paragraphs),
                            source.source, source.stat, source.digest))
         if len(self._rows) >= self.BATCH:

@@ -68,3 +68,29 @@ def test_variants_do_not_break_jieba_s_words(tmp_path):
     engine = Engine(tmp_path / "ix")
     assert [h.id for h in engine.search("著名").hits] == ["a"]  # not b: 著名 is one word, not 着 AND 名
     assert [h.id for h in engine.search("等待").hits] == ["c"]
+
+
+def test_the_stored_fold_is_the_words_fold_with_variants():
+    from index.analysis import add_variants, fold_words
+
+    for text in ("瞭解 反覆\n憑藉", "著名 作家", "ＡＢＣ 黨建　工作", "金正(zhèng)恩", "一 二\u3000三", "𰬸子"):
+        assert add_variants(fold_words(text)) == fold_text(text), text
+
+
+def test_a_word_never_runs_across_printed_lines(tmp_path):
+    from index.build import build_index
+    from index.generation import open_current
+
+    src = tmp_path / "src"
+    src.mkdir()
+    # Two paragraphs (one clause mark before the break: not a page-break candidate), 移风 | 易俗 across them.
+    text = "标题\n第一段写到这里为止，然后是移风\n易俗这个词不该跨行出现在索引里。\n"
+    (src / "a.txt").write_text(text, encoding="utf-8")
+    build_index([src], tmp_path / "ix")
+    _, searcher, store = open_current(tmp_path / "ix")
+    try:
+        reader = searcher.reader()
+        assert ("body", "易俗") in reader and ("body", "移风易俗") not in reader
+    finally:
+        searcher.close()
+        store.close()
