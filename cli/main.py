@@ -14,7 +14,7 @@ import click
 from archive import ArchiveError, Document, load_sources
 from archive.cite import STYLES
 from archive.errors import NotFoundError
-from index.limits import DEFAULT_LIMIT, KWIC_DEFAULT_WIDTH, KWIC_MAX_WIDTH, KWIC_SORTS, MAX_LIMIT
+from index.limits import DEFAULT_LIMIT, DEFAULT_TIME_LIMIT, KWIC_DEFAULT_WIDTH, KWIC_MAX_WIDTH, KWIC_SORTS, MAX_LIMIT
 
 DEFAULT_SOURCE = Path("seeds")
 DEFAULT_INDEX_DIR = Path("instance/index")
@@ -148,15 +148,22 @@ def build(sources: tuple[Path, ...], index_dir: Path) -> None:
               help="Characters of context on each side (never crossing the paragraph).")
 @click.option("--sort", "sort_by", type=click.Choice(KWIC_SORTS), default=KWIC_SORTS[0], show_default=True,
               help="Order: by document, by the left context (read backwards), or by the right context.")
+@click.option("--limit", type=click.IntRange(0), default=None, help="Lines to show (default: every one).")
+@click.option("--offset", type=click.IntRange(0), default=0, show_default=True, help="Lines to skip first.")
+@click.option("--time-limit", type=click.FloatRange(0, min_open=True), default=DEFAULT_TIME_LIMIT,
+              show_default=True, help="Seconds the concordance may take, writing included.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON object of /api/kwic.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV (UTF-8 with BOM, for spreadsheets).")
 @index_option
-def kwic(phrase: str, width: int, sort_by: str, as_json: bool, as_csv: bool, index_dir: Path) -> None:
-    """Every occurrence of PHRASE (exact, folded as in phrase search) with its context: a concordance."""
+def kwic(phrase: str, width: int, sort_by: str, limit: int | None, offset: int, time_limit: float, as_json: bool,
+         as_csv: bool, index_dir: Path) -> None:
+    """Every occurrence of PHRASE (exact, folded as in phrase search) with its context: a concordance.
+    The counts are of every occurrence; the lines are written as they are made."""
     from index.kwic import concordance
     from index.search import get_engine
 
-    result = concordance(get_engine(index_dir), phrase, width=width, sort=sort_by)
+    result = concordance(get_engine(index_dir), phrase, width=width, sort=sort_by, time_limit=time_limit,
+                         offset=offset, limit=limit, lazy=not as_json)
     if as_json:
         from web.present import kwic_json
 
@@ -166,7 +173,8 @@ def kwic(phrase: str, width: int, sort_by: str, as_json: bool, as_csv: bool, ind
         from web.present import kwic_csv
 
         with _web(index_dir):
-            sys.stdout.buffer.write(kwic_csv(result).encode("utf-8-sig"))
+            for row in kwic_csv(result):
+                sys.stdout.buffer.write(row.encode("utf-8"))
         return
     _say(f"{result.occurrences} occurrences in {result.documents} documents ({result.took_ms:.1f} ms)")
     for line in result.lines:

@@ -1,26 +1,39 @@
-"""Concordance (KWIC): every occurrence of a phrase, in context, counted.
+"""Concordance (KWIC): every occurrence of a phrase, in context, counted; any page of it, in bounded work.
 
 An occurrence is a match of the folded phrase in a printed line: the title (when printed, not supplied),
 the subtitle, the byline, or a paragraph (folded as in phrase search: Traditional or Simplified, full or
 half width), counted as ``str.count`` counts: left to right, not overlapping. Its context is the line's
 *original* text, ``width`` characters either side, never crossing the line.
+
+A phrase such as ``，`` occurs a million times in a few thousand articles, so nothing here holds every
+line. One pass counts the occurrences of each document (exact totals per document and per year, cheap:
+``str.count`` on the folded lines the engine keeps in memory); then only the lines of the page asked for
+are made. In document order a page is found by skipping whole documents by their counts. A sorted page
+needs every occurrence's sort key, but only ``offset + limit`` of them are kept (a heap), and a sorted
+order is offered for its first :data:`KWIC_MAX_SORTED` lines. The time limit covers counting, sorting
+and making the lines; a caller writing a stream (CSV) makes them as it writes.
 """
 
 from __future__ import annotations
 
+import heapq
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from archive.model import Document
 from index.analysis import fold_known, fold_text
 from index.errors import QueryError, QueryTimeout
 from index.limits import KWIC_DEFAULT_WIDTH as DEFAULT_WIDTH
+from index.limits import KWIC_MAX_SORTED, MAX_QUERY_LENGTH
 from index.limits import KWIC_MAX_WIDTH as MAX_WIDTH
 from index.limits import KWIC_SORTS as SORTS
-from index.limits import MAX_QUERY_LENGTH
 from index.query import unquote
 from index.search import Engine
 from index.store import FRONT_FIELDS
+
+TIMEOUT_MESSAGE = "the concordance ran past its time limit; look for a longer phrase"
 
 
 @dataclass(frozen=True)
@@ -43,19 +56,30 @@ class KwicLine:
 
 @dataclass(frozen=True)
 class Concordance:
+    """One page of a concordance, with the counts of all of it.
+
+    ``lines`` is a list, or, when asked for lazily, an iterator that makes each line as it is read (for a
+    stream); either way it holds at most ``limit`` lines from ``offset`` on, in ``sort`` order.
+    """
+
     query: str
-    lines: list[KwicLine]
-    took_ms: float = 0.0
+    lines: list[KwicLine] | Iterator[KwicLine]
+    occurrences: int
     per_document: Counter = field(default_factory=Counter)
     per_year: Counter = field(default_factory=Counter)
-
-    @property
-    def occurrences(self) -> int:
-        return len(self.lines)
+    offset: int = 0
+    limit: int | None = None
+    sort: str = SORTS[0]
+    took_ms: float = 0.0
 
     @property
     def documents(self) -> int:
         return len(self.per_document)
+
+    @property
+    def has_more(self) -> bool:
+        """Whether lines remain after this page."""
+        return self.limit is not None and self.offset + self.limit < self.occurrences
 
 
 def _phrase(query: str) -> str:
@@ -68,60 +92,170 @@ def _phrase(query: str) -> str:
     return needle
 
 
-def _printed_line(doc, k: int) -> tuple[str, int | None, str | None]:
-    """Line ``k`` of a document's folded text, as printed: its label, paragraph number and text."""
-    if k < len(FRONT_FIELDS):
-        label = FRONT_FIELDS[k]
-        text = None if label == "title" and doc.title_supplied else getattr(doc, label)
-        return label, None, text
-    n = k - len(FRONT_FIELDS) + 1
-    return "paragraph", n, doc.paragraphs[n - 1]
+def _check(deadline: float | None) -> None:
+    if deadline is not None and time.monotonic() > deadline:
+        raise QueryTimeout(TIMEOUT_MESSAGE)
 
 
-def sort_lines(lines: list[KwicLine], by: str) -> list[KwicLine]:
-    """``doc``: document and paragraph order; ``left``: by the words just before the match (read
-    backwards, the classic concordance sort); ``right``: by the words just after it."""
-    if by not in SORTS:
-        raise QueryError(f"sort must be one of {', '.join(SORTS)}")
-    if by == "left":
-        return sorted(lines, key=lambda x: (fold_text(x.left)[::-1], x.id, x.position))
-    if by == "right":
-        return sorted(lines, key=lambda x: (fold_text(x.right), x.id, x.position))
-    return lines
+class _Reader:
+    """The engine's folded lines and documents for one concordance, with a supplied (unprinted) title left
+    out: it is searched as a title but is not text of the article, so it holds no occurrence."""
+
+    def __init__(self, engine: Engine, needle: str) -> None:
+        self.engine, self.needle = engine, needle
+        self._docs: OrderedDict[str, Document] = OrderedDict()  # a few recent documents, not every one
+
+    def document(self, doc_id: str) -> Document:
+        doc = self._docs.get(doc_id)
+        if doc is None:
+            doc = self.engine.document(doc_id, refresh=False)
+            assert doc is not None
+            self._docs[doc_id] = doc
+            if len(self._docs) > 64:
+                self._docs.popitem(last=False)
+        return doc
+
+    def lines(self, doc_id: str) -> list[str]:
+        """The document's folded printed lines (FRONT_FIELDS, then the paragraphs)."""
+        lines = self.engine.folded_lines(doc_id)
+        if self.needle in lines[0] and self.document(doc_id).title_supplied:
+            lines[0] = ""
+        return lines
+
+    def line(self, doc_id: str, k: int) -> tuple[str, int | None, str]:
+        """Line ``k`` of a document as printed: its label, paragraph number and original text."""
+        doc = self.document(doc_id)
+        if k < len(FRONT_FIELDS):
+            return FRONT_FIELDS[k], None, getattr(doc, FRONT_FIELDS[k]) or ""
+        n = k - len(FRONT_FIELDS) + 1
+        return "paragraph", n, doc.paragraphs[n - 1]
+
+
+def _count(reader: _Reader, doc_ids: list[str], deadline: float) -> list[tuple[str, int]]:
+    """Each document's number of occurrences, in document order."""
+    counts = []
+    for j, doc_id in enumerate(doc_ids):
+        if j % 64 == 0:
+            _check(deadline)
+        n = sum(line.count(reader.needle) for line in reader.lines(doc_id))
+        if n:
+            counts.append((doc_id, n))
+    return counts
+
+
+Place = tuple[str, int, int]  # document id, line number, folded offset of the match
+
+
+def _places_in_order(reader: _Reader, counts: list[tuple[str, int]], offset: int, limit: int | None,
+                     deadline: float) -> list[Place]:
+    """The places of occurrences ``offset`` … ``offset + limit`` in document order: whole documents
+    before the page are skipped by their counts."""
+    needle, places, seen = reader.needle, [], 0
+    end = None if limit is None else offset + limit
+    for doc_id, n in counts:
+        if seen + n <= offset:
+            seen += n
+            continue
+        _check(deadline)
+        for k, line in enumerate(reader.lines(doc_id)):
+            i = line.find(needle)
+            while i != -1:
+                if seen >= offset:
+                    if end is not None and seen >= end:
+                        return places
+                    places.append((doc_id, k, i))
+                seen += 1
+                i = line.find(needle, i + len(needle))
+        if end is not None and seen >= end:
+            break
+    return places
+
+
+def _places_sorted(reader: _Reader, counts: list[tuple[str, int]], width: int, sort: str, offset: int,
+                   limit: int | None, deadline: float) -> list[Place]:
+    """The places of sorted occurrences ``offset`` … ``offset + limit``: every occurrence's key is made,
+    only the first ``offset + limit`` are kept."""
+    needle, size = reader.needle, len(reader.needle)
+
+    def keyed() -> Iterator[tuple[str, int, int, int, str]]:
+        for d, (doc_id, _) in enumerate(counts):
+            if d % 64 == 0:
+                _check(deadline)
+            for k, line in enumerate(reader.lines(doc_id)):
+                i = line.find(needle)
+                while i != -1:
+                    # The folded context, as phrase search reads it: Traditional and Simplified sort together.
+                    key = line[max(0, i - width):i][::-1] if sort == "left" else line[i + size:i + size + width]
+                    yield key, d, k, i, doc_id
+                    i = line.find(needle, i + size)
+
+    total = sum(n for _, n in counts)
+    want = total if limit is None else min(total, offset + limit)
+    chosen = heapq.nsmallest(want, keyed())
+    _check(deadline)
+    return [(doc_id, k, i) for _, _, k, i, doc_id in chosen[offset:]]
+
+
+def _make_lines(reader: _Reader, places: Iterable[Place], width: int, deadline: float | None) -> Iterator[KwicLine]:
+    """The concordance line of each place, its context cut from the original text."""
+    needle = reader.needle
+    folded_lines: dict[str, list[str]] = {}
+    mapped_key, mapped = None, None
+    for j, (doc_id, k, i) in enumerate(places):
+        if j % 256 == 0:
+            _check(deadline)
+        if (doc_id, k) != mapped_key:
+            if doc_id not in folded_lines:
+                folded_lines.clear()  # one document at a time (sorted pages jump between them)
+                folded_lines[doc_id] = reader.lines(doc_id)
+            label, n, text = reader.line(doc_id, k)
+            # The stored folded text spares folding the line again to map offsets back to the original.
+            mapped_key, mapped = (doc_id, k), (label, n, text, fold_known(text, folded_lines[doc_id][k]))
+        label, n, text, folded = mapped
+        a, b = folded.original_span(i, i + len(needle))
+        doc = reader.document(doc_id)
+        yield KwicLine(doc_id, doc.title, n, text[max(0, a - width):a], text[a:b], text[b:b + width], doc.year,
+                       label)
 
 
 def concordance(engine: Engine, query: str, width: int = DEFAULT_WIDTH, sort: str = SORTS[0],
-                time_limit: float | None = None) -> Concordance:
-    """Every occurrence of the phrase ``query`` in the printed lines of the index, with context."""
+                time_limit: float | None = None, offset: int = 0, limit: int | None = None,
+                lazy: bool = False) -> Concordance:
+    """Lines ``offset`` … ``offset + limit`` of the concordance of the phrase ``query``, in ``sort`` order,
+    with the exact counts of every occurrence. ``limit=None`` asks for every line (the command line; a
+    sorted one then holds every sort key at once); a sorted page must end within :data:`KWIC_MAX_SORTED`.
+
+    ``lazy``: the lines come as an iterator that makes each one when it is read, so a stream holds one line
+    at a time; the time limit then runs on while it is read.
+    """
     started = time.perf_counter()
     if not 0 <= width <= MAX_WIDTH:
         raise QueryError(f"width must be between 0 and {MAX_WIDTH}")
+    if sort not in SORTS:
+        raise QueryError(f"sort must be one of {', '.join(SORTS)}")
+    if offset < 0 or (limit is not None and limit < 0):
+        raise QueryError("offset and limit cannot be negative")
+    if sort != "doc" and limit is not None and offset + limit > KWIC_MAX_SORTED:
+        # Every line of a page of a sorted concordance is kept until the end of the pass: bound them.
+        raise QueryError(f"a sorted concordance shows its first {KWIC_MAX_SORTED:,} lines; "
+                         "sort by document to read further")
     needle = _phrase(query)
     deadline = engine.deadline(time_limit)
-    lines: list[KwicLine] = []
-    per_document: Counter = Counter()
+    reader = _Reader(engine, needle)
+    counts = _count(reader, engine.documents_holding(needle, deadline), deadline)
+    per_document = Counter(dict(counts))
     per_year: Counter = Counter()
-    for doc_id in engine.documents_holding(needle, deadline):
-        if time.monotonic() > deadline:
-            raise QueryTimeout("the concordance ran past its time limit; look for a longer phrase")
-        doc = None
-        for k, folded_line in enumerate(engine.folded_lines(doc_id)):
-            if needle not in folded_line:
-                continue
-            doc = doc or engine.document(doc_id, refresh=False)
-            assert doc is not None
-            label, n, par = _printed_line(doc, k)
-            if par is None:
-                continue  # a supplied title is not printed: no occurrence
-            mapped = fold_known(par, folded_line)  # the stored folded text spares folding it again
-            i = mapped.text.find(needle)
-            while i != -1:
-                a, b = mapped.original_span(i, i + len(needle))
-                lines.append(KwicLine(doc_id, doc.title, n, par[max(0, a - width):a], par[a:b],
-                                      par[b:b + width], doc.year, label))
-                per_document[doc_id] += 1
-                if doc.year is not None:
-                    per_year[doc.year] += 1
-                i = mapped.text.find(needle, i + len(needle))
-    return Concordance(query, sort_lines(lines, sort), (time.perf_counter() - started) * 1000,
-                       per_document, per_year)
+    for doc_id, n in counts:
+        year = engine.year(doc_id)
+        if year is not None:
+            per_year[year] += n
+    occurrences = sum(per_document.values())
+    if sort == "doc":
+        places = _places_in_order(reader, counts, offset, limit, deadline)
+    else:
+        places = _places_sorted(reader, counts, width, sort, offset, limit, deadline)
+    lines: list[KwicLine] | Iterator[KwicLine] = _make_lines(reader, places, width, deadline)
+    if not lazy:
+        lines = list(lines)
+    return Concordance(query, lines, occurrences, per_document, per_year, offset, limit, sort,
+                       (time.perf_counter() - started) * 1000)

@@ -21,3 +21,10 @@ KWIC_DEFAULT_WIDTH = 20
 KWIC_MAX_WIDTH = 200
 #: Orders of concordance lines: by document, by the left context read backwards, by the right context.
 KWIC_SORTS = ("doc", "left", "right")
+#: Concordance lines per page (the site's page, the API's default) and the most one JSON page may hold.
+KWIC_DEFAULT_LIMIT = 100
+KWIC_MAX_LIMIT = 1000
+#: Lines one CSV file of the web may hold (a larger concordance comes in several, by ``offset``).
+KWIC_MAX_EXPORT = 100_000
+#: How far a sorted concordance can be read: a sorted page keeps every line before it while it sorts.
+KWIC_MAX_SORTED = 10_000

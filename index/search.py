@@ -9,10 +9,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
+from typing import Any
 
 from whoosh.collectors import TimeLimit, TimeLimitCollector
 from whoosh.query import Or as WOr
 from whoosh.query import Term
+from whoosh.searching import Searcher
 
 from archive.model import Document
 from index import query as q
@@ -22,7 +24,30 @@ from index.generation import current_stamp, damaged_index, open_current
 from index.limits import DEFAULT_LIMIT, DEFAULT_TIME_LIMIT, MAX_LIMIT
 from index.scan import PARAGRAPH_SEP, Haystack
 from index.snippets import Passage, Span, lead_passage, make_passages, match_spans
-from index.store import FRONT_FIELDS
+from index.store import FRONT_FIELDS, Store
+
+
+@dataclass(frozen=True)
+class _Generation:
+    """What the engine reads of one generation, opened together and replaced together."""
+
+    path: Path
+    stamp: tuple[int, int] | None
+    searcher: Searcher  # the opening thread's; other threads open their own on ``index``
+    store: Store
+    id_to_docnum: dict[str, int]
+    docnum_to_id: dict[int, str]
+    haystack: Haystack
+    titles: Haystack
+    meta: dict[int, dict]
+    facet_values: dict[str, dict[int, tuple[str, ...]]]
+    facet_labels: dict[str, dict[str, str]]
+    all_docnums: frozenset[int]
+    all_ids: frozenset[str]
+
+    @property
+    def index(self) -> Any:
+        return self.searcher._ix  # the Whoosh index it came from (Whoosh keeps it there)
 
 
 @dataclass(frozen=True)
@@ -88,8 +113,8 @@ class Engine:
         self.index_dir = Path(index_dir)
         self.time_limit = time_limit
         self._lock = threading.Lock()
-        self._stamp: tuple[int, int] | None = None
-        self.generation: Path | None = None
+        self._shared: _Generation | None = None  # the newest generation opened
+        self._local = threading.local()  # per thread: the generation its request uses, its Whoosh searcher
         self._open()
 
     def _open(self) -> None:
@@ -115,40 +140,68 @@ class Engine:
         titles = Haystack((n, title) for n, title, _, _ in rows)
         del rows
         meta = {id_to_docnum[i]: m for i, m in store.meta.items()}
-        old = getattr(self, "_searcher", None), getattr(self, "_store", None)
-        self._searcher, self._store = searcher, store
-        self._id_to_docnum, self._docnum_to_id = id_to_docnum, docnum_to_id
-        self._haystack, self._titles, self._meta = haystack, titles, meta
-        self._facet_values, self._facet_labels = _facet_tables(meta)
-        self._all_docnums = frozenset(docnum_to_id)
-        self.all_ids = frozenset(store.meta)
+        facet_values, facet_labels = _facet_tables(meta)
         query_words("党建")  # load the segmenter's dictionary now, not inside the first query's time
-        self.generation, self._stamp = gen, stamp
-        for thing in old:
-            if thing is not None:
-                thing.close()
+        # The generation it replaces is not closed here: a request in another thread may still be reading
+        # it. It is closed when the last reference goes (its SQLite connection and Whoosh files with it).
+        self._shared = _Generation(gen, stamp, searcher, store, id_to_docnum, docnum_to_id, haystack, titles, meta,
+                                   facet_values, facet_labels, frozenset(docnum_to_id), frozenset(store.meta))
+        self._local.generation = self._shared
 
     def refresh(self) -> None:
-        """Reopen if a build has swapped in a new generation since we opened."""
-        if current_stamp(self.index_dir) != self._stamp:
+        """Reopen if a build has swapped in a new generation since we opened, and serve this thread's
+        request from the newest generation: until its next refresh, the thread keeps to it, so one answer
+        never mixes two generations."""
+        if current_stamp(self.index_dir) != self._newest().stamp:
             with self._lock:
-                if current_stamp(self.index_dir) != self._stamp:
+                if current_stamp(self.index_dir) != self._newest().stamp:
                     self._open()
+        self._local.generation = self._newest()
+
+    def release(self) -> None:
+        """Forget the generation this thread's last request used (called when a web request ends), so that
+        an old generation is freed when no request holds it."""
+        self._local.__dict__.pop("generation", None)
+
+    def _newest(self) -> _Generation:
+        assert self._shared is not None
+        return self._shared
+
+    @property
+    def _g(self) -> _Generation:
+        """The generation this thread's request reads."""
+        return self._local.__dict__.get("generation") or self._newest()
+
+    def _whoosh(self) -> Searcher:
+        """This thread's Whoosh searcher on its generation: Whoosh's readers seek and read shared files, so a
+        searcher serves one thread at a time."""
+        g, local = self._g, self._local
+        if local.__dict__.get("searcher_of") is not g:
+            local.searcher, local.searcher_of = g.index.searcher(), g
+        return local.searcher
+
+    @property
+    def generation(self) -> Path:
+        return self._g.path
+
+    @property
+    def all_ids(self) -> frozenset[str]:
+        return self._g.all_ids
 
     # --- evaluation: the exact set of matching docnums --------------------------------------------
     # ``within`` is the set an enclosing AND has narrowed the search to (None: everything), so a
     # later term of ``a b`` is only looked for in the documents that hold ``a``.
 
     def _scan(self, needle: str, deadline: float, within: set[int] | None, titles_only: bool = False) -> set[int]:
-        return (self._titles if titles_only else self._haystack).find(needle, deadline, within)
+        return (self._g.titles if titles_only else self._g.haystack).find(needle, deadline, within)
 
     def _docs_with_word(self, word: str) -> set[int]:
-        reader = self._searcher.reader()
+        reader = self._whoosh().reader()
         found: set[int] = set()
         for fieldname in ("title", "body"):
             if (fieldname, word) in reader:
                 found.update(reader.postings(fieldname, word).all_ids())
-        return found & self._all_docnums  # leaves out deleted documents
+        return found & self._g.all_docnums  # leaves out deleted documents
 
     def _eval(self, node: q.Node, plan: _Plan, deadline: float, positive: bool = True,
               within: set[int] | None = None) -> set[int]:
@@ -161,7 +214,7 @@ class Engine:
         if isinstance(node, q.Or):
             return set().union(*(self._eval(n, plan, deadline, positive, within) for n in node.nodes))
         if isinstance(node, q.Not):
-            return set(self._all_docnums if within is None else within) - self._eval(
+            return set(self._g.all_docnums if within is None else within) - self._eval(
                 node.node, plan, deadline, not positive, within)
         found = self._eval_leaf(node, plan, deadline, positive, within)
         return found if within is None else found & within
@@ -169,10 +222,10 @@ class Engine:
     def _eval_leaf(self, node: q.Node, plan: _Plan, deadline: float, positive: bool,
                    within: set[int] | None) -> set[int]:
         if isinstance(node, q.Year):
-            return {n for n, m in self._meta.items() if m["year"] is not None and node.start <= m["year"] <= node.end}
+            return {n for n, m in self._g.meta.items() if m["year"] is not None and node.start <= m["year"] <= node.end}
         if isinstance(node, q.Author | q.Place):
             field_name, key = ("author" if isinstance(node, q.Author) else "place"), q.field_key(node.text)
-            return {n for n, keys in self._facet_values[field_name].items() if key in keys}
+            return {n for n, keys in self._g.facet_values[field_name].items() if key in keys}
         if isinstance(node, q.Title):
             needle = fold_text(node.text)
             if positive:
@@ -225,10 +278,11 @@ class Engine:
             scores = self._score_each(group, words, deadline)
             return sorted(((n, scores.get(n, 0.0)) for n in group), key=lambda t: (-t[1], t[0]))[:want]
         wq = WOr([Term(f, w) for w in words for f in ("title", "body")])
-        collector = TimeLimitCollector(self._searcher.collector(limit=want, filter=set(group)),
-                                       timelimit=max(0.01, deadline - time.monotonic()))
+        collector = TimeLimitCollector(self._whoosh().collector(limit=want, filter=set(group)),
+                                       timelimit=max(0.01, deadline - time.monotonic()),
+                                       use_alarm=False)  # SIGALRM works only in the main thread
         try:
-            self._searcher.search_with_collector(wq, collector)
+            self._whoosh().search_with_collector(wq, collector)
         except TimeLimit as exc:
             raise QueryTimeout(_RANKING_TIMEOUT) from exc
         top = [(hit.docnum, hit.score) for hit in collector.results()]
@@ -239,7 +293,7 @@ class Engine:
 
     def _score_each(self, group: list[int], words: list[str], deadline: float) -> dict[int, float]:
         """BM25F of each document of ``group``, by Whoosh's scorer on each word's postings."""
-        reader = self._searcher.reader()
+        reader = self._whoosh().reader()
         scores: dict[int, float] = {}
         for fieldname in ("title", "body"):
             for word in words:
@@ -247,7 +301,7 @@ class Engine:
                     continue
                 if time.monotonic() > deadline:
                     raise QueryTimeout(_RANKING_TIMEOUT)
-                matcher = self._searcher.postings(fieldname, word)
+                matcher = self._whoosh().postings(fieldname, word)
                 for n in group:
                     if not matcher.is_active():
                         break
@@ -279,18 +333,18 @@ class Engine:
         plan = _Plan()
         docnums = self._eval(tree, plan, deadline)
         ranked = self._rank(docnums, plan, deadline, need=offset + limit)
-        hits = [self._hit(self._docnum_to_id[n], score, plan) for n, score in ranked[offset:offset + limit]]
+        hits = [self._hit(self._g.docnum_to_id[n], score, plan) for n, score in ranked[offset:offset + limit]]
         return SearchPage(query=query, total=len(docnums), took_ms=(time.perf_counter() - started) * 1000,
                           hits=hits, offset=offset, limit=limit, facets=self._facets(docnums))
 
     def _facets(self, docnums: set[int], top: int = 8) -> dict[str, list[tuple[str, int]]]:
         counts = {name: Counter(chain.from_iterable(map(values.__getitem__, docnums)))
-                  for name, values in self._facet_values.items()}
-        return {name: [(self._facet_labels[name][key], n) for key, n in c.most_common(top)]
+                  for name, values in self._g.facet_values.items()}
+        return {name: [(self._g.facet_labels[name][key], n) for key, n in c.most_common(top)]
                 for name, c in counts.items() if c}
 
     def _hit(self, doc_id: str, score: float, plan: _Plan) -> Hit:
-        doc = self._store.document(doc_id)
+        doc = self._g.store.document(doc_id)
         assert doc is not None
         needles = list(dict.fromkeys(plan.needles))
         # Where the whole run or phrase occurs, mark only that: the run's single words
@@ -315,12 +369,16 @@ class Engine:
         """The ids, in order, of the documents one of whose folded printed lines holds ``needle``
         (already folded)."""
         self.refresh()
-        return sorted(self._docnum_to_id[n] for n in self._haystack.find(needle, deadline))
+        return sorted(self._g.docnum_to_id[n] for n in self._g.haystack.find(needle, deadline))
+
+    def year(self, doc_id: str) -> int | None:
+        """The year of ``doc_id`` (from the catalog or its text), or None."""
+        return self._g.meta[self._g.id_to_docnum[doc_id]]["year"]
 
     def folded_text(self, doc_id: str) -> str:
         """The folded title, subtitle, byline and paragraphs of ``doc_id``, one per line (empty when not
         printed): what phrases are matched against."""
-        return self._haystack.text(self._id_to_docnum[doc_id])
+        return self._g.haystack.text(self._g.id_to_docnum[doc_id])
 
     def folded_lines(self, doc_id: str) -> list[str]:
         """:meth:`folded_text` as lines: :data:`FRONT_FIELDS`, then the paragraphs (``[3]`` is ¶1)."""
@@ -335,19 +393,20 @@ class Engine:
         for a caller reading several documents of one answer."""
         if refresh:
             self.refresh()
-        return self._store.document(doc_id)
+        return self._g.store.document(doc_id)
 
     def documents(self) -> list[Document]:
         self.refresh()
-        return [d for i in sorted(self.all_ids) if (d := self._store.document(i)) is not None]
+        return [d for i in sorted(self.all_ids) if (d := self._g.store.document(i)) is not None]
 
     def segments(self) -> int:
         """How many Whoosh segments the generation in service holds (each is searched in turn)."""
-        return len(list(self._searcher.reader().leaf_readers()))
+        return len(list(self._whoosh().reader().leaf_readers()))
 
     def close(self) -> None:
-        self._searcher.close()
-        self._store.close()
+        g = self._newest()
+        g.searcher.close()
+        g.store.close()
 
 
 def highlight_needles(query: str) -> list[str]:
@@ -404,6 +463,13 @@ def get_engine(index_dir: Path) -> Engine:
         if engine is None:
             engine = _engines[key] = Engine(key)
     return engine
+
+
+def release_engine(index_dir: Path) -> None:
+    """End this thread's use of the engine of ``index_dir``, if one is open (see :meth:`Engine.release`)."""
+    engine = _engines.get(Path(index_dir).resolve())
+    if engine is not None:
+        engine.release()
 
 
 def search(index_dir: Path, query: str, limit: int = DEFAULT_LIMIT, offset: int = 0,

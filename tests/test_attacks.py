@@ -123,3 +123,59 @@ def test_a_long_chinese_query_fits_the_request_line(seed_index, start_server):
     body = r.read()
     conn.close()
     assert r.status in (200, 503) and "query" in json.loads(body)  # answered by the app, not refused as too long
+
+
+# --- finding 1: the concordance is bounded like search -----------------------------------------------
+
+
+@pytest.mark.parametrize("sort", ["doc", "left", "right"])
+def test_concordance_pages_add_up_to_the_whole_concordance(engine, sort):
+    from index.kwic import concordance
+
+    whole = concordance(engine, "党建", sort=sort)
+    pages = [concordance(engine, "党建", sort=sort, offset=k, limit=7) for k in range(0, whole.occurrences + 7, 7)]
+    assert [line for p in pages for line in p.lines] == whole.lines and whole.occurrences == 91
+    assert {(p.occurrences, p.documents) for p in pages} == {(91, 5)}  # every page carries the exact counts
+    assert all(p.per_year == whole.per_year and p.per_document == whole.per_document for p in pages)
+    assert [p.has_more for p in pages[-3:]] == [True, False, False]  # 91 lines: 84–90 is the last page
+
+
+def test_a_huge_concordance_answers_one_page_and_streams_its_csv(client_of):
+    # 60,000 commas in 3 articles: the old concordance answered every line (26 MB of JSON at width 200).
+    par = "，党建" * 1000
+    client = client_of({f"{k}.txt": f"标题{k}\n" + "\n".join([par] * 20) + "\n" for k in range(3)})
+    r = client.get("/api/kwic", query_string={"q": "，", "width": 200, "offset": 30_005})
+    data = r.get_json()
+    assert r.status_code == 200 and (data["occurrences"], data["documents"]) == (60_000, 3)
+    assert len(data["lines"]) == data["limit"] == 100 and len(r.data) < 150_000
+    assert data["lines"][0]["id"] == "1" and data["lines"][0]["paragraph"] == 11  # 30,005 = 20,000 + 10 × 1,000 + 5
+    r = client.get("/api/kwic", query_string={"q": "，", "format": "csv", "limit": 500, "offset": 100})
+    assert r.status_code == 200 and r.is_streamed and r.headers["X-Occurrences"] == "60000"
+    assert "offset=600" in r.headers["Link"] and 'rel="next"' in r.headers["Link"]
+    rows = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig"))))
+    assert len(rows) == 501 and rows[1][5] == "，"
+    r = client.get("/api/kwic", query_string={"q": "，", "sort": "left", "offset": 9_990, "limit": 20})
+    assert r.status_code == 400 and "first 10,000 lines" in r.get_json()["error"]
+    r = client.get("/api/kwic", query_string={"q": "，", "sort": "left", "offset": 9_990})
+    assert r.status_code == 200 and len(r.get_json()["lines"]) == 10  # the default page ends at the window
+    page = client.get("/kwic", query_string={"q": "，", "page": 250})
+    assert page.status_code == 200 and "Page 250 of 600" in page.text and page.text.count("<mark>") == 100
+
+
+def test_the_time_limit_covers_a_sorted_concordance(engine):
+    from index.errors import QueryTimeout
+    from index.kwic import concordance
+
+    with pytest.raises(QueryTimeout):
+        concordance(engine, "的", sort="left", time_limit=1e-6)
+
+
+def test_cli_concordance_pages(runner, seed_index, engine):
+    from cli.main import main
+    from index.kwic import concordance
+
+    whole = concordance(engine, "党建").lines
+    result = runner.invoke(main, ["kwic", "党建", "--offset", "1", "--limit", "2", "--index-dir", str(seed_index)])
+    assert result.exit_code == 0 and result.output.startswith("91 occurrences in 5 documents")
+    shown = result.output.splitlines()[1:]
+    assert len(shown) == 2 and all(x.id in s and x.match in s for x, s in zip(whole[1:3], shown, strict=True))

@@ -71,17 +71,22 @@ def test_sorts(engine):
     # Document order, and in each document title, subtitle, byline, then the paragraphs.
     assert [(x.id, x.position) for x in by_doc] == sorted((x.id, x.position) for x in by_doc)
     assert [x.field for x in by_doc[:3]] == ["title", "subtitle", "paragraph"]
+    # Sorted by the context as phrase search reads it: folded, with the match beside it (a space between two
+    # Han characters is no character there).
     left = concordance(engine, "党建", sort="left").lines
-    assert [fold_text(x.left)[::-1] for x in left] == sorted(fold_text(x.left)[::-1] for x in left)
+    left_keys = [fold_text(x.left + x.match)[:-len(fold_text(x.match))][::-1] for x in left]
+    assert left_keys == sorted(left_keys) and len(set(left_keys)) > 10
     right = concordance(engine, "党建", sort="right").lines
-    assert [fold_text(x.right) for x in right] == sorted(fold_text(x.right) for x in right)
+    right_keys = [fold_text(x.match + x.right)[len(fold_text(x.match)):] for x in right]
+    assert right_keys == sorted(right_keys) and len(set(right_keys)) > 10
     assert sorted(map(repr, left)) == sorted(map(repr, by_doc))  # the same rows, reordered
 
 
 def test_api_json_and_csv(client, engine):
     r = client.get("/api/kwic", query_string={"q": "党建", "width": 10})
     data = r.get_json()
-    assert r.status_code == 200 and set(data) == {"query", "occurrences", "documents", "lines"}
+    assert r.status_code == 200
+    assert set(data) == {"query", "occurrences", "documents", "offset", "limit", "years", "lines"}
     assert data["occurrences"] == len(data["lines"]) == concordance(engine, "党建").occurrences
     assert set(data["lines"][0]) == {"id", "field", "paragraph", "left", "match", "right"}
     r = client.get("/api/kwic", query_string={"q": "党建", "format": "csv"})
@@ -97,9 +102,12 @@ def test_api_json_and_csv(client, engine):
 
 
 def test_cli_json_is_the_api_object(client, seed_index, runner):
-    result = runner.invoke(main, ["kwic", "一肩挑", "--json", "--index-dir", str(seed_index)])
+    result = runner.invoke(main, ["kwic", "党建", "--json", "--limit", "100", "--index-dir", str(seed_index)])
     assert result.exit_code == 0
-    assert json.loads(result.output) == client.get("/api/kwic", query_string={"q": "一肩挑"}).get_json()
+    assert json.loads(result.output) == client.get("/api/kwic", query_string={"q": "党建"}).get_json()
+    # Without --limit the command line gives every line (the API pages them, 100 by default).
+    whole = json.loads(runner.invoke(main, ["kwic", "的", "--json", "--index-dir", str(seed_index)]).output)
+    assert whole["limit"] is None and len(whole["lines"]) == whole["occurrences"] > 100
     result = runner.invoke(main, ["kwic", "一肩挑", "--index-dir", str(seed_index)])
     assert "1 occurrences in 1 documents" in result.output and "【一肩挑】" in result.output
 

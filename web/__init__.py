@@ -57,4 +57,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             response.headers.setdefault("Cache-Control", "no-cache")
         return response
 
+    @app.teardown_request
+    def release_generation(_exc: BaseException | None) -> None:
+        from web.engine import release
+
+        release()
+
     return app

@@ -3,10 +3,10 @@ by web.errors as ``{"error": …}`` with their status."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, jsonify, request
+from flask import Blueprint, Response, abort, jsonify, request, stream_with_context, url_for
 
 from index.kwic import DEFAULT_WIDTH, MAX_WIDTH, SORTS, concordance
-from index.limits import DEFAULT_LIMIT, MAX_LIMIT
+from index.limits import DEFAULT_LIMIT, KWIC_DEFAULT_LIMIT, KWIC_MAX_EXPORT, KWIC_MAX_LIMIT, KWIC_MAX_SORTED, MAX_LIMIT
 from web.engine import engine, parse_int, time_limit
 from web.present import document_json, kwic_csv, kwic_json, search_json
 
@@ -23,14 +23,28 @@ def search() -> Response:
 
 @bp.get("/kwic")
 def kwic() -> Response:
-    """The concordance of ``q``: JSON, or CSV with ``format=csv`` (UTF-8 with BOM, for spreadsheets)."""
+    """One page of the concordance of ``q`` (``limit`` lines from ``offset``): JSON, or with ``format=csv``
+    a CSV file of up to KWIC_MAX_EXPORT lines, streamed (UTF-8 with BOM, for spreadsheets). The counts are
+    always of the whole concordance; ``Link: rel="next"`` names the next file."""
+    as_csv = request.args.get("format") == "csv"
+    sort = request.args.get("sort", SORTS[0])
     width = parse_int(request.args.get("width"), DEFAULT_WIDTH, 0, MAX_WIDTH)
-    result = concordance(engine(), request.args.get("q", ""), width=width, sort=request.args.get("sort", SORTS[0]),
-                         time_limit=time_limit())
-    if request.args.get("format") == "csv":
-        return Response(kwic_csv(result).encode("utf-8-sig"), mimetype="text/csv",
-                        headers={"Content-Disposition": 'attachment; filename="concordance.csv"'})
-    return jsonify(kwic_json(result))
+    offset = parse_int(request.args.get("offset"), 0, 0, 10**9)
+    most = KWIC_MAX_EXPORT if as_csv else KWIC_MAX_LIMIT
+    if sort != "doc":  # a sorted concordance is read to line KWIC_MAX_SORTED: by default, a page ends there
+        most = max(0, min(most, KWIC_MAX_SORTED - offset))
+    limit = parse_int(request.args.get("limit"), most if as_csv else min(most, KWIC_DEFAULT_LIMIT), 0,
+                      KWIC_MAX_EXPORT if as_csv else KWIC_MAX_LIMIT)
+    result = concordance(engine(), request.args.get("q", ""), width=width, sort=sort, time_limit=time_limit(),
+                         offset=offset, limit=limit, lazy=as_csv)
+    if not as_csv:
+        return jsonify(kwic_json(result))
+    headers = {"Content-Disposition": 'attachment; filename="concordance.csv"',
+               "X-Occurrences": str(result.occurrences), "X-Documents": str(result.documents)}
+    if result.has_more:
+        headers["Link"] = f'<{url_for("api.kwic", **{**request.args, "offset": offset + limit})}>; rel="next"'
+    # Streamed: the worker holds one row at a time, whatever the page's size.
+    return Response(stream_with_context(kwic_csv(result)), mimetype="text/csv", headers=headers)
 
 
 @bp.get("/doc/<doc_id>")

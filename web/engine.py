@@ -6,11 +6,16 @@ from pathlib import Path
 
 from flask import current_app
 
-from index.search import Engine, get_engine
+from index.search import Engine, get_engine, release_engine
 
 
 def engine() -> Engine:
     return get_engine(Path(str(current_app.config["INDEX_DIR"])))
+
+
+def release() -> None:
+    """The request is over: its thread no longer holds the generation it read."""
+    release_engine(Path(str(current_app.config["INDEX_DIR"])))
 
 
 def time_limit() -> float:

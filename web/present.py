@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Iterator
 
 from flask import current_app, request, url_for
 
@@ -57,8 +58,10 @@ def document_json(doc: Document) -> dict:
 
 
 def kwic_json(result: Concordance) -> dict:
-    """The object of ``/api/kwic`` and ``archive kwic --json``."""
+    """The object of ``/api/kwic`` and ``archive kwic --json``: one page of lines, the counts of all."""
     return {"query": result.query, "occurrences": result.occurrences, "documents": result.documents,
+            "offset": result.offset, "limit": result.limit,
+            "years": [{"year": y, "count": n} for y, n in sorted(result.per_year.items())],
             "lines": [{"id": line.id, "field": line.field, "paragraph": line.paragraph, "left": line.left,
                        "match": line.match, "right": line.right} for line in result.lines]}
 
@@ -73,13 +76,19 @@ def csv_cell(value: object) -> object:
     return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_START) else value
 
 
-def kwic_csv(result: Concordance) -> str:
-    """The concordance as CSV; encode it as ``utf-8-sig`` so that spreadsheets read the Chinese right."""
+def kwic_csv(result: Concordance) -> Iterator[str]:
+    """The concordance as CSV, a row at a time (the header first, after a byte-order mark so that
+    spreadsheets read the Chinese right): a stream holds one row, however many lines there are."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(KWIC_CSV_COLUMNS)
+
+    def row(values: Iterable[object]) -> str:
+        out.seek(0)
+        out.truncate()
+        writer.writerow([csv_cell(x) for x in values])
+        return out.getvalue()
+
+    yield "\ufeff" + row(KWIC_CSV_COLUMNS)
     for line in result.lines:
-        writer.writerow([csv_cell(x) for x in (
-            line.id, line.title, line.field, line.paragraph or "", line.left, line.match, line.right,
-            line.year if line.year is not None else "", doc_url(line.id, line.paragraph))])
-    return out.getvalue()
+        yield row((line.id, line.title, line.field, line.paragraph or "", line.left, line.match, line.right,
+                   line.year if line.year is not None else "", doc_url(line.id, line.paragraph)))

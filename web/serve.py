@@ -36,12 +36,18 @@ def _open_engine(worker: Any) -> None:
         worker.log.error(str(exc))
 
 
+#: Threads per worker: requests served at once by one process. A thread is taken only by a client that has
+#: sent its request (see web.worker), so this bounds concurrent work, not connections.
+THREADS = 16
+
+
 def serve(host: str = "127.0.0.1", port: int = 5000, workers: int = 2, config: dict[str, Any] | None = None) -> None:
-    """Run gunicorn in the foreground with ``create_app(config)``. Sync workers: a Whoosh searcher is not
-    shared between threads."""
+    """Run gunicorn in the foreground with ``create_app(config)``: threaded workers (web.worker), so that
+    idle or slow clients cannot take the site."""
     # No control socket: gunicorn's default one (~/.gunicorn/gunicorn.ctl) is shared by every server of the
     # account, and stopping one removes it for the others; nothing here uses gunicornc.
-    _Gunicorn({"bind": f"{host}:{port}", "workers": workers, "worker_class": "sync", "timeout": 30,
+    _Gunicorn({"bind": f"{host}:{port}", "workers": workers, "worker_class": "web.worker.ArchiveWorker",
+               "threads": THREADS, "keepalive": 5, "timeout": 30,
                "accesslog": "-", "errorlog": "-", "post_worker_init": _open_engine,
                "control_socket_disable": True,
                # gunicorn's bounded maximum (default 4094): a 1,000-character query sent as UTF-8 fits

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from archive.cite import STYLES, cite
 from index import query as q
 from index.kwic import DEFAULT_WIDTH, MAX_WIDTH, SORTS, concordance
+from index.limits import KWIC_DEFAULT_LIMIT, KWIC_MAX_EXPORT, KWIC_MAX_SORTED
 from index.search import highlight_needles
 from index.snippets import match_spans
 from web.engine import engine, parse_int, time_limit
@@ -16,7 +17,8 @@ from web.render import render_html
 
 bp = Blueprint("views", __name__)
 MAX_PAGE = 10_000
-KWIC_PAGE = 100  # concordance lines per page
+KWIC_PAGE = KWIC_DEFAULT_LIMIT  # concordance lines per page
+MAX_KWIC_PAGE = 10**7  # more than any concordance has: a page past the end shows the last one
 CHART_BARS = 15  # documents shown in the occurrences chart (the most first)
 
 
@@ -51,18 +53,28 @@ def kwic() -> str:
     query = request.args.get("q", "")
     sort = request.args.get("sort", SORTS[0])
     width = parse_int(request.args.get("width"), DEFAULT_WIDTH, 0, MAX_WIDTH)
-    page_no = parse_int(request.args.get("page"), 1, 1, MAX_PAGE)
-    result = concordance(engine(), query, width=width, sort=sort, time_limit=time_limit())
-    pages = max(1, -(-result.occurrences // KWIC_PAGE))
-    page_no = min(page_no, pages)  # past the last page: the last page, not "Page 10000 of 3"
-    lines = result.lines[(page_no - 1) * KWIC_PAGE:page_no * KWIC_PAGE]
-    titles = {line.id: line.title for line in result.lines}
-    by_document = [(doc_id, titles[doc_id], n) for doc_id, n in result.per_document.most_common(CHART_BARS)]
+    # A sorted concordance is read for its first KWIC_MAX_SORTED lines; in document order, to its end.
+    last_page = KWIC_MAX_SORTED // KWIC_PAGE if sort != "doc" else MAX_KWIC_PAGE
+    page_no = parse_int(request.args.get("page"), 1, 1, last_page)
+    result = concordance(engine(), query, width=width, sort=sort, time_limit=time_limit(),
+                         offset=(page_no - 1) * KWIC_PAGE, limit=KWIC_PAGE)
+    pages = min(last_page, max(1, -(-result.occurrences // KWIC_PAGE)))
+    if page_no > pages:  # past the last page: the last page, not "Page 10000 of 3"
+        page_no = pages
+        result = concordance(engine(), query, width=width, sort=sort, time_limit=time_limit(),
+                             offset=(page_no - 1) * KWIC_PAGE, limit=KWIC_PAGE)
+    eng = engine()
+    by_document = [(doc_id, doc.title if (doc := eng.document(doc_id, refresh=False)) else doc_id, n)
+                   for doc_id, n in result.per_document.most_common(CHART_BARS)]
     by_year = sorted(result.per_year.items())
     phrase_query = q.quote(q.unquote(query))  # the same phrase, as a search
-    return render_template("kwic.html", q=query, result=result, lines=lines, sort=sort, width=width, page=page_no,
-                           pages=pages, first=(page_no - 1) * KWIC_PAGE, by_document=by_document,
-                           by_year=by_year, phrase_query=phrase_query)
+    files = range(0, min(result.occurrences, KWIC_MAX_SORTED if sort != "doc" else result.occurrences),
+                  KWIC_MAX_EXPORT)  # CSV files of KWIC_MAX_EXPORT lines: their offsets
+    return render_template("kwic.html", q=query, result=result, lines=result.lines, sort=sort, width=width,
+                           page=page_no, pages=pages, first=(page_no - 1) * KWIC_PAGE, by_document=by_document,
+                           by_year=by_year, phrase_query=phrase_query, csv_offsets=list(files), export=KWIC_MAX_EXPORT,
+                           sorted_cap=KWIC_MAX_SORTED if sort != "doc" and result.occurrences > KWIC_MAX_SORTED
+                           else None)
 
 
 @bp.get("/doc/<doc_id>")
