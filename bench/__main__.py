@@ -3,6 +3,7 @@
     python -m bench all              # issue 5: segmenter check, perf at 1× and 10×, plot (what `make bench` runs)
     python -m bench perf --copies 1  # issue 5: ours vs SQLite FTS5 and Tantivy on 7,353 articles
     python -m bench segmenter        # rjieba gives jieba's words on the whole corpus?
+    python -m bench hostile --port P # issue 13: hostile sockets beside a searching client
     python -m bench soak             # issue 6: 20 clients for 60 s with wrk against archive serve (make soak)
     python -m bench design           # issue 3: the two exact-phrase designs on the inews corpus
     python -m bench fidelity         # issue 12: cleaning and cross-script folding on real news
@@ -195,6 +196,12 @@ def run_soak(args: argparse.Namespace) -> None:
     soak(args.connections, args.seconds)
 
 
+def run_hostile(args: argparse.Namespace) -> None:
+    from bench.hostile import hostile
+
+    hostile(args.port, args.seconds, args.idle, args.slow)
+
+
 def run_fidelity(args: argparse.Namespace) -> None:
     from bench.fidelity import run
 
@@ -228,6 +235,13 @@ def main() -> None:
     k.add_argument("--connections", type=int, default=20)
     k.add_argument("--seconds", type=int, default=60)
     k.set_defaults(func=run_soak)
+    h = sub.add_parser("hostile", help="issue 13: idle and slow sockets and the worst concordance, while one "
+                       "client searches a server already running on loopback")
+    h.add_argument("--port", type=int, required=True)
+    h.add_argument("--seconds", type=float, default=30)
+    h.add_argument("--idle", type=int, default=50)
+    h.add_argument("--slow", type=int, default=30)
+    h.set_defaults(func=run_hostile)
     d = sub.add_parser("design", help="issue 3: compare the two exact-phrase designs")
     d.add_argument("--seed", type=int, default=3)
     d.add_argument("--skip-a", action="store_true", help="only measure the chosen design")

@@ -25,6 +25,6 @@ KWIC_SORTS = ("doc", "left", "right")
 KWIC_DEFAULT_LIMIT = 100
 KWIC_MAX_LIMIT = 1000
 #: Lines one CSV file of the web may hold (a larger concordance comes in several, by ``offset``).
-KWIC_MAX_EXPORT = 100_000
+KWIC_MAX_EXPORT = 50_000
 #: How far a sorted concordance can be read: a sorted page keeps every line before it while it sorts.
 KWIC_MAX_SORTED = 10_000

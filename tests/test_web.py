@@ -106,8 +106,10 @@ def test_unknown_document_and_paths(client, path):
 def test_api_errors_are_json(client):
     r = client.get("/api/doc/nope")
     assert (r.status_code, r.get_json()) == (404, {"error": "not found"})
-    r = client.post("/api/search", data={"q": "党建"})
+    r = client.post("/api/kwic", data={"q": "党建"})
     assert (r.status_code, r.get_json()) == (405, {"error": "method not allowed"})
+    r = client.post("/api/search", data={"q": "党建"})  # POST takes a JSON object (for long queries)
+    assert r.status_code == 400 and "JSON object" in r.get_json()["error"]
     r = client.get("/api/nowhere")
     assert (r.status_code, r.get_json()) == (404, {"error": "not found"})
 

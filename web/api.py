@@ -13,12 +13,29 @@ from web.present import document_json, kwic_csv, kwic_json, search_json
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
-@bp.get("/search")
+@bp.route("/search", methods=["GET", "POST"])
 def search() -> Response:
-    limit = parse_int(request.args.get("limit"), DEFAULT_LIMIT, 0, MAX_LIMIT)
-    offset = parse_int(request.args.get("offset"), 0, 0, 10**9)
-    page = engine().search(request.args.get("q", ""), limit=limit, offset=offset, time_limit=time_limit())
+    """Search: ``q``, ``limit``, ``offset`` from the query string, or, with POST, from a JSON object (a
+    1,000-character Chinese query is 9,000 bytes percent-encoded, more than a request line may hold)."""
+    params = request.args if request.method == "GET" else _json_params()
+    limit = parse_int(_text(params.get("limit")), DEFAULT_LIMIT, 0, MAX_LIMIT)
+    offset = parse_int(_text(params.get("offset")), 0, 0, 10**9)
+    query = params.get("q", "")
+    if not isinstance(query, str):
+        abort(400, "q must be a string")
+    page = engine().search(query, limit=limit, offset=offset, time_limit=time_limit())
     return jsonify(search_json(page))
+
+
+def _json_params() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        abort(400, 'send a JSON object, e.g. {"q": "党建", "limit": 10}')
+    return body
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 @bp.get("/kwic")

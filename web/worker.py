@@ -29,13 +29,18 @@ import re
 import selectors
 import socket
 import time
+from collections import deque
 from functools import partial
 from typing import Any
 
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
-#: Seconds a client has to send a whole request once it has started (headers and a small body).
+#: Seconds a client has to send its request head (from connecting, or from its previous answer on a kept-alive
+#: connection), and then its body: past that the connection is closed.
 REQUEST_READ_TIMEOUT = 10.0
+#: Bytes of request head awaited at most before a thread reads the rest (gunicorn's limits: a request line
+#: of 8,190 and 100 header fields of 8,190).
+_HEAD_MAX = 64 * 1024
 
 _SECURITY_HEADERS = ("Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n"
                      "X-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\n")
@@ -50,12 +55,14 @@ class _ReadDeadline:
         self.deadline = time.monotonic() + REQUEST_READ_TIMEOUT
 
     def recv(self, size: int, *flags: int) -> bytes:
+        blocking = self._sock.gettimeout()
+        if blocking == 0.0:  # the selector's read of a ready socket: no wait to bound
+            return self._sock.recv(size, *flags)
         left = self.deadline - time.monotonic()
         if left <= 0:
             # ECONNRESET: gunicorn drops the connection quietly (a debug line), as for a client that left.
             raise ConnectionResetError(errno.ECONNRESET, "the request did not arrive in time")
-        blocking = self._sock.gettimeout()
-        self._sock.settimeout(left if blocking is None else min(left, blocking or left))
+        self._sock.settimeout(left if blocking is None else min(left, blocking))
         try:
             return self._sock.recv(size, *flags)
         except TimeoutError as exc:
@@ -85,8 +92,12 @@ _MESSAGE = re.compile(rb"</h1>\s*(.*?)\s*</body>", re.S)
 
 
 class ArchiveWorker(ThreadWorker):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._heads: deque[TConn] = deque()  # connections whose request head is still arriving, oldest first
+
     def accept(self, listener: socket.socket) -> None:
-        """Accept a connection and wait for its first byte in the selector (see the module's docstring)."""
+        """Accept a connection; it gets a thread once its request head has come (see the module docstring)."""
         try:
             client, addr = listener.accept()
         except OSError as exc:
@@ -94,17 +105,67 @@ class ArchiveWorker(ThreadWorker):
                 raise
             return
         self.nr_conns += 1
-        conn = TConn(self.cfg, client, addr, listener.getsockname())  # non-blocking until a thread takes it
-        # Pending connections expire in order, all after ``keepalive`` seconds (gunicorn's own rule for them).
-        conn.timeout = time.monotonic() + self.cfg.keepalive
-        self.pending_conns.append(conn)
-        self.poller.register(client, selectors.EVENT_READ, partial(self.on_pending_socket_readable, conn))
+        self._wait_for_head(TConn(self.cfg, client, addr, listener.getsockname()))  # TConn: non-blocking
+
+    def on_client_socket_readable(self, conn: TConn, client: socket.socket) -> None:
+        """A kept-alive connection has sent something: its next request head is awaited like the first."""
+        self.poller.unregister(client)
+        self.keepalived_conns.remove(conn)
+        if conn.parser is not None and conn.parser.unreader.buf.getvalue():
+            self.enqueue_req(conn)  # the last read already holds the start of this request: serve it
+        else:
+            self._wait_for_head(conn)
+
+    def _wait_for_head(self, conn: TConn) -> None:
+        conn.head = b""
+        conn.timeout = time.monotonic() + REQUEST_READ_TIMEOUT  # the same for all: the deque stays in order
+        self._heads.append(conn)
+        self.poller.register(conn.sock, selectors.EVENT_READ, partial(self._on_head_readable, conn))
+
+    def _on_head_readable(self, conn: TConn, client: socket.socket) -> None:
+        try:
+            data = client.recv(65536)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            data = b""
+        if not data:  # the client left
+            self._drop_head(conn)
+            return
+        conn.head += data
+        # Whole head (or more than gunicorn would accept anyway: let it answer): a thread serves it.
+        if b"\r\n\r\n" in conn.head or len(conn.head) > _HEAD_MAX:
+            self.poller.unregister(client)
+            self._heads.remove(conn)
+            self.enqueue_req(conn)
+
+    def _drop_head(self, conn: TConn) -> None:
+        self.poller.unregister(conn.sock)
+        self._heads.remove(conn)
+        self.nr_conns -= 1
+        conn.close()
+
+    def murder_pending(self) -> None:
+        """Also close connections whose request head has not come in time (idle or sending too slowly)."""
+        super().murder_pending()
+        now = time.monotonic()
+        while self._heads and self._heads[0].timeout <= now:
+            self._drop_head(self._heads[0])
 
     def handle(self, conn: TConn) -> Any:
-        """Serve a request whose first byte has come, giving the rest of it a deadline."""
-        if not isinstance(conn.sock, _ReadDeadline):
+        """Serve a request whose head has come, the bytes read so far put back before the parser reads."""
+        head = getattr(conn, "head", b"")
+        conn.head = b""
+        conn.data_ready = True  # no waiting for a first byte in the thread: it came
+        conn.sock.setblocking(True)
+        if not conn.initialized:
+            conn.init()  # gunicorn's own parser on the socket …
             conn.sock = _ReadDeadline(conn.sock)
-        conn.sock.deadline = time.monotonic() + REQUEST_READ_TIMEOUT
+            conn.parser.unreader.sock = conn.sock  # … reading the body within the deadline
+        if head:
+            conn.parser.unreader.unread(head)
+        if isinstance(conn.sock, _ReadDeadline):
+            conn.sock.deadline = time.monotonic() + REQUEST_READ_TIMEOUT
         return super().handle(conn)
 
     def handle_error(self, req: Any, client: socket.socket, addr: Any, exc: BaseException) -> None:
