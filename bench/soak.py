@@ -4,7 +4,9 @@
 date), starts ``archive serve`` (gunicorn, two workers) on a free loopback port, and has wrk cycle through
 the benchmark's 60 queries on ``/api/search`` and ``/search``. Meanwhile the index is rebuilt under fire
 from the corpus plus 7,353 more articles: a build killed with SIGKILL midway, one refused for an
-undecodable file, then one that completes and is swapped in while wrk runs. Bounded: one wrk run of
+undecodable file, then one that completes and is swapped in while wrk runs. And hostile clients stay on
+the server the whole time (issue 13): 50 idle sockets, 30 sending a byte a second, and one asking for the
+worst concordance (``，`` with 200 characters of context) in a loop. Bounded: one wrk run of
 ``--seconds``, then the server is stopped. It fails unless every response is a 2xx and no socket error
 occurred.
 """
@@ -23,6 +25,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from bench.corpus import write_inews
+from bench.hostile import hostile_clients
 from bench.perf import DATA, Server, folded_texts
 from bench.queries import choose_queries
 
@@ -81,7 +84,8 @@ def soak(connections: int = 20, seconds: int = 60) -> dict:
     write_inews(extra / "more", copies=1)
     for path in (extra / "more").glob("*.txt"):  # distinct ids, so 7,353 articles are added to the index
         path.rename(path.with_name("soak_" + path.name))
-    with Server(ix) as server:
+    with Server(ix) as server, hostile_clients(server.port) as hostile:
+        time.sleep(2)  # the hostile sockets are open before the load starts
         wrk = subprocess.Popen(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency",
                                 "-s", script, f"http://127.0.0.1:{server.port}"], stdout=subprocess.PIPE, text=True)
         builds = rebuild_under_fire(corpus, extra, ix)
@@ -96,9 +100,12 @@ def soak(connections: int = 20, seconds: int = 60) -> dict:
         "non_2xx": int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", out)) else 0,
         "socket_errors": re.search(r"Socket errors: (.*)", out).group(1) if "Socket errors" in out else "none",
         "rebuilds": builds,
+        "hostile": hostile,
     }
     print(out, file=sys.stderr)
     print(json.dumps(result))
+    if hostile["concordance_statuses"] != [200]:
+        sys.exit(f"the worst concordance was not answered every time: {hostile}")
     if result["non_2xx"] or result["socket_errors"] != "none":
         sys.exit(f"errors under load: {result['non_2xx']} non-2xx responses, socket errors: {result['socket_errors']}")
     return result

@@ -30,6 +30,7 @@ from index.limits import KWIC_MAX_SORTED, MAX_QUERY_LENGTH
 from index.limits import KWIC_MAX_WIDTH as MAX_WIDTH
 from index.limits import KWIC_SORTS as SORTS
 from index.query import unquote
+from index.scan import PARAGRAPH_SEP
 from index.search import Engine
 from index.store import FRONT_FIELDS
 
@@ -133,11 +134,17 @@ class _Reader:
 
 def _count(reader: _Reader, doc_ids: list[str], deadline: float) -> list[tuple[str, int]]:
     """Each document's number of occurrences, in document order."""
-    counts = []
+    needle, counts = reader.needle, []
     for j, doc_id in enumerate(doc_ids):
         if j % 64 == 0:
             _check(deadline)
-        n = sum(line.count(reader.needle) for line in reader.lines(doc_id))
+        # One count over the whole folded text (a folded phrase never holds the line separator, so this is
+        # the sum over its lines), less a supplied title's.
+        text = reader.engine.folded_text(doc_id)
+        n = text.count(needle)
+        title = text[:text.find(PARAGRAPH_SEP)]
+        if needle in title and reader.document(doc_id).title_supplied:
+            n -= title.count(needle)
         if n:
             counts.append((doc_id, n))
     return counts

@@ -161,7 +161,11 @@ class Engine:
     def release(self) -> None:
         """Forget the generation this thread's last request used (called when a web request ends), so that
         an old generation is freed when no request holds it."""
-        self._local.__dict__.pop("generation", None)
+        local = self._local.__dict__
+        local.pop("generation", None)
+        if local.get("searcher_of") is not self._shared:  # its searcher reads a replaced generation
+            local.pop("searcher", None)
+            local.pop("searcher_of", None)
 
     def _newest(self) -> _Generation:
         assert self._shared is not None

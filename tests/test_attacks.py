@@ -179,3 +179,12 @@ def test_cli_concordance_pages(runner, seed_index, engine):
     assert result.exit_code == 0 and result.output.startswith("91 occurrences in 5 documents")
     shown = result.output.splitlines()[1:]
     assert len(shown) == 2 and all(x.id in s and x.match in s for x, s in zip(whole[1:3], shown, strict=True))
+
+
+def test_a_supplied_title_is_searched_but_holds_no_occurrence(client_of):
+    # The first line reads as body (a sentence of clauses): the title is supplied from the file name.
+    client = client_of({"党建工作.txt": "党建工作要抓实，抓细，抓好，抓长，见成效。\n第二段也讲党建。\n"})
+    doc = client.get("/api/search", query_string={"q": "党建"}).get_json()["hits"][0]
+    assert doc["title_supplied"] and "党建" in doc["title"]
+    data = client.get("/api/kwic", query_string={"q": "党建"}).get_json()
+    assert data["occurrences"] == 2 and {line["field"] for line in data["lines"]} == {"paragraph"}
