@@ -62,9 +62,11 @@ _SPECIALS = "*_`#<>&[]{}()!\\-+.:|~'\"= 1中文字。，“”\n"
 
 
 def _markdown_html(doc, marks=None):
-    import markdown
+    from web.render import _md  # the configuration the pages were rendered with
 
-    return markdown.Markdown(extensions=["attr_list"], output_format="html").convert(render_markdown(doc, marks))
+    md = _md()
+    md.reset()
+    return md.convert(render_markdown(doc, marks))
 
 
 def test_html_is_what_markdown_makes_of_the_source(seed_docs):
