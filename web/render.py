@@ -102,3 +102,16 @@ def render_html(doc: Document, marks: dict[int, list[tuple[int, int]]] | None = 
         out.append(f'<p class="para" id="p{n}"><a href="#p{n}">¶{n}</a> '
                    f"{mark_html(par, marks.get(n, []), _escape_text)}</p>")
     return "\n".join(out)
+
+
+def render_cite_boxes(prefix: str, count: int) -> str:
+    """A closed box ``#cite-pN`` per paragraph, linking to ``prefix`` + N, the paragraph's citation page.
+
+    The boxes are where search results and the concordance send a reader to cite a paragraph; the citations
+    themselves are not on the document page (the quotation would repeat every paragraph). Written here
+    rather than in a template loop, which took 0.2 s for 10,000 paragraphs.
+    """
+    href = html.escape(prefix)
+    return "\n".join(f'<details id="cite-p{n}" class="cite-box"><summary>¶{n}</summary>'
+                     f'<a class="cite-page" href="{href}{n}">GB/T 7714, Quotation, BibTeX →</a></details>'
+                     for n in range(1, count + 1))
