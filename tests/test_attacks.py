@@ -73,9 +73,11 @@ def test_a_server_opens_no_shared_control_socket(seed_index, tmp_path, start_ser
 
 
 def test_a_forged_host_does_not_become_a_permalink(app, client):
-    r = client.get("/doc/000_facb8668b9a49bed", headers={"Host": "evil.example"})
-    assert r.status_code == 400 and "evil.example" not in r.text
-    r = client.get("/doc/000_facb8668b9a49bed", headers={"Host": "127.0.0.1:5000"})
+    # Permalinks are on a paragraph's citation page (the document page links to it: issue 13, finding 3).
+    for path in ("/doc/000_facb8668b9a49bed", "/doc/000_facb8668b9a49bed/cite/8"):
+        r = client.get(path, headers={"Host": "evil.example"})
+        assert r.status_code == 400 and "evil.example" not in r.text, path
+    r = client.get("/doc/000_facb8668b9a49bed/cite/8", headers={"Host": "127.0.0.1:5000"})
     assert r.status_code == 200 and "http://127.0.0.1:5000/doc/000_facb8668b9a49bed#p8" in r.text
     assert r.headers["Cache-Control"] == "no-cache"
 
@@ -85,13 +87,13 @@ def test_base_url_sets_permalinks_and_is_trusted(seed_index):
 
     client = create_app({"TESTING": True, "INDEX_DIR": str(seed_index), "BASE_URL": "https://archive.example/"}
                         ).test_client()
-    r = client.get("/doc/000_facb8668b9a49bed", headers={"Host": "archive.example"})
+    r = client.get("/doc/000_facb8668b9a49bed/cite/8", headers={"Host": "archive.example"})
     assert r.status_code == 200 and "https://archive.example/doc/000_facb8668b9a49bed#p8" in r.text
 
 
 def test_an_id_cannot_inject_a_bibtex_field(client_of):
     client = client_of({"x},note={pwn.txt": "标题\n正文一肩挑。\n"})
-    r = client.get("/doc/x%7D%2Cnote%3D%7Bpwn")
+    r = client.get("/doc/x%7D%2Cnote%3D%7Bpwn/cite/1")  # the paragraph's citations, linked from its page
     assert r.status_code == 200
     bib = r.text.split('data-style="bibtex">', 1)[1].split("</pre>", 1)[0]
     assert "note = {pwn" not in bib and "@article{x__note__pwn_p1," in bib

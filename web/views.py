@@ -3,7 +3,7 @@ the presentation in the templates, errors in web.errors."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from archive.cite import STYLES, cite
 from index import query as q
@@ -13,7 +13,7 @@ from index.search import highlight_needles
 from index.snippets import match_spans
 from web.engine import engine, parse_int, time_limit
 from web.present import permalink
-from web.render import render_html
+from web.render import render_cite_boxes, render_html
 
 bp = Blueprint("views", __name__)
 MAX_PAGE = 10_000
@@ -84,8 +84,30 @@ def document(doc_id: str) -> str:
         abort(404)
     query = request.args.get("q", "")
     needles = highlight_needles(query) if query else []
-    marks = {n: spans for n, par in enumerate(doc.paragraphs, 1) if (spans := match_spans(par, needles))}
-    citations = {n: {style: cite(doc, n, style, permalink(doc.id, n)) for style in STYLES}
-                 for n in range(1, len(doc.paragraphs) + 1)}
-    return render_template("doc.html", doc=doc, body=render_html(doc, marks), q=query, citations=citations,
-                           matched=sorted(marks))
+    # Without needles there is nothing to mark, and folding 5 MB of paragraphs to find nothing took 0.4 s.
+    marks = {n: spans for n, par in enumerate(doc.paragraphs, 1)
+             if needles and (spans := match_spans(par, needles))}
+    # No citation is written into the page: each paragraph's box links to its citations' own page
+    # (`citations` below), which cite.js brings into the box when it opens. The quotation repeats its
+    # paragraph, so citing every paragraph here made the page paragraphs × text (18.9 MB for a 4.9 MB
+    # article); a box is a hundred bytes. The paragraph number is the last segment of the link's address,
+    # so url_for runs once, not once per paragraph.
+    cite_prefix = url_for("views.citations", doc_id=doc.id, n=0).removesuffix("0")
+    return render_template("doc.html", doc=doc, body=render_html(doc, marks), q=query, matched=sorted(marks),
+                           cite_boxes=render_cite_boxes(cite_prefix, len(doc.paragraphs)))
+
+
+#: How the citation styles are labelled on the pages.
+STYLE_NAMES = {"gbt7714": "GB/T 7714", "plain": "Quotation", "bibtex": "BibTeX"}
+
+
+@bp.get("/doc/<doc_id>/cite/<int:n>")
+def citations(doc_id: str, n: int) -> str:
+    """Paragraph ``n``'s citations in every style, each pointing at the paragraph's permalink: a small page of
+    its own, linked from the paragraph's box on the document page (which cite.js fills from it)."""
+    doc = engine().document(doc_id)
+    if doc is None:
+        abort(404)
+    doc.paragraph(n)  # a paragraph the document does not have: NotFoundError, a 404 that says which exist
+    return render_template("cite.html", doc=doc, n=n, style_names=STYLE_NAMES,
+                           citations={style: cite(doc, n, style, permalink(doc.id, n)) for style in STYLES})
