@@ -279,7 +279,7 @@ class Engine:
         plan = _Plan()
         docnums = self._eval(tree, plan, deadline)
         ranked = self._rank(docnums, plan, deadline, need=offset + limit)
-        hits = [self._hit(self._docnum_to_id[n], score, plan) for n, score in ranked[offset:offset + limit]]
+        hits = [self._hit(self._docnum_to_id[n], score, plan, deadline) for n, score in ranked[offset:offset + limit]]
         return SearchPage(query=query, total=len(docnums), took_ms=(time.perf_counter() - started) * 1000,
                           hits=hits, offset=offset, limit=limit, facets=self._facets(docnums))
 
@@ -289,7 +289,7 @@ class Engine:
         return {name: [(self._facet_labels[name][key], n) for key, n in c.most_common(top)]
                 for name, c in counts.items() if c}
 
-    def _hit(self, doc_id: str, score: float, plan: _Plan) -> Hit:
+    def _hit(self, doc_id: str, score: float, plan: _Plan, deadline: float | None = None) -> Hit:
         doc = self._store.document(doc_id)
         assert doc is not None
         needles = list(dict.fromkeys(plan.needles))
@@ -300,7 +300,9 @@ class Engine:
         if present:
             needles = present
         folded_paragraphs = folded.split(PARAGRAPH_SEP)[len(FRONT_FIELDS):]
-        passages = make_passages(doc.paragraphs, needles, plan.primary, folded=folded_paragraphs) if needles else []
+        # Inside the query's time limit: a thousand hits' snippets are work too (QueryTimeout past it).
+        passages = make_passages(doc.paragraphs, needles, plan.primary, folded=folded_paragraphs,
+                                 deadline=deadline) if needles else []
         # No passage matched: the hit matched by title or metadata only, so show the lead and link the top.
         paragraph = passages[0].paragraph if passages else None
         return Hit(
