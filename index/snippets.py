@@ -13,6 +13,7 @@ import time
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from heapq import heapify, heappop, heappush
 
 from index.analysis import Folded, fold, fold_known, fold_text
@@ -214,13 +215,31 @@ class _Alignment:
         return self._fstarts[k] + (local if offsets is None else bisect_left(offsets, local))
 
 
+class _Needles:
+    """The folded needles to look for, one-character ones apart: a query of many single characters (166
+    of them ORed, say) looks for them all at once, as a character class, and finds the ones a sentence
+    holds by a set intersection, instead of doing something for each needle in each sentence."""
+
+    def __init__(self, needles: tuple[str, ...]) -> None:
+        self.singles = frozenset(nd for nd in needles if len(nd) == 1)
+        self.longer = [nd for nd in needles if len(nd) > 1]
+        chars = "".join(sorted(map(re.escape, self.singles)))
+        self.single = re.compile(f"[{chars}]") if chars else None
+        self.single_runs = re.compile(f"[{chars}]+") if chars else None
+
+
+@lru_cache(maxsize=64)  # one query's hits share their needles: compiled once, not once per hit
+def _needles(needles: tuple[str, ...]) -> _Needles:
+    return _Needles(needles)
+
+
 @dataclass
 class _Candidate:
     """A sentence holding (or overlapped by) a match, while the paragraph is read."""
 
     sentence: _Sentence
     fend: int  # where it ends in the folded paragraph (a match starting before that starts inside it)
-    held: set[int] = field(default_factory=set)  # the needles (by number) that occur wholly inside it
+    held: set[str] = field(default_factory=set)  # the needles that occur wholly inside it
     first: int = -1  # folded start of the first match that overlaps it
 
 
@@ -234,39 +253,61 @@ def _window(s: _Sentence, first: int) -> tuple[int, int, str, str]:
     return a, b, "…" if a > s.start or not s.whole_start else "", "…" if b < s.end or not s.whole_end else ""
 
 
-def _marks(align: _Alignment, needles: list[str], a: int, b: int) -> list[Span]:
+def _marks(align: _Alignment, needles: _Needles, a: int, b: int) -> list[Span]:
     """Every match of ``needles`` that overlaps ``[a, b)`` of the paragraph, clipped to it and merged,
     relative to ``a``: the needles are looked for in that stretch of the folded paragraph only."""
     text, fa, fb = align.folded, align.folded_index(a), align.folded_index(b)
-    found = []
-    for needle in needles:
+    # (start, end, a run of one-character matches?): runs come from one search of the character class.
+    found = [(*m.span(), True) for m in needles.single_runs.finditer(text, fa, fb)] if needles.single_runs else []
+    for needle in needles.longer:
         hi = fb + len(needle) - 1  # matches starting in [fa - len + 1, fb) overlap [a, b)
         i = text.find(needle, max(0, fa - len(needle) + 1), hi)
         while i != -1:
-            found.append((i, i + len(needle)))
+            found.append((i, i + len(needle), False))
             i = text.find(needle, i + 1, hi)
-    # Matches that share a folded character share an original one: join them before mapping them back,
-    # so that a passage dense with matches maps a few runs, not every match.
-    runs: list[list[int]] = []
-    for start, end in sorted(found):
-        if runs and start < runs[-1][1]:
-            runs[-1][1] = max(end, runs[-1][1])
+    # Matches that share a folded character share an original one: group them, and map a group back as one
+    # span when it maps character for character (so a passage dense with matches maps a few groups, not
+    # every match); else each match, as match_spans does (white space removed between two matches is not
+    # theirs, white space inside one is).
+    starts: list[int] = []
+    ends: list[int] = []
+    groups: list[list[tuple[int, int, bool]]] = []
+    for match in sorted(found):
+        if ends and match[0] < ends[-1]:
+            ends[-1] = max(ends[-1], match[1])
+            groups[-1].append(match)
         else:
-            runs.append([start, end])
-    spans = [(max(x, a) - a, min(y, b) - a) for start, end in runs
-             if (x := align.origin(start)) < b and (y := align.origin(end - 1) + 1) > a]
-    return _merge(spans)  # adjacent runs are joined in the original text, as match_spans joins them
+            starts.append(match[0])
+            ends.append(match[1])
+            groups.append([match])
+    spans = []
+    for start, end, group in zip(starts, ends, groups, strict=True):
+        x, y = align.origin(start), align.origin(end - 1) + 1
+        if y - x == end - start and not _WHITE.search(align.text, x, y):
+            spans.append((x, y))
+            continue
+        for i, j, run in group:
+            spans += [(align.origin(k), align.origin(k) + 1) for k in range(i, j)] if run else \
+                [(align.origin(i), align.origin(j - 1) + 1)]
+    return _merge([(max(x, a) - a, min(y, b) - a) for x, y in spans if x < b and y > a])
 
 
-def _read(par: str, align: _Alignment, needles: list[str], deadline: float | None) -> Iterator[_Candidate]:
+_NONE = 1 << 62  # "no further match", past any position
+
+
+def _read(par: str, align: _Alignment, needles: _Needles, deadline: float | None) -> Iterator[_Candidate]:
     """The sentences of ``par`` that hold or overlap a match, in reading order, each once it is complete.
 
-    Each needle's next match is kept in a heap; of a needle's matches in one sentence only the first is
-    looked at (and any that run past its end), never every match of a long paragraph.
+    Of a needle's matches in one sentence only the first is looked at (and any that run past its end),
+    never every match of a long paragraph: the next match of each longer needle waits in a heap, the next
+    one-character match is one search of a character class.
     """
     text = align.folded
-    heap = [(i, k) for k, needle in enumerate(needles) if (i := text.find(needle)) != -1]
+    heap = [(i, needle) for needle in needles.longer if (i := text.find(needle)) != -1]
     heapify(heap)
+    single = needles.single
+    m = single.search(text) if single else None
+    next_single = m.start() if m else _NONE
     found: list[_Candidate] = []  # the sentences found, in order; those after ``current`` were reached
     current = 0  # by a match running into them
 
@@ -279,8 +320,8 @@ def _read(par: str, align: _Alignment, needles: list[str], deadline: float | Non
         found.append(_Candidate(s, align.folded_index(s.end)))
 
     fend, held = -1, set()  # the end and needles of found[current], at hand for the loop below
-    while heap:
-        i, k = heappop(heap)
+    while heap or next_single != _NONE:
+        i = min(heap[0][0], next_single) if heap else next_single
         if i >= fend:  # the match is past the sentence being read: it is complete, and so are any before
             while current < len(found) and i >= found[current].fend:
                 yield found[current]
@@ -291,10 +332,15 @@ def _read(par: str, align: _Alignment, needles: list[str], deadline: float | Non
             fend, held = c.fend, c.held
             if c.first < 0:
                 c.first = i
-        needle = needles[k]
+        if next_single < fend:  # this sentence's one-character needles, all at once
+            held.update(needles.singles.intersection(text[next_single:fend]))
+            m = single.search(text, fend) if single else None
+            next_single = m.start() if m else _NONE
+            continue
+        i, needle = heappop(heap)
         end = i + len(needle)
         if end <= fend:
-            held.add(k)
+            held.add(needle)
         else:  # it runs on into the next sentences: they show part of it
             j = current
             while end > found[j].fend:
@@ -306,11 +352,11 @@ def _read(par: str, align: _Alignment, needles: list[str], deadline: float | Non
         # The next match that tells something new: one that runs past this sentence's end, or lies beyond.
         i = text.find(needle, max(i + 1, fend - len(needle) + 1))
         if i != -1:
-            heappush(heap, (i, k))
+            heappush(heap, (i, needle))
     yield from found[current:]
 
 
-def _read_all(paragraphs: Sequence[str], folded: Sequence[str], needles: list[str],
+def _read_all(paragraphs: Sequence[str], folded: Sequence[str], needles: _Needles,
               deadline: float | None) -> Iterator[tuple[int, _Candidate, _Alignment]]:
     """:func:`_read` of each paragraph in turn, with its number."""
     for n, (par, text) in enumerate(zip(paragraphs, folded, strict=True), start=1):
@@ -319,6 +365,15 @@ def _read_all(paragraphs: Sequence[str], folded: Sequence[str], needles: list[st
         align = _Alignment(par, text)
         for c in _read(par, align, needles, deadline):
             yield n, c, align
+
+
+def _present(needles: _Needles, texts: list[str]) -> set[str]:
+    """The needles that occur in some of ``texts``."""
+    if len(needles.singles) > 8:  # many: the texts' characters once, not a search for each
+        found = set(needles.singles.intersection(set().union(*texts)))
+    else:
+        found = {nd for nd in needles.singles if any(nd in t for t in texts)}
+    return found | {nd for nd in needles.longer if any(nd in t for t in texts)}
 
 
 def make_passages(paragraphs: tuple[str, ...], needles: list[str], primary: list[str],
@@ -339,17 +394,19 @@ def make_passages(paragraphs: tuple[str, ...], needles: list[str], primary: list
     hold every needle (and a primary one): no later sentence can rank above them.
     """
     folded_pars = list(folded) if folded is not None else [fold_text(par) for par in paragraphs]
-    # A needle no paragraph holds (it matched the title or the byline) is not looked for.
-    wanted = [nd for nd in dict.fromkeys(needles) if nd and any(nd in f for f in folded_pars)]
+    wanted = _needles(tuple(dict.fromkeys(nd for nd in needles if nd)))
+    # The needles some paragraph holds (others matched the title or the byline): a sentence holding them
+    # all (and a primary one, if any is) is perfect, and none after it can rank higher.
+    present = _present(wanted, folded_pars)
     primary_set = set(primary)
-    is_primary = [nd in primary_set for nd in wanted]
-    primary_possible = any(is_primary)
+    primary_possible = not primary_set.isdisjoint(present)
     ranked: list[tuple[tuple[int, bool, int, int], int, _Candidate, _Alignment]] = []
-    perfect = 0  # sentences holding every needle (and a primary one, if any is): none after them ranks higher
+    perfect = 0
     for n, c, align in _read_all(paragraphs, folded_pars, wanted, deadline):
-        has_primary = any(is_primary[k] for k in c.held)
+        has_primary = not primary_set.isdisjoint(c.held)
         ranked.append(((-len(c.held), not has_primary, n, c.sentence.start), n, c, align))
-        perfect += len(c.held) == len(wanted) and (has_primary or not primary_possible)
+        if len(c.held) == len(present) and (has_primary or not primary_possible):
+            perfect += 1
         if perfect >= limit or len(ranked) >= MAX_RANKED_SENTENCES:
             break
     # Best first: the first passage is the one a reader should see (and the hit's link goes to).
