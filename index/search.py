@@ -300,9 +300,11 @@ class Engine:
         if present:
             needles = present
         folded_paragraphs = folded.split(PARAGRAPH_SEP)[len(FRONT_FIELDS):]
-        # Inside the query's time limit: a thousand hits' snippets are work too (QueryTimeout past it).
-        passages = make_passages(doc.paragraphs, needles, plan.primary, folded=folded_paragraphs,
-                                 deadline=deadline) if needles else []
+        # Inside the query's time limit: a thousand hits' snippets are work too (QueryTimeout past it). Every
+        # primary needle rather than those present: one list for all the hits, which the snippets compile once
+        # (a needle a document lacks is simply not found in it).
+        passages = make_passages(doc.paragraphs, list(dict.fromkeys(plan.primary)) if present else needles,
+                                 plan.primary, folded=folded_paragraphs, deadline=deadline) if needles else []
         # No passage matched: the hit matched by title or metadata only, so show the lead and link the top.
         paragraph = passages[0].paragraph if passages else None
         return Hit(
