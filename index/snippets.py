@@ -29,11 +29,16 @@ MAX_RANKED_SENTENCES = 2000
 #: of the 7,353-article benchmark corpus (9,866, a list of addresses). A longer one is cut into windows
 #: this long, each shown (around its first match, :data:`MAX_SENTENCE`) with ellipses where it was cut.
 SENTENCE_WINDOW = 10_000
-#: A paragraph's offset map is built this many characters at a time, only as far as the snippets read.
-_CHUNK = 8192
+#: A long paragraph's offset map is built this many characters at a time, only as far as the snippets read
+#: (a shorter one at once, from its stored folded text: no folding again). The benchmark corpus's longest
+#: paragraph has 33,747.
+_CHUNK = 65536
 
 _ENDS = "。！？；…!?;"
 _CLOSERS = "”’」』）)\"'"
+_ENDS_AND_CLOSERS = frozenset(_ENDS + _CLOSERS)
+#: A sentence this close after the end of the previous one is found by reading on from there.
+_READ_ON = 512
 _SENTENCE_RE = re.compile(r"[^。！？；…!?;]+(?:[。！？；…!?;]+[”’」』）)\"']*)?|[。！？；…!?;]+")
 #: Read backwards (on the reversed text): a character that certainly begins a sentence of ``_SENTENCE_RE``'s
 #: split, being neither an end nor a closing quote, and following either a sentence end, or closing quotes
@@ -133,8 +138,11 @@ def sentence_at(text: str, i: int, floor: int = 0, floor_whole: bool = True,
     the sentence is not looked for before it.
     """
     lo = max(floor, i - window)
-    reach = 256  # most sentences begin close by: read back a little, then eight times more, up to lo
-    while True:
+    m = None
+    # Close after a known start (the previous sentence's end, as a paragraph is read), read on from it;
+    # else read back for a start: a little, then eight times more, up to lo.
+    reach = 0 if floor_whole and i - floor <= _READ_ON else 256
+    while reach:
         bottom = max(lo, i - reach)
         # One character before the bottom too: what precedes a sentence's first character shows it.
         m = _SENTENCE_START_BACKWARDS.search(text[max(bottom - 1, 0):i + 1][::-1])
@@ -157,7 +165,7 @@ def sentence_at(text: str, i: int, floor: int = 0, floor_whole: bool = True,
         m = _SENTENCE_RE.match(text, start, endpos)
         if m is None:  # i is past the text's end: an empty sentence there
             return _Sentence(start, start, whole, True)
-        exact_end = whole or text[start] not in _ENDS + _CLOSERS
+        exact_end = whole or text[start] not in _ENDS_AND_CLOSERS
         if m.end() > i:
             # Ending at the window's edge, it was cut there unless one more character would not lengthen it.
             cut = m.end() == endpos < len(text) and _SENTENCE_RE.match(text, start, endpos + 1).end() > endpos
@@ -173,6 +181,7 @@ class _Alignment:
         self.text, self.folded, self._chunk = text, folded, chunk
         self._ostarts, self._fstarts = [0], [0]  # where each chunk begins, original and folded; then the end
         self._maps: list[Sequence[int] | None] = []  # each chunk's offset map (None: one to one)
+        self._drift = 0  # original minus folded offset at the last folded_index answer
 
     def _extend(self) -> None:
         text, folded = self.text, self.folded
@@ -212,7 +221,15 @@ class _Alignment:
         if k >= len(self._maps):
             return len(self.folded)
         local, offsets = o - self._ostarts[k], self._maps[k]
-        return self._fstarts[k] + (local if offsets is None else bisect_left(offsets, local))
+        if offsets is None:
+            return self._fstarts[k] + local
+        # The two texts drift apart only at white space and at characters that fold to several: first try
+        # the drift of the last answer (two look-ups, where a search takes a dozen).
+        f = local - self._drift
+        if not 0 < f < len(offsets) or offsets[f] < local or offsets[f - 1] >= local:
+            f = bisect_left(offsets, local)
+        self._drift = local - f
+        return self._fstarts[k] + f
 
 
 class _Needles:
@@ -395,18 +412,22 @@ def make_passages(paragraphs: tuple[str, ...], needles: list[str], primary: list
     """
     folded_pars = list(folded) if folded is not None else [fold_text(par) for par in paragraphs]
     wanted = _needles(tuple(dict.fromkeys(nd for nd in needles if nd)))
-    # The needles some paragraph holds (others matched the title or the byline): a sentence holding them
-    # all (and a primary one, if any is) is perfect, and none after it can rank higher.
-    present = _present(wanted, folded_pars)
     primary_set = set(primary)
-    primary_possible = not primary_set.isdisjoint(present)
     ranked: list[tuple[tuple[int, bool, int, int], int, _Candidate, _Alignment]] = []
+    # A sentence that holds every needle some paragraph holds (others matched the title or the byline), and
+    # a primary one if any is, is perfect: none after it can rank higher. Which needles the paragraphs hold
+    # is asked only of a sentence that holds all those seen so far (with 166 needles, none ever does).
+    seen: set[str] = set()
+    present: set[str] | None = None
     perfect = 0
     for n, c, align in _read_all(paragraphs, folded_pars, wanted, deadline):
         has_primary = not primary_set.isdisjoint(c.held)
         ranked.append(((-len(c.held), not has_primary, n, c.sentence.start), n, c, align))
-        if len(c.held) == len(present) and (has_primary or not primary_possible):
-            perfect += 1
+        seen |= c.held
+        if c.held and len(c.held) == len(seen):
+            present = _present(wanted, folded_pars) if present is None else present
+            if len(c.held) == len(present) and (has_primary or primary_set.isdisjoint(present)):
+                perfect += 1
         if perfect >= limit or len(ranked) >= MAX_RANKED_SENTENCES:
             break
     # Best first: the first passage is the one a reader should see (and the hit's link goes to).

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from index.analysis import fold, fold_text
 from index.errors import QueryTimeout
 from index.snippets import (
+    _CHUNK,
     MAX_SENTENCE,
     Passage,
     _Alignment,
@@ -108,8 +109,11 @@ def long_paragraph(seed_docs, size: int) -> str:
 
 
 def test_a_long_paragraph_read_in_chunks_gives_the_defined_passages(seed_docs):
-    par = long_paragraph(seed_docs, 40_000)  # several chunks of the offset map
-    for needles in (["宋河镇", "党建"], ["宋河镇", "党建", "的", "㎡"], ["黨組織", "乡村振兴"], ["ss", "m2 "]):
+    par = long_paragraph(seed_docs, 150_000)  # three chunks of the offset map
+    assert len(par) > 2 * _CHUNK
+    # Needles (folded) that no sentence holds all of: the whole paragraph is read, through every chunk. "。 "
+    # runs from one sentence into the next; "..." is what … folds to, m2 what ㎡ folds to.
+    for needles in (["宋河镇", "党建", "m2"], ["党组织", "乡村振兴", "书记", "m2"], ["扶贫", "...肩挑", "。 "]):
         for primary in ([], needles[:1]):
             assert make_passages((par,), needles, primary) == defined_passages((par,), needles, primary), needles
 
