@@ -175,7 +175,7 @@ def sentence_at(text: str, i: int, floor: int = 0, floor_whole: bool = True,
 
 class _Alignment:
     """Offsets between a paragraph and its folded text (as stored), built a chunk at a time, only as far
-    as they are asked for: a snippet near the start of a 5 MB paragraph folds a few kilobytes of it."""
+    as they are asked for: a snippet near the start of a 5 MB paragraph folds its first chunk, not all of it."""
 
     def __init__(self, text: str, folded: str, chunk: int = _CHUNK) -> None:
         self.text, self.folded, self._chunk = text, folded, chunk

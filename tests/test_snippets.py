@@ -148,7 +148,7 @@ def test_a_sentence_found_around_a_position_is_the_split_one(text, data):
 
 
 def test_a_sentence_longer_than_the_window_is_shown_around_its_match_with_ellipses():
-    par = "甲" * 30_000 + "的" + "乙" * 30_000 + "。"  # one sentence, three windows long
+    par = "甲" * 30_000 + "的" + "乙" * 30_000 + "。"  # one sentence, six windows long
     [p] = make_passages((par,), ["的"], ["的"])
     assert p.text.startswith("…") and p.text.endswith("…") and len(p.text) == MAX_SENTENCE + 2
     assert marked(p) == ["的"] and p.text[p.spans[0][0] - 1] == "甲"
@@ -174,7 +174,7 @@ def test_a_huge_paragraph_shows_its_first_matching_sentences_all_marked(seed_doc
 
 def test_many_needles_in_a_huge_paragraph_stay_bounded(seed_docs):
     par = huge_article(seed_docs, 1_700_000)
-    needles = sorted(set(par[:3000]))[:166]  # as many one-character needles as the finding's query
+    needles = sorted(set(fold_text(par[:3000])))[:166]  # as many one-character needles as the finding's
     started = time.perf_counter()
     passages = make_passages((par,), needles, needles, folded=[fold_text(par)])
     took = time.perf_counter() - started
