@@ -376,7 +376,8 @@ def _read(par: str, align: _Alignment, needles: _Needles, deadline: float | None
 def _read_all(paragraphs: Sequence[str], folded: Sequence[str], needles: _Needles,
               deadline: float | None) -> Iterator[tuple[int, _Candidate, _Alignment]]:
     """:func:`_read` of each paragraph in turn, with its number."""
-    for n, (par, text) in enumerate(zip(paragraphs, folded, strict=True), start=1):
+    # Not strict: a document without paragraphs still has its (empty) folded body line.
+    for n, (par, text) in enumerate(zip(paragraphs, folded, strict=False), start=1):
         if deadline is not None and time.monotonic() > deadline:
             raise QueryTimeout(_TIMEOUT)
         align = _Alignment(par, text)

@@ -205,3 +205,12 @@ def test_the_lead_passage_is_the_first_sentence():
     assert lead_passage(("第一句。第二句。",)) == [Passage(1, "第一句。")]
     assert lead_passage(("长" * 20_000 + "。",)) == [Passage(1, "长" * MAX_SENTENCE + "…")]
     assert lead_passage(()) == []
+
+
+def test_an_article_without_paragraphs_is_found_by_its_title(client_of):
+    # Its stored folded text still has a (blank) body line: the snippets must not trip over it.
+    client = client_of({"t.txt": "只有标题的文章\n"})
+    r = client.get("/api/search", query_string={"q": "标题"})
+    assert r.status_code == 200, r.text
+    [hit] = r.get_json()["hits"]
+    assert hit["id"] == "t" and hit["passages"] == [] and "<mark>标题</mark>" in hit["title_html"]
