@@ -116,7 +116,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 
 @dataclass
-class _Sentence:
+class Sentence:
     """A sentence of ``sentences(text)`` found around a position, or a window of a longer one.
 
     ``whole_start``/``whole_end``: whether ``start``/``end`` are the sentence's own ends (else they are where
@@ -130,7 +130,7 @@ class _Sentence:
 
 
 def sentence_at(text: str, i: int, floor: int = 0, floor_whole: bool = True,
-                window: int = SENTENCE_WINDOW) -> _Sentence:
+                window: int = SENTENCE_WINDOW) -> Sentence:
     """The sentence of ``sentences(text)`` that holds ``text[i]``, found by reading at most ``window``
     characters either way (a longer one is cut there, and says so).
 
@@ -158,18 +158,18 @@ def sentence_at(text: str, i: int, floor: int = 0, floor_whole: bool = True,
         # its ends: reading from there finds that sentence's own end, and the split is exact after it.
         plain = _PLAIN.search(text, lo, i + 1)
         if plain is None:  # i is in a run of ends and quotes longer than the window: nothing to go by
-            return _Sentence(i, i + 1, False, False)
+            return Sentence(i, i + 1, False, False)
         start, whole = plain.start(), False
     endpos = min(len(text), i + window)
     while True:  # from a sentence start the split is exact; a few sentences lie between it and i at most
         m = _SENTENCE_RE.match(text, start, endpos)
         if m is None:  # i is past the text's end: an empty sentence there
-            return _Sentence(start, start, whole, True)
+            return Sentence(start, start, whole, True)
         exact_end = whole or text[start] not in _ENDS_AND_CLOSERS
         if m.end() > i:
             # Ending at the window's edge, it was cut there unless one more character would not lengthen it.
             cut = m.end() == endpos < len(text) and _SENTENCE_RE.match(text, start, endpos + 1).end() > endpos
-            return _Sentence(start, m.end(), whole, exact_end and not cut)
+            return Sentence(start, m.end(), whole, exact_end and not cut)
         start, whole = m.end(), exact_end
 
 
@@ -254,13 +254,13 @@ def _needles(needles: tuple[str, ...]) -> _Needles:
 class _Candidate:
     """A sentence holding (or overlapped by) a match, while the paragraph is read."""
 
-    sentence: _Sentence
+    sentence: Sentence
     fend: int  # where it ends in the folded paragraph (a match starting before that starts inside it)
     held: set[str] = field(default_factory=set)  # the needles that occur wholly inside it
     first: int = -1  # folded start of the first match that overlaps it
 
 
-def _window(s: _Sentence, first: int) -> tuple[int, int, str, str]:
+def _window(s: Sentence, first: int) -> tuple[int, int, str, str]:
     """Window a long sentence around its first match; returns bounds and ellipses."""
     a, b = s.start, s.end
     if b - a > MAX_SENTENCE:
