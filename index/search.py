@@ -337,7 +337,7 @@ class Engine:
         plan = _Plan()
         docnums = self._eval(tree, plan, deadline)
         ranked = self._rank(docnums, plan, deadline, need=offset + limit)
-        hits = [self._hit(self._g.docnum_to_id[n], score, plan) for n, score in ranked[offset:offset + limit]]
+        hits = [self._hit(self._g.docnum_to_id[n], score, plan, deadline) for n, score in ranked[offset:offset + limit]]
         return SearchPage(query=query, total=len(docnums), took_ms=(time.perf_counter() - started) * 1000,
                           hits=hits, offset=offset, limit=limit, facets=self._facets(docnums))
 
@@ -347,7 +347,7 @@ class Engine:
         return {name: [(self._g.facet_labels[name][key], n) for key, n in c.most_common(top)]
                 for name, c in counts.items() if c}
 
-    def _hit(self, doc_id: str, score: float, plan: _Plan) -> Hit:
+    def _hit(self, doc_id: str, score: float, plan: _Plan, deadline: float | None = None) -> Hit:
         doc = self._g.store.document(doc_id)
         assert doc is not None
         needles = list(dict.fromkeys(plan.needles))
@@ -358,7 +358,11 @@ class Engine:
         if present:
             needles = present
         folded_paragraphs = folded.split(PARAGRAPH_SEP)[len(FRONT_FIELDS):]
-        passages = make_passages(doc.paragraphs, needles, plan.primary, folded=folded_paragraphs) if needles else []
+        # Inside the query's time limit: a thousand hits' snippets are work too (QueryTimeout past it). Every
+        # primary needle rather than those present: one list for all the hits, which the snippets compile once
+        # (a needle a document lacks is simply not found in it).
+        passages = make_passages(doc.paragraphs, list(dict.fromkeys(plan.primary)) if present else needles,
+                                 plan.primary, folded=folded_paragraphs, deadline=deadline) if needles else []
         # No passage matched: the hit matched by title or metadata only, so show the lead and link the top.
         paragraph = passages[0].paragraph if passages else None
         return Hit(
