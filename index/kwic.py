@@ -17,10 +17,12 @@ and making the lines; a caller writing a stream (CSV) makes them as it writes.
 from __future__ import annotations
 
 import heapq
+import threading
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from archive.model import Document
 from index.analysis import fold_known, fold_text
@@ -119,7 +121,7 @@ class _Reader:
     def lines(self, doc_id: str) -> list[str]:
         """The document's folded printed lines (FRONT_FIELDS, then the paragraphs)."""
         lines = self.engine.folded_lines(doc_id)
-        if self.needle in lines[0] and self.document(doc_id).title_supplied:
+        if self.needle in lines[0] and not self.engine.title_printed(doc_id):
             lines[0] = ""
         return lines
 
@@ -143,10 +145,33 @@ def _count(reader: _Reader, doc_ids: list[str], deadline: float) -> list[tuple[s
         text = reader.engine.folded_text(doc_id)
         n = text.count(needle)
         title = text[:text.find(PARAGRAPH_SEP)]
-        if needle in title and reader.document(doc_id).title_supplied:
+        if needle in title and not reader.engine.title_printed(doc_id):
             n -= title.count(needle)
         if n:
             counts.append((doc_id, n))
+    return counts
+
+
+#: Recent phrases' counts per generation: the next page of a concordance, or the same one asked for again,
+#: skips the counting pass. Small: an entry holds a pair per document.
+_COUNTS_KEPT = 16
+_counts_cache: OrderedDict[tuple[Path, str], list[tuple[str, int]]] = OrderedDict()
+_counts_lock = threading.Lock()
+
+
+def _counts(engine: Engine, reader: _Reader, deadline: float) -> list[tuple[str, int]]:
+    """:func:`_count` of every document holding the phrase, remembered for the generation in service."""
+    engine.refresh()  # the generation this request reads, and so the key
+    key = (engine.generation, reader.needle)
+    with _counts_lock:
+        if (known := _counts_cache.get(key)) is not None:
+            _counts_cache.move_to_end(key)
+            return known
+    counts = _count(reader, engine.documents_holding(reader.needle, deadline), deadline)
+    with _counts_lock:
+        _counts_cache[key] = counts
+        while len(_counts_cache) > _COUNTS_KEPT:
+            _counts_cache.popitem(last=False)
     return counts
 
 
@@ -249,7 +274,7 @@ def concordance(engine: Engine, query: str, width: int = DEFAULT_WIDTH, sort: st
     needle = _phrase(query)
     deadline = engine.deadline(time_limit)
     reader = _Reader(engine, needle)
-    counts = _count(reader, engine.documents_holding(needle, deadline), deadline)
+    counts = _counts(engine, reader, deadline)
     per_document = Counter(dict(counts))
     per_year: Counter = Counter()
     for doc_id, n in counts:

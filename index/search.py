@@ -383,6 +383,10 @@ class Engine:
         """The year of ``doc_id`` (from the catalog or its text), or None."""
         return self._g.meta[self._g.id_to_docnum[doc_id]]["year"]
 
+    def title_printed(self, doc_id: str) -> bool:
+        """Whether the title of ``doc_id`` is printed in the article (not supplied from a file name or heading)."""
+        return not self._g.meta[self._g.id_to_docnum[doc_id]]["title_supplied"]
+
     def folded_text(self, doc_id: str) -> str:
         """The folded title, subtitle, byline and paragraphs of ``doc_id``, one per line (empty when not
         printed): what phrases are matched against."""

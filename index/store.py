@@ -46,7 +46,7 @@ def _connect(path: Path) -> sqlite3.Connection:
         "CREATE TABLE IF NOT EXISTS docs (id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL,"
         " data TEXT NOT NULL, folded_title TEXT NOT NULL, folded_front TEXT NOT NULL, folded_body TEXT NOT NULL,"
         " year INTEGER, place TEXT, authors TEXT NOT NULL, paragraphs INTEGER NOT NULL,"
-        " source TEXT NOT NULL, stat TEXT NOT NULL, sha256 TEXT NOT NULL)"
+        " source TEXT NOT NULL, stat TEXT NOT NULL, sha256 TEXT NOT NULL, title_supplied INTEGER NOT NULL)"
     )
     return con
 
@@ -69,7 +69,7 @@ class StoreWriter:
                            lines[0], PARAGRAPH_SEP.join(lines[1:n]), PARAGRAPH_SEP.join(lines[n:]),
                            doc.year, doc.place,
                            json.dumps(doc.author_names, ensure_ascii=False), len(doc.paragraphs),
-                           source.source, source.stat, source.digest))
+                           source.source, source.stat, source.digest, int(doc.title_supplied)))
         if len(self._rows) >= self.BATCH:
             self._flush()
 
@@ -77,7 +77,7 @@ class StoreWriter:
         self._con.executemany("DELETE FROM docs WHERE id = ?", [(i,) for i in ids])
 
     def _flush(self) -> None:
-        self._con.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self._rows)
+        self._con.executemany(f"INSERT OR REPLACE INTO docs VALUES ({', '.join('?' * 14)})", self._rows)
         self._rows = []
 
     def commit(self) -> None:
@@ -117,8 +117,10 @@ class Store:
     def __init__(self, path: Path) -> None:
         self._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         self.meta: dict[str, dict] = {}
-        for i, year, place, authors in self._con.execute("SELECT id, year, place, authors FROM docs ORDER BY id"):
-            self.meta[i] = {"year": year, "place": place, "authors": json.loads(authors)}
+        rows = self._con.execute("SELECT id, year, place, authors, title_supplied FROM docs ORDER BY id")
+        for i, year, place, authors, supplied in rows:
+            self.meta[i] = {"year": year, "place": place, "authors": json.loads(authors),
+                            "title_supplied": bool(supplied)}
 
     def folded(self) -> Iterator[tuple[str, str, str, str]]:
         """``(id, folded title, folded front matter, folded body)`` of every document; lines and paragraphs

@@ -213,3 +213,20 @@ def test_a_huge_article_is_answered_within_the_time_limit(client_of, seed_docs):
     # Some 60 ms now, well inside the engine's 5 s limit; the code before took 7.7 s (the full 4.9 MB: 8 to 17
     # minutes), past the limit, which did not cover snippets.
     assert took < 1.0, f"{took:.1f} s"
+
+
+def test_remembered_concordance_counts_follow_a_rebuild(tmp_path):
+    from index.build import build_index
+    from index.kwic import concordance
+    from index.search import Engine
+
+    src, ix = tmp_path / "src", tmp_path / "ix"
+    src.mkdir()
+    (src / "a.txt").write_text("标题\n党建，党建。\n", encoding="utf-8")
+    build_index([src], ix)
+    engine = Engine(ix)
+    assert [concordance(engine, "党建").occurrences for _ in range(2)] == [2, 2]  # the second from memory
+    (src / "b.txt").write_text("另一篇\n党建。\n", encoding="utf-8")
+    build_index([src], ix)
+    result = concordance(engine, "党建")
+    assert (result.occurrences, result.documents, len(result.lines)) == (3, 2, 3)
