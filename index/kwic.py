@@ -28,10 +28,10 @@ from archive.model import Document
 from index.analysis import fold_known, fold_text
 from index.errors import QueryError, QueryTimeout
 from index.limits import KWIC_DEFAULT_WIDTH as DEFAULT_WIDTH
-from index.limits import KWIC_MAX_SORTED, MAX_QUERY_LENGTH
+from index.limits import KWIC_MAX_SORTED
 from index.limits import KWIC_MAX_WIDTH as MAX_WIDTH
 from index.limits import KWIC_SORTS as SORTS
-from index.query import unquote
+from index.query import check_query_text, unquote
 from index.scan import PARAGRAPH_SEP
 from index.search import Engine
 from index.store import FRONT_FIELDS
@@ -82,13 +82,12 @@ class Concordance:
     @property
     def has_more(self) -> bool:
         """Whether lines remain after this page."""
-        return self.limit is not None and self.offset + self.limit < self.occurrences
+        return bool(self.limit) and self.offset + self.limit < self.occurrences
 
 
 def _phrase(query: str) -> str:
     """The phrase of a KWIC query: quotes around it are optional."""
-    if len(query) > MAX_QUERY_LENGTH:
-        raise QueryError(f"query too long ({len(query)} characters; the limit is {MAX_QUERY_LENGTH})")
+    check_query_text(query)
     needle = fold_text(unquote(query))
     if not needle.strip():
         raise QueryError("a concordance needs a phrase to look for, e.g. 党建")
@@ -267,10 +266,6 @@ def concordance(engine: Engine, query: str, width: int = DEFAULT_WIDTH, sort: st
         raise QueryError(f"sort must be one of {', '.join(SORTS)}")
     if offset < 0 or (limit is not None and limit < 0):
         raise QueryError("offset and limit cannot be negative")
-    if sort != "doc" and limit is not None and offset + limit > KWIC_MAX_SORTED:
-        # Every line of a page of a sorted concordance is kept until the end of the pass: bound them.
-        raise QueryError(f"a sorted concordance shows its first {KWIC_MAX_SORTED:,} lines; "
-                         "sort by document to read further")
     needle = _phrase(query)
     deadline = engine.deadline(time_limit)
     reader = _Reader(engine, needle)
@@ -282,6 +277,10 @@ def concordance(engine: Engine, query: str, width: int = DEFAULT_WIDTH, sort: st
         if year is not None:
             per_year[year] += n
     occurrences = sum(per_document.values())
+    if sort != "doc" and limit is not None and min(offset + limit, occurrences) > KWIC_MAX_SORTED:
+        # Every line of a page of a sorted concordance is kept until the end of the pass: bound them.
+        raise QueryError(f"a sorted concordance shows its first {KWIC_MAX_SORTED:,} lines; "
+                         "sort by document to read further")
     if sort == "doc":
         places = _places_in_order(reader, counts, offset, limit, deadline)
     else:

@@ -93,6 +93,9 @@ class _Tok:
     pos: int
 
 
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
 def normalize_query(raw: str) -> str:
     """Drop invisible characters and turn every kind of white space into one ASCII space."""
     text = _INVISIBLE_RE.sub("", raw)
@@ -251,10 +254,18 @@ def _field(text: str) -> Node:
     return {"title": Title, "author": Author, "place": Place}[name](value)
 
 
-def parse_query(raw: str) -> Node:
-    """Parse ``raw`` into a query tree, or raise :class:`QueryError` with a helpful message."""
+def check_query_text(raw: str) -> None:
+    """Refuse a query no person could have typed: over the length limit, or not valid Unicode (a lone
+    surrogate, from JSON's ``\\ud800`` or from undecodable bytes on a command line)."""
     if len(raw) > MAX_QUERY_LENGTH:
         raise QueryError(f"query too long ({len(raw)} characters; the limit is {MAX_QUERY_LENGTH})")
+    if _SURROGATE_RE.search(raw):
+        raise QueryError("the query is not valid text (it holds a lone UTF-16 surrogate or undecodable bytes)")
+
+
+def parse_query(raw: str) -> Node:
+    """Parse ``raw`` into a query tree, or raise :class:`QueryError` with a helpful message."""
+    check_query_text(raw)
     q = normalize_query(raw)
     if not q:
         raise QueryError("empty query: type a word, or a phrase in quotes such as \"一肩挑\"")

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import Any
 
 from whoosh.collectors import TimeLimit, TimeLimitCollector
 from whoosh.query import Or as WOr
@@ -33,7 +34,8 @@ class _Generation:
 
     path: Path
     stamp: tuple[int, int] | None
-    searcher: Searcher  # the opening thread's; other threads open their own on ``index``
+    searcher: Searcher  # the first; more are opened by ``searchers`` when threads need them at once
+    searchers: _SearcherPool
     store: Store
     id_to_docnum: dict[str, int]
     docnum_to_id: dict[int, str]
@@ -45,9 +47,40 @@ class _Generation:
     all_docnums: frozenset[int]
     all_ids: frozenset[str]
 
-    @property
-    def index(self) -> Any:
-        return self.searcher._ix  # the Whoosh index it came from (Whoosh keeps it there)
+
+
+class _SearcherPool:
+    """The Whoosh searchers of one generation, each lent to one thread at a time: Whoosh's readers seek and
+    then read shared files, so a searcher cannot serve two threads at once. A few, not one per thread: each
+    holds tens of megabytes of Whoosh's caches, and threads take turns on one interpreter anyway."""
+
+    SIZE = 4
+
+    def __init__(self, first: Searcher) -> None:
+        self._free = [first]
+        self._made = 1
+        self._ix = first._ix  # the Whoosh index it came from (Whoosh keeps it there)
+        self._cond = threading.Condition()
+
+    @contextlib.contextmanager
+    def lend(self, timeout: float) -> Iterator[Searcher]:
+        """A searcher for the block; waits at most ``timeout`` seconds for one to be free."""
+        deadline = time.monotonic() + max(0.0, timeout)
+        with self._cond:
+            while not self._free and self._made >= self.SIZE:
+                if not self._cond.wait(max(0.0, deadline - time.monotonic())) and time.monotonic() >= deadline:
+                    raise QueryTimeout(_RANKING_TIMEOUT)
+            searcher = self._free.pop() if self._free else None
+            if searcher is None:
+                self._made += 1
+        if searcher is None:
+            searcher = self._ix.searcher()
+        try:
+            yield searcher
+        finally:
+            with self._cond:
+                self._free.append(searcher)
+                self._cond.notify()
 
 
 @dataclass(frozen=True)
@@ -144,28 +177,28 @@ class Engine:
         query_words("党建")  # load the segmenter's dictionary now, not inside the first query's time
         # The generation it replaces is not closed here: a request in another thread may still be reading
         # it. It is closed when the last reference goes (its SQLite connection and Whoosh files with it).
-        self._shared = _Generation(gen, stamp, searcher, store, id_to_docnum, docnum_to_id, haystack, titles, meta,
-                                   facet_values, facet_labels, frozenset(docnum_to_id), frozenset(store.meta))
+        self._shared = _Generation(gen, stamp, searcher, _SearcherPool(searcher), store, id_to_docnum,
+                                   docnum_to_id, haystack, titles, meta, facet_values, facet_labels,
+                                   frozenset(docnum_to_id), frozenset(store.meta))
         self._local.generation = self._shared
 
     def refresh(self) -> None:
         """Reopen if a build has swapped in a new generation since we opened, and serve this thread's
         request from the newest generation: until its next refresh, the thread keeps to it, so one answer
-        never mixes two generations."""
-        if current_stamp(self.index_dir) != self._newest().stamp:
-            with self._lock:
+        never mixes two generations. While one thread opens the new generation, the others go on with the
+        one in service rather than wait for it."""
+        if current_stamp(self.index_dir) != self._newest().stamp and self._lock.acquire(blocking=False):
+            try:
                 if current_stamp(self.index_dir) != self._newest().stamp:
                     self._open()
+            finally:
+                self._lock.release()
         self._local.generation = self._newest()
 
     def release(self) -> None:
         """Forget the generation this thread's last request used (called when a web request ends), so that
-        an old generation is freed when no request holds it."""
-        local = self._local.__dict__
-        local.pop("generation", None)
-        if local.get("searcher_of") is not self._shared:  # its searcher reads a replaced generation
-            local.pop("searcher", None)
-            local.pop("searcher_of", None)
+        an old generation, its searchers with it, is freed when no request holds it."""
+        self._local.__dict__.pop("generation", None)
 
     def _newest(self) -> _Generation:
         assert self._shared is not None
@@ -175,14 +208,6 @@ class Engine:
     def _g(self) -> _Generation:
         """The generation this thread's request reads."""
         return self._local.__dict__.get("generation") or self._newest()
-
-    def _whoosh(self) -> Searcher:
-        """This thread's Whoosh searcher on its generation: Whoosh's readers seek and read shared files, so a
-        searcher serves one thread at a time."""
-        g, local = self._g, self._local
-        if local.__dict__.get("searcher_of") is not g:
-            local.searcher, local.searcher_of = g.index.searcher(), g
-        return local.searcher
 
     @property
     def generation(self) -> Path:
@@ -200,11 +225,12 @@ class Engine:
         return (self._g.titles if titles_only else self._g.haystack).find(needle, deadline, within)
 
     def _docs_with_word(self, word: str) -> set[int]:
-        reader = self._whoosh().reader()
         found: set[int] = set()
-        for fieldname in ("title", "body"):
-            if (fieldname, word) in reader:
-                found.update(reader.postings(fieldname, word).all_ids())
+        with self._g.searchers.lend(self.time_limit) as searcher:
+            reader = searcher.reader()
+            for fieldname in ("title", "body"):
+                if (fieldname, word) in reader:
+                    found.update(reader.postings(fieldname, word).all_ids())
         return found & self._g.all_docnums  # leaves out deleted documents
 
     def _eval(self, node: q.Node, plan: _Plan, deadline: float, positive: bool = True,
@@ -282,13 +308,14 @@ class Engine:
             scores = self._score_each(group, words, deadline)
             return sorted(((n, scores.get(n, 0.0)) for n in group), key=lambda t: (-t[1], t[0]))[:want]
         wq = WOr([Term(f, w) for w in words for f in ("title", "body")])
-        collector = TimeLimitCollector(self._whoosh().collector(limit=want, filter=set(group)),
-                                       timelimit=max(0.01, deadline - time.monotonic()),
-                                       use_alarm=False)  # SIGALRM works only in the main thread
-        try:
-            self._whoosh().search_with_collector(wq, collector)
-        except TimeLimit as exc:
-            raise QueryTimeout(_RANKING_TIMEOUT) from exc
+        with self._g.searchers.lend(deadline - time.monotonic()) as searcher:
+            collector = TimeLimitCollector(searcher.collector(limit=want, filter=set(group)),
+                                           timelimit=max(0.01, deadline - time.monotonic()),
+                                           use_alarm=False)  # SIGALRM works only in the main thread
+            try:
+                searcher.search_with_collector(wq, collector)
+            except TimeLimit as exc:
+                raise QueryTimeout(_RANKING_TIMEOUT) from exc
         top = [(hit.docnum, hit.score) for hit in collector.results()]
         if len(top) < want:  # documents that match verbatim but hold none of the words score 0
             seen = {n for n, _ in top}
@@ -297,24 +324,25 @@ class Engine:
 
     def _score_each(self, group: list[int], words: list[str], deadline: float) -> dict[int, float]:
         """BM25F of each document of ``group``, by Whoosh's scorer on each word's postings."""
-        reader = self._whoosh().reader()
         scores: dict[int, float] = {}
-        for fieldname in ("title", "body"):
-            for word in words:
-                if (fieldname, word) not in reader:
-                    continue
-                if time.monotonic() > deadline:
-                    raise QueryTimeout(_RANKING_TIMEOUT)
-                matcher = self._whoosh().postings(fieldname, word)
-                for n in group:
-                    if not matcher.is_active():
-                        break
-                    if matcher.id() < n:
-                        matcher.skip_to(n)
+        with self._g.searchers.lend(deadline - time.monotonic()) as searcher:
+            reader = searcher.reader()
+            for fieldname in ("title", "body"):
+                for word in words:
+                    if (fieldname, word) not in reader:
+                        continue
+                    if time.monotonic() > deadline:
+                        raise QueryTimeout(_RANKING_TIMEOUT)
+                    matcher = searcher.postings(fieldname, word)
+                    for n in group:
                         if not matcher.is_active():
                             break
-                    if matcher.id() == n:
-                        scores[n] = scores.get(n, 0.0) + matcher.score()
+                        if matcher.id() < n:
+                            matcher.skip_to(n)
+                            if not matcher.is_active():
+                                break
+                        if matcher.id() == n:
+                            scores[n] = scores.get(n, 0.0) + matcher.score()
         return scores
 
     # --- public ------------------------------------------------------------------------------
@@ -413,7 +441,8 @@ class Engine:
 
     def segments(self) -> int:
         """How many Whoosh segments the generation in service holds (each is searched in turn)."""
-        return len(list(self._whoosh().reader().leaf_readers()))
+        with self._g.searchers.lend(self.time_limit) as searcher:
+            return len(list(searcher.reader().leaf_readers()))
 
     def close(self) -> None:
         g = self._newest()

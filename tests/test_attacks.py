@@ -230,3 +230,11 @@ def test_remembered_concordance_counts_follow_a_rebuild(tmp_path):
     build_index([src], ix)
     result = concordance(engine, "党建")
     assert (result.occurrences, result.documents, len(result.lines)) == (3, 2, 3)
+
+
+def test_a_concordance_file_links_only_to_a_next_file_that_exists(client):
+    for args in ({"limit": 0}, {"offset": 91}, {"sort": "left", "offset": 200}):
+        r = client.get("/api/kwic", query_string={"q": "党建", "format": "csv", **args})
+        assert r.status_code == 200 and "Link" not in r.headers and r.data.startswith(b"\xef\xbb\xbfid,"), args
+    r = client.get("/api/kwic", query_string={"q": "党建", "format": "csv", "limit": 90})
+    assert "offset=90" in r.headers["Link"] and r.data.count(b"\n") == 91

@@ -94,3 +94,14 @@ def test_a_query_too_long_for_a_url_can_be_posted(client, seed_index, start_serv
                                      headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=10) as r:
         assert r.status == 200 and json.load(r)["query"] == query
+
+
+def test_posted_queries_that_are_not_text_are_refused_plainly(client, seed_index, runner):
+    from cli.main import main
+
+    for body in ('{"q": "\\ud800"}', "[" * 100_000 + "]" * 100_000, '{"a":' * 50_000 + "1" + "}" * 50_000):
+        r = client.post("/api/search", data=body, content_type="application/json")
+        assert r.status_code == 400 and "error" in r.get_json(), body[:20]
+    for command in ("search", "kwic"):
+        result = runner.invoke(main, [command, "党\udcff", "--index-dir", str(seed_index)])
+        assert result.exit_code == 2 and "not valid text" in result.output and "Traceback" not in result.output

@@ -28,7 +28,10 @@ def search() -> Response:
 
 
 def _json_params() -> dict:
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # JSON nested thousands deep: no request a person sends
+        abort(400, "the JSON is nested too deeply")
     if not isinstance(body, dict):
         abort(400, 'send a JSON object, e.g. {"q": "党建", "limit": 10}')
     return body
@@ -48,8 +51,8 @@ def kwic() -> Response:
     width = parse_int(request.args.get("width"), DEFAULT_WIDTH, 0, MAX_WIDTH)
     offset = parse_int(request.args.get("offset"), 0, 0, 10**9)
     most = KWIC_MAX_EXPORT if as_csv else KWIC_MAX_LIMIT
-    if sort != "doc":  # a sorted concordance is read to line KWIC_MAX_SORTED: by default, a page ends there
-        most = max(0, min(most, KWIC_MAX_SORTED - offset))
+    if sort != "doc" and offset < KWIC_MAX_SORTED:  # a sorted concordance is read to line KWIC_MAX_SORTED:
+        most = min(most, KWIC_MAX_SORTED - offset)  # by default, a page ends there
     limit = parse_int(request.args.get("limit"), most if as_csv else min(most, KWIC_DEFAULT_LIMIT), 0,
                       KWIC_MAX_EXPORT if as_csv else KWIC_MAX_LIMIT)
     result = concordance(engine(), request.args.get("q", ""), width=width, sort=sort, time_limit=time_limit(),
@@ -58,7 +61,7 @@ def kwic() -> Response:
         return jsonify(kwic_json(result))
     headers = {"Content-Disposition": 'attachment; filename="concordance.csv"',
                "X-Occurrences": str(result.occurrences), "X-Documents": str(result.documents)}
-    if result.has_more:
+    if result.has_more and (sort == "doc" or offset + limit < KWIC_MAX_SORTED):
         headers["Link"] = f'<{url_for("api.kwic", **{**request.args, "offset": offset + limit})}>; rel="next"'
     # Streamed: the worker holds one row at a time, whatever the page's size.
     return Response(stream_with_context(kwic_csv(result)), mimetype="text/csv", headers=headers)

@@ -83,6 +83,11 @@ def kwic_csv(result: Concordance, rows_per_chunk: int = 500) -> Iterator[str]:
     writer = csv.writer(out)
     out.write("\ufeff")
     writer.writerow(KWIC_CSV_COLUMNS)
+    # The header goes at once, with the response's own: a time limit reached while the lines are made then
+    # cuts the stream (visibly incomplete) instead of turning the answer into a bare server error.
+    yield out.getvalue()
+    out.seek(0)
+    out.truncate()
     top: dict[str, str] = {}  # each document's address, built once (url_for is slow beside a CSV row)
     for k, line in enumerate(result.lines, 1):
         url = top.get(line.id) or top.setdefault(line.id, doc_url(line.id))

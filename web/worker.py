@@ -38,6 +38,8 @@ from gunicorn.workers.gthread import TConn, ThreadWorker
 #: Seconds a client has to send its request head (from connecting, or from its previous answer on a kept-alive
 #: connection), and then its body: past that the connection is closed.
 REQUEST_READ_TIMEOUT = 10.0
+#: Seconds one write of an answer (a chunk of a streamed CSV, say) may take before the client is given up.
+SEND_TIMEOUT = 10.0
 #: Bytes of request head awaited at most before a thread reads the rest (gunicorn's limits: a request line
 #: of 8,190 and 100 header fields of 8,190).
 _HEAD_MAX = 64 * 1024
@@ -47,8 +49,9 @@ _SECURITY_HEADERS = ("Content-Security-Policy: default-src 'none'; frame-ancesto
 
 
 class _ReadDeadline:
-    """A client socket whose reads fail once the request has taken too long to arrive. Everything else
-    (writes, ``fileno`` for the selector, ``setblocking``) goes to the socket itself."""
+    """A client socket whose reads fail once the request has taken too long to arrive, and whose writes fail
+    when the client stops reading. Everything else (``fileno`` for the selector, ``setblocking``) goes to the
+    socket itself."""
 
     def __init__(self, sock: socket.socket) -> None:
         self._sock = sock
@@ -69,6 +72,18 @@ class _ReadDeadline:
             raise ConnectionResetError(errno.ECONNRESET, "the request did not arrive in time") from exc
         finally:
             self._sock.settimeout(blocking)
+
+    def sendall(self, data: bytes, *flags: int) -> None:
+        """Send, giving up after SEND_TIMEOUT seconds (for the whole call, as Python counts it): a client that
+        stops reading must not hold a thread."""
+        previous = self._sock.gettimeout()
+        self._sock.settimeout(SEND_TIMEOUT)
+        try:
+            self._sock.sendall(data, *flags)
+        except TimeoutError as exc:
+            raise ConnectionResetError(errno.ECONNRESET, "the client stopped reading") from exc
+        finally:
+            self._sock.settimeout(previous)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._sock, name)
