@@ -6,18 +6,19 @@ two sockets that send nothing (or thirty that send a byte a second) leave no wor
 gunicorn's ``gthread`` worker waits for requests in one selector and hands a connection to a thread only
 when it has sent something; three changes make that hold against a hostile client:
 
-* a new connection waits in the selector, not in a thread (gunicorn gives it a thread at once, which
-  then waits up to 5 s for the first byte): 50 idle sockets take no thread, and are closed after
-  ``keepalive`` seconds;
-* a request must arrive whole within :data:`REQUEST_READ_TIMEOUT` seconds of its first byte: a client
-  sending a byte a second holds a thread for that long, not for ever;
+* a connection waits in the selector, not in a thread, until its whole request head has come (gunicorn
+  gives a new connection a thread at once, which then waits up to 5 s for the first byte, and reads the
+  head in it): idle sockets and clients sending a byte a second take no thread, and are closed if the
+  head has not come :data:`REQUEST_READ_TIMEOUT` seconds after they connected (or after their last answer);
+* the body must then come within :data:`REQUEST_READ_TIMEOUT` seconds, and a write to a client that stopped
+  reading gives up after :data:`SEND_TIMEOUT` seconds;
 * gunicorn's own errors (a request line over the limit, bad headers) are answered as JSON under
   ``/api/`` when gunicorn has read the path, and always with our security headers.
 
-Threads share one process, so the engine must be safe to share: each thread reads Whoosh through its own
-searcher (Whoosh's file readers seek, so one searcher cannot serve two threads), the document store is a
-serialized SQLite connection, and a generation being replaced is closed only when no request holds it
-(see ``index.search.Engine``).
+Threads share one process, so the engine must be safe to share: a thread borrows one of a few Whoosh
+searchers while it ranks (Whoosh's file readers seek, so one searcher cannot serve two threads), the
+document store is a serialized SQLite connection, and a generation being replaced is closed only when no
+request holds it (see ``index.search.Engine``).
 """
 
 from __future__ import annotations
