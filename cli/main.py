@@ -14,6 +14,7 @@ import click
 from archive import ArchiveError, Document, load_sources
 from archive.cite import STYLES
 from archive.errors import NotFoundError
+from archive.wording import counted
 from index.limits import DEFAULT_LIMIT, DEFAULT_TIME_LIMIT, KWIC_DEFAULT_WIDTH, KWIC_MAX_WIDTH, KWIC_SORTS, MAX_LIMIT
 
 DEFAULT_SOURCE = Path("seeds")
@@ -110,6 +111,10 @@ def _web(index_dir: Path, base_url: str = "") -> Iterator[None]:
         yield
 
 
+#: A query may start with "-" (``-扶贫 党建``): an option click does not know is then the query, not an error.
+QUERY_FIRST = {"ignore_unknown_options": True}
+
+
 @click.group(cls=ArchiveGroup)
 def main() -> None:
     """Searchable archive of Chinese news writing."""
@@ -142,7 +147,7 @@ def build(sources: tuple[Path, ...], index_dir: Path) -> None:
     _say(report.summary())
 
 
-@main.command()
+@main.command(context_settings=QUERY_FIRST)
 @click.argument("phrase")
 @click.option("--width", default=KWIC_DEFAULT_WIDTH, show_default=True, type=click.IntRange(0, KWIC_MAX_WIDTH),
               help="Characters of context on each side (never crossing the paragraph).")
@@ -176,14 +181,15 @@ def kwic(phrase: str, width: int, sort_by: str, limit: int | None, offset: int, 
             for row in kwic_csv(result):
                 sys.stdout.buffer.write(row.encode("utf-8"))
         return
-    _say(f"{result.occurrences} occurrences in {result.documents} documents ({result.took_ms:.1f} ms)")
+    _say(f"{counted(result.occurrences, 'occurrence')} in {counted(result.documents, 'document')} "
+         f"({result.took_ms:.1f} ms)")
     for line in result.lines:
         # Ideographic spaces keep CJK columns aligned in a terminal.
         _say(f"{line.left.rjust(width, chr(0x3000))} 【{line.match}】 {line.right.ljust(width, chr(0x3000))}"
                    f"  {line.id} {f'¶{line.paragraph}' if line.paragraph else line.field}")
 
 
-@main.command()
+@main.command(context_settings=QUERY_FIRST)
 @click.argument("query")
 @click.option("--limit", default=DEFAULT_LIMIT, show_default=True, type=click.IntRange(0, MAX_LIMIT),
               help="Hits to show.")
@@ -201,7 +207,7 @@ def search(query: str, limit: int, offset: int, as_json: bool, index_dir: Path) 
         with _web(index_dir):
             click.echo(json.dumps(search_json(page), ensure_ascii=False, indent=2))
         return
-    _say(f"{page.total} documents match ({page.took_ms:.1f} ms)")
+    _say(f"{counted(page.total, 'document')} {'matches' if page.total == 1 else 'match'} ({page.took_ms:.1f} ms)")
     for rank, hit in enumerate(page.hits, start=offset + 1):
         title = _coloured(hit.title, hit.title_spans)
         title = f"[{title}]" if hit.title_supplied else title
@@ -230,7 +236,8 @@ def list_documents(sources: tuple[Path, ...], index_dir: Path, as_json: bool) ->
         return
     for d in docs:
         title = f"[{d.title}]" if d.title_supplied else d.title
-        _say(f"{d.id}\t{title}\t{_authors(d)}\t{len(d.paragraphs)} paragraphs\t{len(d.repairs)} repairs")
+        counts = f"{counted(len(d.paragraphs), 'paragraph')}\t{counted(len(d.repairs), 'repair')}"
+        _say(f"{d.id}\t{title}\t{_authors(d)}\t{counts}")
 
 
 @main.command()
@@ -251,7 +258,7 @@ def show(doc_id: str, paragraph: int | None, repairs: bool, as_markdown: bool, s
         for r in doc.repairs:
             where = f"¶{r.paragraph}" if r.paragraph else "front"
             _say(f"{where}\t{r.rule}\t{r.before} → {r.after}\t{r.note}")
-        _say(f"{len(doc.repairs)} repairs", err=True)
+        _say(counted(len(doc.repairs), "repair"), err=True)
         return
     if as_markdown:
         from web.render import render_markdown  # markdown (and Flask) cost time to import: only when asked

@@ -30,6 +30,7 @@ from archive.catalog import load_catalog
 from archive.errors import ArchiveError, SourceError
 from archive.loading import CATALOG_NAME, find_sources, load_seed
 from archive.model import Document
+from archive.wording import counted
 from index.analysis import WordsStr, fold_text
 from index.errors import DamagedIndexError, IndexError_
 from index.generation import (
@@ -68,9 +69,9 @@ class BuildReport:
 
     def summary(self) -> str:
         if self.up_to_date:
-            return (f"index up to date: {self.documents} documents unchanged, nothing re-indexed "
+            return (f"index up to date: {counted(self.documents, 'document')} unchanged, nothing re-indexed "
                     f"({self.seconds:.1f} s)")
-        return (f"indexed {self.documents} documents, {self.paragraphs} paragraphs "
+        return (f"indexed {counted(self.documents, 'document')}, {counted(self.paragraphs, 'paragraph')} "
                 f"({self.added} added, {self.updated} updated, {self.removed} removed) in {self.seconds:.1f} s")
 
 

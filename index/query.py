@@ -27,7 +27,9 @@ YEAR_MIN, YEAR_MAX = 1, 9999
 FIELDS = ("title", "author", "place", "year")
 #: Every opening quote the parser accepts, with its closing quote (an input method may type ” for both).
 QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "”": "”"}
-_SPECIAL = set("()") | set(QUOTES)
+#: What a Chinese input method types for the operators, read as the ASCII ones.
+_LPAREN, _RPAREN, _MINUS, _COLON = "(（", ")）", "-－—", ":："
+_SPECIAL = set(_LPAREN + _RPAREN) | set(QUOTES)
 _YEAR_RE = re.compile(r"^(\d{1,4})(?:\.\.(\d{1,4}))?$")
 # NUL, other control characters and zero-width characters carry no text: drop them.
 _INVISIBLE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2060\ufeff]")
@@ -117,20 +119,20 @@ def _tokenize(q: str) -> list[_Tok]:
                                  f"(close it with {close} for an exact phrase, or remove it)")
             toks.append(_Tok("phrase", q[i + 1:j], i))
             i = j + 1
-        elif ch == "(":
+        elif ch in _LPAREN:
             toks.append(_Tok("lparen", ch, i))
             i += 1
-        elif ch == ")":
+        elif ch in _RPAREN:
             toks.append(_Tok("rparen", ch, i))
             i += 1
-        elif ch == "-" and (i + 1 < len(q) and q[i + 1] not in " )"):
+        elif ch in _MINUS and (i + 1 < len(q) and q[i + 1] not in " " + _RPAREN):
             toks.append(_Tok("minus", ch, i))
             i += 1
         else:
             j = i
             while j < len(q) and q[j] != " " and q[j] not in _SPECIAL:
                 j += 1
-            word = q[i:j]
+            word = _ascii_colon(q[i:j])
             # field:"quoted value" stays one token
             if word.endswith(":") and word[:-1].lower() in FIELDS and j < len(q) and q[j] in QUOTES:
                 close = QUOTES[q[j]]
@@ -140,12 +142,19 @@ def _tokenize(q: str) -> list[_Tok]:
                 toks.append(_Tok("field", word + q[j + 1:k], i))
                 i = k + 1
                 continue
-            kind = {"OR": "or", "|": "or", "AND": "and", "NOT": "not"}.get(word, "word")
+            kind = {"OR": "or", "|": "or", "｜": "or", "AND": "and", "NOT": "not"}.get(word, "word")
             if kind == "word" and ":" in word and word.split(":", 1)[0].lower() in FIELDS:
                 kind = "field"
             toks.append(_Tok(kind, word, i))
             i = j
     return toks
+
+
+def _ascii_colon(word: str) -> str:
+    """``author：吴柳`` (the input method's colon) as ``author:吴柳``; a colon after anything but a field
+    name is text."""
+    name, colon, rest = word.partition("：")
+    return f"{name}:{rest}" if colon and name.lower() in FIELDS and ":" not in name else word
 
 
 class _Parser:

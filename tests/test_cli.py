@@ -54,7 +54,7 @@ def test_build_search_show_through_the_index(runner, seeds_dir, tmp_path):
     assert hit["url"] == f"/doc/000_facb8668b9a49bed#p{p['paragraph']}"
 
     result = runner.invoke(main, ["search", '"一肩挑"', "--index-dir", ix])
-    assert "1 documents match" in result.output and "\x1b[" not in result.output  # piped: no colour
+    assert "1 document matches" in result.output and "\x1b[" not in result.output  # piped: no colour
     result = runner.invoke(main, ["search", '"一肩挑"', "--index-dir", ix], color=True)
     assert "\x1b[" in result.output
 

@@ -109,7 +109,7 @@ def test_cli_json_is_the_api_object(client, seed_index, runner):
     whole = json.loads(runner.invoke(main, ["kwic", "的", "--json", "--index-dir", str(seed_index)]).output)
     assert whole["limit"] is None and len(whole["lines"]) == whole["occurrences"] > 100
     result = runner.invoke(main, ["kwic", "一肩挑", "--index-dir", str(seed_index)])
-    assert "1 occurrences in 1 documents" in result.output and "【一肩挑】" in result.output
+    assert "1 occurrence in 1 document " in result.output and "【一肩挑】" in result.output
 
 
 def test_quotes_around_the_phrase_are_optional_and_may_be_mixed(engine):

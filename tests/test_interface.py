@@ -1,0 +1,51 @@
+"""Issue 14 (in progress): what a Chinese keyboard types is what it looks like; English counts read right."""
+
+from __future__ import annotations
+
+import pytest
+
+from archive.wording import counted
+from cli.main import main
+
+FULL_WIDTH = [
+    ("author：吴柳", "author:吴柳"), ("title：党建", "title:党建"), ("year：2019", "year:2019"),
+    ("year：2019..2023 党建", "year:2019..2023 党建"), ('author："吴柳"', 'author:"吴柳"'),
+    ("党建 －扶贫", "党建 -扶贫"), ("党建 —扶贫", "党建 -扶贫"), ("（党建 ｜ 扶贫） 乡村", "(党建 | 扶贫) 乡村"),
+    ("（党建 OR 扶贫）－乡村", "(党建 OR 扶贫) -乡村"),
+]
+
+
+@pytest.mark.parametrize(("typed", "ascii_form"), FULL_WIDTH)
+def test_every_full_width_operator_is_its_ascii_form(engine, typed, ascii_form):
+    typed_page, ascii_page = engine.search(typed, limit=100), engine.search(ascii_form, limit=100)
+    assert typed_page.total == ascii_page.total
+    assert [h.id for h in typed_page.hits] == [h.id for h in ascii_page.hits]
+
+
+def test_the_full_width_forms_change_what_is_found(engine):
+    # Read as text, `－扶贫` would be a word to include, and `author：吴柳` a word no article holds.
+    assert engine.search("扶贫").total > 0 and engine.search("党建 －扶贫").total > 0
+    assert engine.search("author：吴柳").total == 1
+    assert {h.id for h in engine.search("党建 －扶贫", limit=100).hits}.isdisjoint(
+        {h.id for h in engine.search("扶贫", limit=100).hits})
+
+
+def test_a_colon_after_anything_but_a_field_is_text(engine):
+    assert engine.search("记者：吴柳").total == engine.search('"记者：吴柳"').total
+
+
+def test_counts_read_right_in_english():
+    assert [counted(n, "document") for n in (0, 1, 2)] == ["0 documents", "1 document", "2 documents"]
+    assert counted(1, "repair") == "1 repair" and counted(3, "entry", "entries") == "3 entries"
+
+
+def test_the_command_line_says_1_occurrence_and_reads_a_query_starting_with_minus(runner, seed_index):
+    result = runner.invoke(main, ["kwic", "一肩挑", "--index-dir", str(seed_index)])
+    assert result.exit_code == 0 and result.output.startswith("1 occurrence in 1 document (")
+    result = runner.invoke(main, ["search", "-扶贫 党建", "--index-dir", str(seed_index)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("3 documents match")
+    result = runner.invoke(main, ["search", '"一肩挑"', "--index-dir", str(seed_index)])
+    assert result.output.startswith("1 document matches")
+    listing = runner.invoke(main, ["list", "--index-dir", str(seed_index)]).output
+    assert " 1 repairs" not in listing and "\t1 paragraphs" not in listing
