@@ -32,5 +32,7 @@ bench: install
 soak: install
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) && $(BIN)/pip install -q -e '.[test,bench]' --config-settings editable_mode=compat && $(BIN)/python -m bench soak
 
+# `make serve PORT=5001` when 5000 is taken.
+PORT ?= 5000
 serve: index
-	$(BIN)/archive serve --host 127.0.0.1 --port 5000
+	$(BIN)/archive serve --host 127.0.0.1 --port $(PORT)

@@ -299,6 +299,22 @@ def cite(doc_id: str, paragraph: int, style: str, base_url: str, sources: tuple[
     _say(make_citation(doc, paragraph, style, link))
 
 
+def _check_port_free(host: str, port: int) -> None:
+    """One line and exit 1 if the port is taken (gunicorn would retry for 5 s and print 11 lines)."""
+    import errno
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds: TIME_WAIT is no obstacle
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise ArchiveError(f"port {port} on {host} is in use; serve on another with --port "
+                                   f"(make serve PORT={port + 1})") from None
+            raise ArchiveError(f"cannot serve on {host}:{port}: {exc.strerror}") from None
+
+
 @main.command()
 @click.option("--host", default=DEFAULT_HOST, show_default=True)
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=int)
@@ -310,5 +326,6 @@ def serve(host: str, port: int, workers: int, index_dir: Path) -> None:
     from web.serve import serve as run
 
     get_engine(index_dir)  # fail now, with a clear message, if there is no index
+    _check_port_free(host, port)
     _say(f"serving {index_dir} on http://{host}:{port}", err=True)
     run(host, port, workers, {"INDEX_DIR": str(index_dir.resolve())})

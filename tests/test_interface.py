@@ -49,3 +49,19 @@ def test_the_command_line_says_1_occurrence_and_reads_a_query_starting_with_minu
     assert result.output.startswith("1 document matches")
     listing = runner.invoke(main, ["list", "--index-dir", str(seed_index)]).output
     assert " 1 repairs" not in listing and "\t1 paragraphs" not in listing
+
+
+def test_serving_on_a_busy_port_says_so_in_one_line(seed_index):
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "cli", "serve", "--port", str(port), "--index-dir",
+                               str(seed_index)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.strip().splitlines() == [f"error: port {port} on 127.0.0.1 is in use; serve on another "
+                                                f"with --port (make serve PORT={port + 1})"]
