@@ -16,6 +16,7 @@ from archive.cite import STYLES
 from archive.errors import NotFoundError
 from archive.wording import counted
 from index.limits import DEFAULT_LIMIT, DEFAULT_TIME_LIMIT, KWIC_DEFAULT_WIDTH, KWIC_MAX_WIDTH, KWIC_SORTS, MAX_LIMIT
+from index.query import operator_hint
 
 DEFAULT_SOURCE = Path("seeds")
 DEFAULT_INDEX_DIR = Path("instance/index")
@@ -208,6 +209,8 @@ def search(query: str, limit: int, offset: int, as_json: bool, index_dir: Path) 
             click.echo(json.dumps(search_json(page), ensure_ascii=False, indent=2))
         return
     _say(f"{counted(page.total, 'document')} {'matches' if page.total == 1 else 'match'} ({page.took_ms:.1f} ms)")
+    if not page.total and (hint := operator_hint(query)):
+        _say(f"did you mean: {hint}  (operators are written in capitals: or, and, not are words)", err=True)
     for rank, hit in enumerate(page.hits, start=offset + 1):
         title = _coloured(hit.title, hit.title_spans)
         title = f"[{title}]" if hit.title_supplied else title

@@ -284,6 +284,24 @@ def parse_query(raw: str) -> Node:
     return node
 
 
+_LOWER_OPERATORS = {"or": "OR", "and": "AND", "not": "NOT"}
+
+
+def operator_hint(query: str) -> str | None:
+    """For a query that found nothing: the query with its lower-case ``or``/``and``/``not`` written as the
+    operators (they are words unless written in capitals), or None if it has none. Quoted text is left."""
+    parts = re.split(r'("[^"]*"|“[^”]*”|「[^」]*」|『[^』]*』)', normalize_query(query))
+    changed = False
+    for k in range(0, len(parts), 2):  # the even parts are outside quotes
+        words = parts[k].split(" ")
+        for j, word in enumerate(words):
+            if (word in _LOWER_OPERATORS and 0 < j < len(words) - 1) or (word == "not" and j < len(words) - 1):
+                words[j] = _LOWER_OPERATORS[word]
+                changed = True
+        parts[k] = " ".join(words)
+    return "".join(parts) if changed else None
+
+
 def has_positive(node: Node) -> bool:
     """True when ``node`` can match a document by itself (not only by exclusion)."""
     if isinstance(node, Not):

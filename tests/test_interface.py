@@ -65,3 +65,16 @@ def test_serving_on_a_busy_port_says_so_in_one_line(seed_index):
     assert done.returncode == 1 and done.stdout == ""
     assert done.stderr.strip().splitlines() == [f"error: port {port} on 127.0.0.1 is in use; serve on another "
                                                 f"with --port (make serve PORT={port + 1})"]
+
+
+def test_lower_case_operators_that_find_nothing_get_a_hint(client, runner, seed_index, engine):
+    from index.query import operator_hint
+
+    assert engine.search("一肩挑 or 扶贫").total == 0  # "or" is a word to find, and no article holds it
+    assert operator_hint("一肩挑 or 扶贫") == "一肩挑 OR 扶贫" and engine.search("一肩挑 OR 扶贫").total > 0
+    assert operator_hint('"a or b" 党建') is None and operator_hint("党建 OR 扶贫") is None
+    page = client.get("/search", query_string={"q": "一肩挑 or 扶贫"}).text
+    assert "Did you mean" in page and "一肩挑 OR 扶贫" in page
+    assert "Did you mean" not in client.get("/search", query_string={"q": "一肩挑"}).text
+    result = runner.invoke(main, ["search", "一肩挑 or 扶贫", "--index-dir", str(seed_index)])
+    assert result.exit_code == 0 and "did you mean: 一肩挑 OR 扶贫" in result.output

@@ -44,7 +44,8 @@ def search() -> str:
     pages = max(1, -(-result.total // size))
     return render_template("search.html", q=query, result=result, page=page_no, pages=pages,
                            facets=_facet_links(query, result.facets),
-                           phrase=q.single_phrase(q.parse_query(query)))
+                           phrase=q.single_phrase(q.parse_query(query)),
+                           hint=q.operator_hint(query) if not result.total else None)
 
 
 @bp.get("/kwic")
