@@ -25,7 +25,7 @@ from index.generation import current_stamp, damaged_index, open_current
 from index.limits import DEFAULT_LIMIT, DEFAULT_TIME_LIMIT, MAX_LIMIT
 from index.scan import PARAGRAPH_SEP, Haystack
 from index.snippets import Passage, Span, lead_passage, make_passages, match_spans
-from index.store import FRONT_FIELDS, Store
+from index.store import FRONT_FIELDS, LISTING_SORTS, Listed, Store
 
 
 @dataclass(frozen=True)
@@ -434,6 +434,14 @@ class Engine:
         if refresh:
             self.refresh()
         return self._g.store.document(doc_id)
+
+    def listing(self, sort: str = "title", descending: bool = False, offset: int = 0,
+                limit: int = 50) -> list[Listed]:
+        """One page of the list of every document, sorted (see :meth:`index.store.Store.listing`)."""
+        if sort not in LISTING_SORTS:
+            raise QueryError(f"the list can be sorted by {', '.join(LISTING_SORTS)}")
+        self.refresh()
+        return self._g.store.listing(sort, descending, offset, limit)
 
     def documents(self) -> list[Document]:
         self.refresh()

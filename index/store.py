@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -30,6 +31,24 @@ class SourceRecord(Protocol):
     stat: str
 
 
+#: How the document list can be sorted: name → column (never user text in the SQL).
+LISTING_SORTS = {"title": "title", "year": "year", "place": "place", "id": "id"}
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A document's line in the list of the collection."""
+
+    id: str
+    title: str
+    title_supplied: bool
+    byline: str | None
+    year: int | None
+    place: str | None
+    paragraphs: int
+    repairs: int
+
+
 #: The printed lines before the paragraphs, in the order a document's folded text holds them.
 FRONT_FIELDS = ("title", "subtitle", "byline")
 
@@ -46,7 +65,8 @@ def _connect(path: Path) -> sqlite3.Connection:
         "CREATE TABLE IF NOT EXISTS docs (id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL,"
         " data TEXT NOT NULL, folded_title TEXT NOT NULL, folded_front TEXT NOT NULL, folded_body TEXT NOT NULL,"
         " year INTEGER, place TEXT, authors TEXT NOT NULL, paragraphs INTEGER NOT NULL,"
-        " source TEXT NOT NULL, stat TEXT NOT NULL, sha256 TEXT NOT NULL, title_supplied INTEGER NOT NULL)"
+        " source TEXT NOT NULL, stat TEXT NOT NULL, sha256 TEXT NOT NULL, title_supplied INTEGER NOT NULL,"
+        " title TEXT NOT NULL, byline TEXT, repairs INTEGER NOT NULL)"
     )
     return con
 
@@ -69,7 +89,8 @@ class StoreWriter:
                            lines[0], PARAGRAPH_SEP.join(lines[1:n]), PARAGRAPH_SEP.join(lines[n:]),
                            doc.year, doc.place,
                            json.dumps(doc.author_names, ensure_ascii=False), len(doc.paragraphs),
-                           source.source, source.stat, source.digest, int(doc.title_supplied)))
+                           source.source, source.stat, source.digest, int(doc.title_supplied),
+                           doc.title, doc.byline, len(doc.repairs)))
         if len(self._rows) >= self.BATCH:
             self._flush()
 
@@ -77,7 +98,7 @@ class StoreWriter:
         self._con.executemany("DELETE FROM docs WHERE id = ?", [(i,) for i in ids])
 
     def _flush(self) -> None:
-        self._con.executemany(f"INSERT OR REPLACE INTO docs VALUES ({', '.join('?' * 14)})", self._rows)
+        self._con.executemany(f"INSERT OR REPLACE INTO docs VALUES ({', '.join('?' * 17)})", self._rows)
         self._rows = []
 
     def commit(self) -> None:
@@ -126,6 +147,16 @@ class Store:
         """``(id, folded title, folded front matter, folded body)`` of every document; lines and paragraphs
         are joined by ``PARAGRAPH_SEP``."""
         yield from self._con.execute("SELECT id, folded_title, folded_front, folded_body FROM docs ORDER BY id")
+
+    def listing(self, sort: str, descending: bool, offset: int, limit: int) -> list[Listed]:
+        """One page of every document's catalogue line, sorted by ``sort`` (a key of :data:`LISTING_SORTS`);
+        documents without the sort's value come last, ties in id order."""
+        column = LISTING_SORTS[sort]
+        order = "DESC" if descending else "ASC"
+        rows = self._con.execute(
+            f"SELECT id, title, title_supplied, byline, year, place, paragraphs, repairs FROM docs"
+            f" ORDER BY {column} IS NULL, {column} {order}, id LIMIT ? OFFSET ?", (limit, offset))
+        return [Listed(i, t, bool(s), b, y, p, n, r) for i, t, s, b, y, p, n, r in rows]
 
     def document(self, doc_id: str) -> Document | None:
         row = self._con.execute("SELECT data FROM docs WHERE id = ?", (doc_id,)).fetchone()

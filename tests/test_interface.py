@@ -78,3 +78,35 @@ def test_lower_case_operators_that_find_nothing_get_a_hint(client, runner, seed_
     assert "Did you mean" not in client.get("/search", query_string={"q": "一肩挑"}).text
     result = runner.invoke(main, ["search", "一肩挑 or 扶贫", "--index-dir", str(seed_index)])
     assert result.exit_code == 0 and "did you mean: 一肩挑 OR 扶贫" in result.output
+
+
+@pytest.mark.parametrize(("sort", "key"), [("title", lambda d: d.title), ("year", lambda d: d.year),
+                                           ("place", lambda d: d.place)])
+def test_the_collection_list_sorts_every_document(client, seed_docs, sort, key):
+    import re
+
+    docs = {d.id: d for d in seed_docs.values()}
+    for order in ("asc", "desc"):
+        page = client.get("/docs", query_string={"sort": sort, "order": order}).text
+        ids = re.findall(r'href="/doc/([^"#?]+)"', page)
+        ids = list(dict.fromkeys(ids))  # a title and a repairs link may name the same document
+        assert sorted(ids) == sorted(docs)  # every document, once
+        known = [i for i in ids if key(docs[i]) is not None]
+        values = [key(docs[i]) for i in known]
+        assert values == sorted(values, reverse=order == "desc"), (sort, order, values)
+        assert ids[len(known):] == sorted(i for i in ids if key(docs[i]) is None)  # unknown last, by id
+
+
+def test_the_collection_list_pages_and_links_from_home(client, many, start_server):
+    from index.build import build_index
+    from web import create_app
+
+    src = many(60)
+    ix = src.parent / "ix-list"
+    build_index([src], ix)
+    c = create_app({"TESTING": True, "INDEX_DIR": str(ix)}).test_client()
+    assert 'href="/docs"' in c.get("/").text
+    first, second = (c.get("/docs", query_string={"page": n}).text for n in (1, 2))
+    assert "Page 1 of 2" in first and "Page 2 of 2" in second
+    assert first.count('<td class="n">') // 3 == 50 and second.count('<td class="n">') // 3 == 10
+    assert "Page 2 of 2" in c.get("/docs", query_string={"page": 99}).text  # past the end: the last page

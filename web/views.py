@@ -11,6 +11,7 @@ from index.kwic import DEFAULT_WIDTH, MAX_WIDTH, SORTS, concordance
 from index.limits import KWIC_DEFAULT_LIMIT, KWIC_MAX_EXPORT, KWIC_MAX_SORTED
 from index.search import highlight_needles
 from index.snippets import match_spans
+from index.store import LISTING_SORTS
 from web.engine import engine, parse_int, time_limit
 from web.present import permalink
 from web.render import render_cite_boxes, render_html
@@ -19,6 +20,7 @@ bp = Blueprint("views", __name__)
 MAX_PAGE = 10_000
 KWIC_PAGE = KWIC_DEFAULT_LIMIT  # concordance lines per page
 MAX_KWIC_PAGE = 10**7  # more than any concordance has: a page past the end shows the last one
+DOCS_PAGE = 50  # documents per page of the collection's list
 CHART_BARS = 15  # documents shown in the occurrences chart (the most first)
 
 
@@ -46,6 +48,21 @@ def search() -> str:
                            facets=_facet_links(query, result.facets),
                            phrase=q.single_phrase(q.parse_query(query)),
                            hint=q.operator_hint(query) if not result.total else None)
+
+
+@bp.get("/docs")
+def documents() -> str:
+    """Every document of the collection, a page at a time, sortable by title, year and place."""
+    sort = request.args.get("sort", "title")
+    if sort not in LISTING_SORTS:
+        sort = "title"
+    descending = request.args.get("order") == "desc"
+    eng = engine()
+    pages = max(1, -(-len(eng.all_ids) // DOCS_PAGE))
+    page_no = min(parse_int(request.args.get("page"), 1, 1, MAX_KWIC_PAGE), pages)
+    rows = eng.listing(sort, descending, (page_no - 1) * DOCS_PAGE, DOCS_PAGE)
+    return render_template("docs.html", rows=rows, sort=sort, descending=descending, page=page_no, pages=pages,
+                           total=len(eng.all_ids), first=(page_no - 1) * DOCS_PAGE, sorts=LISTING_SORTS)
 
 
 @bp.get("/kwic")
