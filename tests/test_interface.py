@@ -110,3 +110,14 @@ def test_the_collection_list_pages_and_links_from_home(client, many, start_serve
     assert "Page 1 of 2" in first and "Page 2 of 2" in second
     assert first.count('<td class="n">') // 3 == 50 and second.count('<td class="n">') // 3 == 10
     assert "Page 2 of 2" in c.get("/docs", query_string={"page": 99}).text  # past the end: the last page
+
+
+def test_a_results_page_past_the_last_says_so_and_shows_the_last(client):
+    import re
+
+    last = client.get("/search", query_string={"q": "党建", "page": 1}).text
+    pages = int(re.search(r"Page 1 of (\d+)", last).group(1)) if "Page 1 of" in last else 1
+    page = client.get("/search", query_string={"q": "党建", "page": 50}).text
+    assert f"There is no page 50: the results end on page {pages}" in page
+    assert page.count('class="hit"') > 0
+    assert "There is no page" not in client.get("/search", query_string={"q": "党建"}).text

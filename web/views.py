@@ -44,7 +44,11 @@ def search() -> str:
                                message="Type something to search for.")
     result = engine().search(query, limit=size, offset=(page_no - 1) * size, time_limit=time_limit())
     pages = max(1, -(-result.total // size))
-    return render_template("search.html", q=query, result=result, page=page_no, pages=pages,
+    asked = None
+    if page_no > pages:  # past the last page: say so and show the last one, not an empty list
+        asked, page_no = page_no, pages
+        result = engine().search(query, limit=size, offset=(page_no - 1) * size, time_limit=time_limit())
+    return render_template("search.html", q=query, result=result, page=page_no, pages=pages, asked=asked,
                            facets=_facet_links(query, result.facets),
                            phrase=q.single_phrase(q.parse_query(query)),
                            hint=q.operator_hint(query) if not result.total else None)
