@@ -177,28 +177,37 @@ def _counts(engine: Engine, reader: _Reader, deadline: float) -> list[tuple[str,
 Place = tuple[str, int, int]  # document id, line number, folded offset of the match
 
 
+def _occurrences(reader: _Reader, doc_id: str) -> Iterator[tuple[int, str, int]]:
+    """Each occurrence in a document, in order: its line number, the folded line, the folded offset;
+    counted as ``str.count`` counts (not overlapping)."""
+    needle = reader.needle
+    for k, line in enumerate(reader.lines(doc_id)):
+        i = line.find(needle)
+        while i != -1:
+            yield k, line, i
+            i = line.find(needle, i + len(needle))
+
+
 def _places_in_order(reader: _Reader, counts: list[tuple[str, int]], offset: int, limit: int | None,
                      deadline: float) -> list[Place]:
     """The places of occurrences ``offset`` … ``offset + limit`` in document order: whole documents
     before the page are skipped by their counts."""
-    needle, places, seen = reader.needle, [], 0
+    places: list[Place] = []
+    seen = 0
     end = None if limit is None else offset + limit
     for doc_id, n in counts:
+        if end is not None and seen >= end:
+            break
         if seen + n <= offset:
             seen += n
             continue
         _check(deadline)
-        for k, line in enumerate(reader.lines(doc_id)):
-            i = line.find(needle)
-            while i != -1:
-                if seen >= offset:
-                    if end is not None and seen >= end:
-                        return places
-                    places.append((doc_id, k, i))
-                seen += 1
-                i = line.find(needle, i + len(needle))
-        if end is not None and seen >= end:
-            break
+        for k, _, i in _occurrences(reader, doc_id):
+            if end is not None and seen >= end:
+                break
+            if seen >= offset:
+                places.append((doc_id, k, i))
+            seen += 1
     return places
 
 
@@ -206,19 +215,16 @@ def _places_sorted(reader: _Reader, counts: list[tuple[str, int]], width: int, s
                    limit: int | None, deadline: float) -> list[Place]:
     """The places of sorted occurrences ``offset`` … ``offset + limit``: every occurrence's key is made,
     only the first ``offset + limit`` are kept."""
-    needle, size = reader.needle, len(reader.needle)
+    size = len(reader.needle)
 
     def keyed() -> Iterator[tuple[str, int, int, int, str]]:
         for d, (doc_id, _) in enumerate(counts):
             if d % 64 == 0:
                 _check(deadline)
-            for k, line in enumerate(reader.lines(doc_id)):
-                i = line.find(needle)
-                while i != -1:
-                    # The folded context, as phrase search reads it: Traditional and Simplified sort together.
-                    key = line[max(0, i - width):i][::-1] if sort == "left" else line[i + size:i + size + width]
-                    yield key, d, k, i, doc_id
-                    i = line.find(needle, i + size)
+            for k, line, i in _occurrences(reader, doc_id):
+                # The folded context, as phrase search reads it: Traditional and Simplified sort together.
+                key = line[max(0, i - width):i][::-1] if sort == "left" else line[i + size:i + size + width]
+                yield key, d, k, i, doc_id
 
     total = sum(n for _, n in counts)
     want = total if limit is None else min(total, offset + limit)
@@ -230,18 +236,17 @@ def _places_sorted(reader: _Reader, counts: list[tuple[str, int]], width: int, s
 def _make_lines(reader: _Reader, places: Iterable[Place], width: int, deadline: float | None) -> Iterator[KwicLine]:
     """The concordance line of each place, its context cut from the original text."""
     needle = reader.needle
-    folded_lines: dict[str, list[str]] = {}
+    lines_of, folded_lines = None, []  # the folded lines of the document last seen
     mapped_key, mapped = None, None
     for j, (doc_id, k, i) in enumerate(places):
         if j % 256 == 0:
             _check(deadline)
         if (doc_id, k) != mapped_key:
-            if doc_id not in folded_lines:
-                folded_lines.clear()  # one document at a time (sorted pages jump between them)
-                folded_lines[doc_id] = reader.lines(doc_id)
+            if doc_id != lines_of:
+                lines_of, folded_lines = doc_id, reader.lines(doc_id)
             label, n, text = reader.line(doc_id, k)
             # The stored folded text spares folding the line again to map offsets back to the original.
-            mapped_key, mapped = (doc_id, k), (label, n, text, fold_known(text, folded_lines[doc_id][k]))
+            mapped_key, mapped = (doc_id, k), (label, n, text, fold_known(text, folded_lines[k]))
         label, n, text, folded = mapped
         a, b = folded.original_span(i, i + len(needle))
         doc = reader.document(doc_id)
