@@ -12,7 +12,7 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from urllib.parse import quote
 
@@ -28,43 +28,46 @@ def _connect(port: int) -> socket.socket | None:
         return None
 
 
-def _idle(port: int, stop: threading.Event) -> None:
-    """A socket that sends nothing; when the server closes it, another takes its place."""
+def _reconnecting(port: int, stop: threading.Event, talk: Callable[[socket.socket], None]) -> None:
+    """Keep a connection doing ``talk`` until ``stop``: when the server closes it, another takes its place."""
     while not stop.is_set():
         sock = _connect(port)
         if sock is None:
             stop.wait(0.2)
             continue
-        sock.settimeout(1.0)
         try:
-            while not stop.is_set():
-                try:
-                    if sock.recv(1) == b"":  # closed by the server
-                        break
-                except TimeoutError:
-                    continue
+            talk(sock)
         except OSError:
             pass
         finally:
             sock.close()
+
+
+def _idle(port: int, stop: threading.Event) -> None:
+    """A socket that sends nothing."""
+
+    def wait(sock: socket.socket) -> None:
+        sock.settimeout(1.0)
+        while not stop.is_set():
+            try:
+                if sock.recv(1) == b"":  # closed by the server
+                    return
+            except TimeoutError:
+                continue
+
+    _reconnecting(port, stop, wait)
 
 
 def _slow(port: int, stop: threading.Event) -> None:
-    """A client sending its request a byte a second; when cut off, it starts again."""
-    while not stop.is_set():
-        sock = _connect(port)
-        if sock is None:
-            stop.wait(0.2)
-            continue
-        try:
-            for byte in SLOW_REQUEST:
-                if stop.wait(1.0):
-                    break
-                sock.sendall(bytes([byte]))
-        except OSError:
-            pass
-        finally:
-            sock.close()
+    """A client sending its request a byte a second."""
+
+    def dribble(sock: socket.socket) -> None:
+        for byte in SLOW_REQUEST:
+            if stop.wait(1.0):
+                return
+            sock.sendall(bytes([byte]))
+
+    _reconnecting(port, stop, dribble)
 
 
 def _get(port: int, path: str, timeout: float = 60) -> tuple[int, float, int]:

@@ -34,7 +34,6 @@ class _Generation:
 
     path: Path
     stamp: tuple[int, int] | None
-    searcher: Searcher  # the first; more are opened by ``searchers`` when threads need them at once
     searchers: _SearcherPool
     store: Store
     id_to_docnum: dict[str, int]
@@ -81,6 +80,12 @@ class _SearcherPool:
             with self._cond:
                 self._free.append(searcher)
                 self._cond.notify()
+
+    def close(self) -> None:
+        """Close the searchers not lent out (the engine closes when no request runs)."""
+        with self._cond:
+            for searcher in self._free:
+                searcher.close()
 
 
 @dataclass(frozen=True)
@@ -177,7 +182,7 @@ class Engine:
         query_words("党建")  # load the segmenter's dictionary now, not inside the first query's time
         # The generation it replaces is not closed here: a request in another thread may still be reading
         # it. It is closed when the last reference goes (its SQLite connection and Whoosh files with it).
-        self._shared = _Generation(gen, stamp, searcher, _SearcherPool(searcher), store, id_to_docnum,
+        self._shared = _Generation(gen, stamp, _SearcherPool(searcher), store, id_to_docnum,
                                    docnum_to_id, haystack, titles, meta, facet_values, facet_labels,
                                    frozenset(docnum_to_id), frozenset(store.meta))
         self._local.generation = self._shared
@@ -454,7 +459,7 @@ class Engine:
 
     def close(self) -> None:
         g = self._newest()
-        g.searcher.close()
+        g.searchers.close()
         g.store.close()
 
 

@@ -23,6 +23,7 @@ request holds it (see ``index.search.Engine``).
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import html
 import json
@@ -31,6 +32,7 @@ import selectors
 import socket
 import time
 from collections import deque
+from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
@@ -63,26 +65,27 @@ class _ReadDeadline:
         if blocking == 0.0:  # the selector's read of a ready socket: no wait to bound
             return self._sock.recv(size, *flags)
         left = self.deadline - time.monotonic()
-        if left <= 0:
-            # ECONNRESET: gunicorn drops the connection quietly (a debug line), as for a client that left.
-            raise ConnectionResetError(errno.ECONNRESET, "the request did not arrive in time")
-        self._sock.settimeout(left if blocking is None else min(left, blocking))
-        try:
+        with self._timeout(left if blocking is None else min(left, blocking), "the request did not arrive in time"):
             return self._sock.recv(size, *flags)
-        except TimeoutError as exc:
-            raise ConnectionResetError(errno.ECONNRESET, "the request did not arrive in time") from exc
-        finally:
-            self._sock.settimeout(blocking)
 
     def sendall(self, data: bytes, *flags: int) -> None:
         """Send, giving up after SEND_TIMEOUT seconds (for the whole call, as Python counts it): a client that
         stops reading must not hold a thread."""
-        previous = self._sock.gettimeout()
-        self._sock.settimeout(SEND_TIMEOUT)
-        try:
+        with self._timeout(SEND_TIMEOUT, "the client stopped reading"):
             self._sock.sendall(data, *flags)
+
+    @contextlib.contextmanager
+    def _timeout(self, seconds: float, why: str) -> Iterator[None]:
+        """The socket's timeout set to ``seconds`` for the block, and put back after. Running out is reported
+        as ECONNRESET, which gunicorn drops quietly (a debug line), as for a client that left."""
+        if seconds <= 0:
+            raise ConnectionResetError(errno.ECONNRESET, why)
+        previous = self._sock.gettimeout()
+        self._sock.settimeout(seconds)
+        try:
+            yield
         except TimeoutError as exc:
-            raise ConnectionResetError(errno.ECONNRESET, "the client stopped reading") from exc
+            raise ConnectionResetError(errno.ECONNRESET, why) from exc
         finally:
             self._sock.settimeout(previous)
 
