@@ -80,9 +80,14 @@ class Concordance:
         return len(self.per_document)
 
     @property
+    def reach(self) -> int:
+        """How many of its lines can be read: all of them in document order, the first KWIC_MAX_SORTED sorted."""
+        return self.occurrences if self.sort == "doc" else min(self.occurrences, KWIC_MAX_SORTED)
+
+    @property
     def has_more(self) -> bool:
-        """Whether lines remain after this page."""
-        return bool(self.limit) and self.offset + self.limit < self.occurrences
+        """Whether lines that can be read remain after this page."""
+        return bool(self.limit) and self.offset + self.limit < self.reach
 
 
 def _phrase(query: str) -> str:

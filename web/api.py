@@ -61,7 +61,7 @@ def kwic() -> Response:
         return jsonify(kwic_json(result))
     headers = {"Content-Disposition": 'attachment; filename="concordance.csv"',
                "X-Occurrences": str(result.occurrences), "X-Documents": str(result.documents)}
-    if result.has_more and (sort == "doc" or offset + limit < KWIC_MAX_SORTED):
+    if result.has_more:
         headers["Link"] = f'<{url_for("api.kwic", **{**request.args, "offset": offset + limit})}>; rel="next"'
     # Streamed: the worker holds one row at a time, whatever the page's size.
     return Response(stream_with_context(kwic_csv(result)), mimetype="text/csv", headers=headers)

@@ -80,7 +80,7 @@ def kwic() -> str:
     page_no = parse_int(request.args.get("page"), 1, 1, last_page)
     result = concordance(engine(), query, width=width, sort=sort, time_limit=time_limit(),
                          offset=(page_no - 1) * KWIC_PAGE, limit=KWIC_PAGE)
-    pages = min(last_page, max(1, -(-result.occurrences // KWIC_PAGE)))
+    pages = max(1, -(-result.reach // KWIC_PAGE))
     if page_no > pages:  # past the last page: the last page, not "Page 10000 of 3"
         page_no = pages
         result = concordance(engine(), query, width=width, sort=sort, time_limit=time_limit(),
@@ -90,13 +90,11 @@ def kwic() -> str:
                    for doc_id, n in result.per_document.most_common(CHART_BARS)]
     by_year = sorted(result.per_year.items())
     phrase_query = q.quote(q.unquote(query))  # the same phrase, as a search
-    files = range(0, min(result.occurrences, KWIC_MAX_SORTED if sort != "doc" else result.occurrences),
-                  KWIC_MAX_EXPORT)  # CSV files of KWIC_MAX_EXPORT lines: their offsets
+    files = range(0, result.reach, KWIC_MAX_EXPORT)  # CSV files of KWIC_MAX_EXPORT lines: their offsets
     return render_template("kwic.html", q=query, result=result, lines=result.lines, sort=sort, width=width,
                            page=page_no, pages=pages, first=(page_no - 1) * KWIC_PAGE, by_document=by_document,
                            by_year=by_year, phrase_query=phrase_query, csv_offsets=list(files), export=KWIC_MAX_EXPORT,
-                           sorted_cap=KWIC_MAX_SORTED if sort != "doc" and result.occurrences > KWIC_MAX_SORTED
-                           else None)
+                           sorted_cap=result.reach if result.reach < result.occurrences else None)
 
 
 @bp.get("/doc/<doc_id>")
