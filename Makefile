@@ -3,9 +3,18 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install test lint index bench soak serve browser
+.PHONY: install test lint index bench soak serve browser messages
 
-install: $(VENV)/.installed
+# The site's Chinese catalog is compiled here, never committed: web/translations/*/LC_MESSAGES/messages.mo.
+CATALOGS := $(wildcard web/translations/*/LC_MESSAGES/messages.po)
+install: $(VENV)/.installed $(CATALOGS:.po=.mo)
+
+%.mo: %.po $(VENV)/.installed
+	$(BIN)/pybabel compile -i $< -o $@
+
+# After changing a message in web/, index/ or archive/: collect them all and update the catalogs.
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output -k N_ -o web/translations/messages.pot . && $(BIN)/pybabel update --no-fuzzy-matching -i web/translations/messages.pot -d web/translations
 
 # Debian's python3 has no venv module until python3-venv is installed: install it when needed.
 $(VENV)/.installed: setup.cfg pyproject.toml

@@ -13,7 +13,7 @@ from markupsafe import Markup
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Application factory (no app at module level). Settings: see README, "Web settings"."""
     from index.limits import DEFAULT_TIME_LIMIT, MAX_QUERY_LENGTH
-    from web import api, views
+    from web import api, i18n, views
     from web.errors import register_error_handlers
     from web.render import mark_html
 
@@ -39,6 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # readable Chinese in /api responses
     app.json.sort_keys = False  # keep the order web.present writes: query, total, took_ms, offset, limit, hits, …
 
+    i18n.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     register_error_handlers(app)

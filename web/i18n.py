@@ -1,0 +1,68 @@
+"""The interface's language: Simplified Chinese by default, English on request (Flask-Babel catalogs).
+
+Which language a page speaks: ``?lang=`` first (and the page then remembers it in a cookie, so that the
+switch on every page, which is such a link, sticks), then that cookie, then the browser's
+``Accept-Language``, then Simplified Chinese. The messages in the code and templates are English; the
+Chinese is in ``web/translations/zh_Hans_CN/LC_MESSAGES/messages.po``, compiled by ``make install``.
+The JSON API answers in English whatever the request says: scripts read it.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, request, url_for
+from flask_babel import Babel, get_locale
+
+#: Language tags the site speaks, as written in ``?lang=``, the cookie and ``<html lang>``, and the
+#: catalog (Babel locale) each one reads. The first is the default.
+LANGUAGES = {"zh-CN": "zh_Hans_CN", "en": "en"}
+#: How each language names itself on the switch.
+LANGUAGE_NAMES = {"zh-CN": "中文", "en": "English"}
+COOKIE = "lang"
+COOKIE_AGE = 365 * 24 * 3600
+
+
+def _tag(value: str | None) -> str | None:
+    """A language tag we speak, from what a user wrote (``en``, ``EN``, ``zh_CN``, ``zh``), or None."""
+    if not value:
+        return None
+    value = value.strip().replace("_", "-").lower()
+    for tag in LANGUAGES:
+        if value == tag.lower() or value == tag.split("-")[0]:
+            return tag
+    return None
+
+
+def page_language() -> str:
+    """The language tag of the page being answered."""
+    if request.path.startswith("/api/"):
+        return "en"
+    asked = _tag(request.args.get("lang")) or _tag(request.cookies.get(COOKIE))
+    if asked:
+        return asked
+    # Any Chinese (zh-TW, zh-HK included) is read in Chinese: the interface has no Traditional catalog yet.
+    best = request.accept_languages.best_match(["zh", "zh-CN", "zh-TW", "zh-HK", "zh-Hans", "zh-Hant", "en"])
+    return "en" if best and best.startswith("en") else "zh-CN"
+
+
+def switch_url(tag: str) -> str:
+    """This page's address in another language: the same arguments, ``lang`` replaced."""
+    args = request.args.to_dict(flat=False)
+    args["lang"] = [tag]
+    return url_for(request.endpoint or "views.home", **(request.view_args or {}), **args)
+
+
+def init_app(app: Flask) -> None:
+    Babel(app, default_locale=LANGUAGES["zh-CN"], locale_selector=lambda: LANGUAGES[page_language()])
+    app.add_template_global(page_language, "page_language")
+    app.add_template_global(switch_url, "switch_url")
+    app.add_template_global(LANGUAGE_NAMES, "LANGUAGE_NAMES")
+    app.add_template_global(get_locale, "get_locale")
+
+    @app.after_request
+    def remember_language(response: Response) -> Response:
+        chosen = _tag(request.args.get("lang"))
+        if chosen and not request.path.startswith("/api/") and request.cookies.get(COOKIE) != chosen:
+            response.set_cookie(COOKIE, chosen, max_age=COOKIE_AGE, samesite="Lax")
+        # The same address answers in two languages: caches must keep them apart.
+        response.vary.update(("Accept-Language", "Cookie"))
+        return response
