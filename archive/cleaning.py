@@ -6,7 +6,8 @@ import re
 import unicodedata
 from functools import cache
 
-from archive.model import Fix
+from archive.errors import N_
+from archive.model import Fix, say
 from archive.script import is_han
 
 #: Characters that carry no text and that scrapers leave behind.
@@ -42,11 +43,11 @@ def normalize_unicode(text: str) -> tuple[str, list[Fix]]:
     fixes: list[Fix] = []
     nfc = unicodedata.normalize("NFC", text)
     if nfc != text:
-        fixes.append(Fix("nfc", text, nfc, "Unicode NFC normalisation"))
+        fixes.append(Fix("nfc", text, nfc, (say(N_("Unicode NFC normalisation")),)))
     cleaned = _ZERO_WIDTH_RE.sub("", nfc)
     if cleaned != nfc:
         n = len(nfc) - len(cleaned)
-        fixes.append(Fix("zero-width", nfc, cleaned, f"{n} zero-width character(s) removed"))
+        fixes.append(Fix("zero-width", nfc, cleaned, (say(N_("%(n)d zero-width character(s) removed"), n=n),)))
     return cleaned, fixes
 
 
@@ -77,7 +78,7 @@ def strip_pinyin(text: str) -> tuple[str, list[Fix]]:
         last = m.end()
         fixes.append(
             Fix("pinyin", text[m.start() - 1:m.end()], text[m.start() - 1],
-                f"scraper's pinyin annotation ({m.group(1)}) removed")
+                (say(N_("scraper's pinyin annotation (%(reading)s) removed"), reading=m.group(1)),))
         )
     out.append(text[last:])
     return "".join(out), fixes
@@ -100,7 +101,7 @@ def drop_stray_commas(text: str) -> tuple[str, list[Fix]]:
         a, b = max(0, m.start() - 2), m.end() + 2
         fixes.append(
             Fix("comma", text[a:b], text[a:m.start()] + text[m.end():b],
-                "stray ASCII comma before a punctuation mark removed")
+                (say(N_("stray ASCII comma before a punctuation mark removed")),))
         )
     return _STRAY_COMMA_RE.sub("", text), fixes
 
@@ -156,8 +157,8 @@ def restore_full_width(text: str) -> tuple[str, list[Fix]]:
     restored = "".join(chars)
     first = places[0]
     return restored, [Fix("width", context(text, first, first + 1), context(restored, first, first + 1),
-                          f"{len(places)} ASCII punctuation mark(s) beside Chinese characters restored to "
-                          "full width, as printed")]
+                          (say(N_("%(n)d ASCII punctuation mark(s) beside Chinese characters restored to "
+                                  "full width, as printed"), n=len(places)),))]
 
 
 def is_heading(par: str) -> bool:
@@ -232,8 +233,10 @@ def rejoin_paragraphs(paragraphs: list[str]) -> tuple[list[str], list[int], list
             word = crossing_word(paragraphs[i - 1], par)
             fixes.append(
                 Fix("rejoin", f"{prev[-8:]}¶{par[:8]}", f"{prev[-8:]}{par[:8]}",
-                    "paragraph split mid-sentence by a page break rejoined"
-                    + (f" (the word {word} runs across it)" if word else " (the document shows other such breaks)"))
+                    (say(N_("paragraph split mid-sentence by a page break rejoined (the word %(word)s runs across "
+                            "it)"), word=word) if word else
+                     say(N_("paragraph split mid-sentence by a page break rejoined (the document shows other such "
+                            "breaks)")),))
             )
         else:
             out.append(par)

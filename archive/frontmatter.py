@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from archive.cleaning import is_heading
-from archive.model import Author, Fix
+from archive.errors import N_
+from archive.model import Author, Fix, say
 from archive.script import HAN
 
 _HAN = f"[{HAN}]"
@@ -131,11 +132,11 @@ def reads_as_body(line: str) -> bool:
 def no_title_reason(first: str) -> str | None:
     """Why ``first`` cannot be a title (a byline, a dateline, body text), or None."""
     if parse_byline(first) is not None:
-        return "the first line is a byline"
+        return N_("the first line is a byline")
     if is_dateline(first):
-        return "the first line is a dateline"
+        return N_("the first line is a dateline")
     if reads_as_body(first):
-        return "the first line reads as body text (a finished sentence with four or more clause marks)"
+        return N_("the first line reads as body text (a finished sentence with four or more clause marks)")
     return None
 
 
@@ -148,27 +149,28 @@ def extract_front_matter(paragraphs: list[str]) -> FrontMatter:
         return fm
     if names := parse_name_line(paragraphs[0]):
         fm.byline, fm.authors, fm.consumed = paragraphs[0], names, 1
-        fm.moves.append(Fix("front-matter", paragraphs[0], "", "no printed title: the first line names the "
-                                                                "authors; taken as the byline"))
+        fm.moves.append(Fix("front-matter", paragraphs[0], "", (say(N_(
+            "no printed title: the first line names the authors; taken as the byline")),)))
         return fm
     reason = no_title_reason(paragraphs[0])  # a file of one line is a headline whose body is missing
     if reason:
-        fm.moves.append(Fix("front-matter", paragraphs[0][:40], paragraphs[0][:40], f"no printed title: {reason}"))
+        fm.moves.append(Fix("front-matter", paragraphs[0][:40], paragraphs[0][:40],
+                            (say(N_("no printed title: %(reason)s"), reason=reason),)))
     else:
         fm.title = paragraphs[0]
-        fm.moves.append(Fix("front-matter", fm.title, "", "the first line, taken as the title"))
+        fm.moves.append(Fix("front-matter", fm.title, "", (say(N_("the first line, taken as the title")),)))
         i += 1
         # A subtitle reads as a heading; a dash-led line of running text is body, however it starts
         # (news pages put whole articles on one line beginning "——" or "-").
         if i < len(paragraphs) and (m := _SUBTITLE_RE.match(paragraphs[i])) and is_heading(m.group(1).strip()):
             fm.subtitle = m.group(1).strip()
-            fm.moves.append(Fix("front-matter", paragraphs[i], "", "taken as the subtitle"))
+            fm.moves.append(Fix("front-matter", paragraphs[i], "", (say(N_("taken as the subtitle")),)))
             i += 1
     if i + 1 < len(paragraphs):  # a byline is never the last line: front matter leaves the article a body
         authors = parse_byline(paragraphs[i]) or (parse_name_line(paragraphs[i]) if fm.title else None)
         if authors:
             fm.byline, fm.authors = paragraphs[i], authors
-            fm.moves.append(Fix("front-matter", paragraphs[i], "", "taken as the byline"))
+            fm.moves.append(Fix("front-matter", paragraphs[i], "", (say(N_("taken as the byline")),)))
             i += 1
     fm.consumed = i
     return fm
@@ -190,5 +192,5 @@ def extract_trailing_byline(last: str) -> tuple[str, list[Author], Fix, str] | N
         names = [Author(t) for t in tokens]
     kept = last[:m.start()].rstrip()
     fix = Fix("byline", last[m.start() - 4:], last[m.start() - 4:m.start()],
-              f"trailing byline {m.group(0)} moved out of the body into the byline")
+              (say(N_("trailing byline %(byline)s moved out of the body into the byline"), byline=m.group(0)),))
     return kept, names, fix, m.group(1)

@@ -21,9 +21,9 @@ from archive.cleaning import (
     strip_pinyin,
 )
 from archive.decoding import decode_bytes
-from archive.errors import SourceError
+from archive.errors import N_, SourceError
 from archive.frontmatter import extract_front_matter, extract_trailing_byline, no_title_reason
-from archive.model import Document, Fix, Repair
+from archive.model import Document, Fix, Repair, say
 from archive.mojibake import repair_mojibake
 from archive.script import detect_script
 
@@ -136,7 +136,7 @@ def build_document(
 
     fm = extract_front_matter(paragraphs)
     repairs: list[Repair] = [
-        Repair(f.rule, f.before, f.after, None, f.note)
+        Repair.of(f, None)
         for found in [*fixes[:fm.consumed], fm.moves] for f in found
     ]
     body = paragraphs[fm.consumed:]
@@ -150,16 +150,15 @@ def build_document(
     joined, mapping, join_fixes = rejoin_paragraphs(body)
     for raw_index, found in enumerate(body_fixes):
         repairs.extend(
-            Repair(f.rule, f.before, f.after, mapping[raw_index] + 1, f.note) for f in found
+            Repair.of(f, mapping[raw_index] + 1) for f in found
         )
     # Each join is reported at the paragraph it produced, in order.
     join_targets = [mapping[i] + 1 for i in range(1, len(body)) if mapping[i] == mapping[i - 1]]
     repairs.extend(
-        Repair(f.rule, f.before, f.after, n, f.note) for f, n in zip(join_fixes, join_targets, strict=True)
+        Repair.of(f, n) for f, n in zip(join_fixes, join_targets, strict=True)
     )
     if trailing_fix:
-        repairs.append(Repair(trailing_fix.rule, trailing_fix.before, trailing_fix.after,
-                              len(joined), trailing_fix.note))
+        repairs.append(Repair.of(trailing_fix, len(joined)))
     repairs.sort(key=lambda r: (r.paragraph or 0))
 
     title, supplied = fm.title, False
@@ -168,9 +167,10 @@ def build_document(
         # A line refused as the title (a byline, a dateline, body text) is not borrowed as one either.
         heading = next((p for p in joined if is_heading(p) and no_title_reason(p) is None), None)
         title = meta.get("title") or heading or doc_id
-        source_of_title = ("the catalog's title" if meta.get("title") else
-                           "the first heading of the body" if heading else "the file's id (no heading to borrow)")
-        repairs.append(Repair("front-matter", "", title, None, f"title supplied from {source_of_title}"))
+        source_of_title = (N_("title supplied from the catalog's title") if meta.get("title") else
+                           N_("title supplied from the first heading of the body") if heading else
+                           N_("title supplied from the file's id (no heading to borrow)"))
+        repairs.append(Repair.of(Fix("front-matter", "", title, (say(source_of_title),)), None))
 
     return Document(
         id=doc_id,

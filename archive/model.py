@@ -2,7 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
+
+#: One sentence of a repair's note, translatable: an English template with ``%(name)s`` fields (marked
+#: with ``N_`` where it is written, so that ``make messages`` collects it) and the values of the fields.
+Message = tuple[str, dict[str, Any]]
+
+
+def say(template: str, **params: Any) -> Message:
+    """A note's sentence: ``say(N_("%(n)d marks restored"), n=3)``."""
+    return template, params
+
+
+def message_text(messages: Iterable[Message], join: str = "; ",
+                 translate: Callable[[str], str] = str) -> str:
+    """The messages in English (or through ``translate``, which is given each template), joined.
+
+    A field's value may itself be a message (a phrase translated whole, such as "first byte %(byte)s"),
+    and a string value may be a marked phrase (``N_("the first line is a byline")``): both go through
+    ``translate`` too, which leaves any other text as it is.
+    """
+    def value(v: Any) -> Any:
+        if isinstance(v, tuple | list) and len(v) == 2 and isinstance(v[0], str) and isinstance(v[1], dict):
+            return text(v[0], v[1])
+        return translate(v) if isinstance(v, str) else v
+
+    def text(template: str, params: dict[str, Any]) -> str:
+        return translate(template) % {k: value(v) for k, v in params.items()} if params else translate(template)
+
+    return join.join(text(template, params) for template, params in messages)
 
 
 @dataclass(frozen=True)
@@ -20,7 +50,12 @@ class Fix:
     rule: str
     before: str
     after: str
-    note: str = ""
+    #: What was done and why, as sentences a reader can have in their language; ``note`` is their English.
+    messages: tuple[Message, ...] = ()
+
+    @property
+    def note(self) -> str:
+        return message_text(self.messages)
 
 
 @dataclass(frozen=True)
@@ -36,6 +71,13 @@ class Repair:
     after: str
     paragraph: int | None = None
     note: str = ""
+    #: ``note`` as translatable sentences (see :data:`Message`): the site shows them in the reader's language.
+    messages: tuple[Message, ...] = ()
+
+    @classmethod
+    def of(cls, fix: Fix, paragraph: int | None) -> Repair:
+        """The record of ``fix``, made at ``paragraph`` (None: the title, subtitle or byline lines)."""
+        return cls(fix.rule, fix.before, fix.after, paragraph, fix.note, fix.messages)
 
 
 @dataclass(frozen=True)
@@ -70,13 +112,12 @@ class Document:
     def paragraph(self, number: int) -> str:
         """Return paragraph ``number`` (1-based)."""
         if not 1 <= number <= len(self.paragraphs):
-            from archive.errors import NotFoundError
+            from archive.errors import N_, NotFoundError
 
             if not self.paragraphs:
-                raise NotFoundError(f"{self.id} has no paragraphs: its file holds a headline only")
-            raise NotFoundError(
-                f"{self.id} has paragraphs 1–{len(self.paragraphs)}, not {number}"
-            )
+                raise NotFoundError(N_("%(id)s has no paragraphs: its file holds a headline only"), id=self.id)
+            raise NotFoundError(N_("%(id)s has paragraphs 1–%(last)d, not %(number)d"),
+                                id=self.id, last=len(self.paragraphs), number=number)
         return self.paragraphs[number - 1]
 
 
@@ -97,6 +138,10 @@ def document_from_dict(data: dict) -> Document:
     """Inverse of :func:`document_to_dict`."""
     data = dict(data)
     data["authors"] = tuple(Author(**a) for a in data.get("authors", ()))
-    data["repairs"] = tuple(Repair(**r) for r in data.get("repairs", ()))
+    def message(template: str, params: dict[str, Any]) -> Message:  # JSON made the tuples lists
+        return template, {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
+
+    data["repairs"] = tuple(Repair(**{**r, "messages": tuple(message(*m) for m in r.get("messages", ()))})
+                            for r in data.get("repairs", ()))
     data["paragraphs"] = tuple(data["paragraphs"])
     return Document(**data)

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from archive.cleaning import PINYIN_SYLLABLE, TONED_VOWELS
-from archive.model import Fix
+from archive.errors import N_
+from archive.model import Fix, Message, say
 from archive.script import is_han, is_standard_form
 
 LOST = "〓"
@@ -116,32 +117,40 @@ def _candidates(lead: int | None, trail: int | None) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _resolve(first: _Byte, second: _Byte, script: str) -> tuple[str, str]:
+def _resolve(first: _Byte, second: _Byte, script: str) -> tuple[str, Message | None]:
     """Decode one byte pair; return the character and a note on how it was found."""
     pinyin = first.pinyin or second.pinyin
     if first.value is not None and second.value is not None:
         ch = bytes([first.value, second.value]).decode("gbk")
         if pinyin and pinyin not in _readings(ch):
-            return ch, f"{ch} from bytes {first.value:02X}{second.value:02X} (annotation {pinyin} does not fit)"
-        return ch, ""
+            return ch, say(N_("%(ch)s from bytes %(bytes)s (annotation %(pinyin)s does not fit)"),
+                           ch=ch, bytes=f"{first.value:02X}{second.value:02X}", pinyin=pinyin)
+        return ch, None
     known = first.value if first.value is not None else second.value
-    where = "first" if first.value is not None else "second"
-    known_desc = f"{where} byte {known:02X}" if known is not None else "no byte"
+    # The surviving byte, as a phrase of its own: the note's sentences are translated whole.
+    known_desc = (N_("first byte %(byte)s") if first.value is not None else N_("second byte %(byte)s")
+                  ) if known is not None else N_("no byte")
+    byte = f"{known:02X}" if known is not None else ""
     pool = _candidates(first.value, second.value)
     if pinyin:
         fits = [c for c in pool if is_han(c) and is_standard_form(c, script) and pinyin in _readings(c)]
         if len(fits) == 1:
-            return fits[0], f"{fits[0]} from {known_desc} and pinyin {pinyin} (the only standard {script} character)"
-        return LOST, (
-            f"{LOST}: {known_desc} and pinyin {pinyin} fit {len(fits)} standard characters"
-            + (f" ({''.join(fits[:8])})" if fits else "")
-        )
-    return LOST, f"{LOST}: a character lost ({known_desc} survives, {len(pool)} candidates, no pinyin)"
+            return fits[0], say(N_("%(ch)s from %(known)s and pinyin %(pinyin)s (the only standard %(script)s "
+                                   "character)"), ch=fits[0], known=(known_desc, {"byte": byte}), pinyin=pinyin,
+                                script=script)
+        if fits:
+            return LOST, say(N_("%(lost)s: %(known)s and pinyin %(pinyin)s fit %(n)d standard characters "
+                                "(%(fits)s)"), lost=LOST, known=(known_desc, {"byte": byte}), pinyin=pinyin,
+                             n=len(fits), fits="".join(fits[:8]))
+        return LOST, say(N_("%(lost)s: %(known)s and pinyin %(pinyin)s fit 0 standard characters"),
+                         lost=LOST, known=(known_desc, {"byte": byte}), pinyin=pinyin)
+    return LOST, say(N_("%(lost)s: a character lost (%(known)s survives, %(n)d candidates, no pinyin)"),
+                     lost=LOST, known=(known_desc, {"byte": byte}), n=len(pool))
 
 
-def _decode_span(span: _Span, script: str) -> tuple[str, list[str]] | None:
+def _decode_span(span: _Span, script: str) -> tuple[str, list[Message]] | None:
     chars: list[str] = []
-    notes: list[str] = []
+    notes: list[Message] = []
     data = span.data
     anchored = False
     for i in range(0, len(data), 2):
@@ -178,7 +187,7 @@ def repair_mojibake(text: str, script: str) -> tuple[str, list[Fix]]:
             out.append(repaired)
             fixes.append(
                 Fix("mojibake", text[span.start:span.end], repaired,
-                    "GBK bytes realigned; " + ("; ".join(notes) if notes else "every byte survived"))
+                    (say(N_("GBK bytes realigned")), *(notes or [say(N_("every byte survived"))])))
             )
             pos = span.end
             i = text.find("?", pos)

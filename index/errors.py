@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from archive.errors import ArchiveError
+from archive.errors import N_, ArchiveError
+
+__all__ = [
+    "N_",
+    "ArchiveError",
+    "DamagedIndexError",
+    "IndexError_",
+    "NoIndexError",
+    "QueryError",
+    "QueryTimeout",
+]
 
 
 class IndexError_(ArchiveError):

@@ -26,7 +26,7 @@ from whoosh import index as whoosh_index
 from whoosh import scoring
 from whoosh.searching import Searcher
 
-from index.errors import DamagedIndexError, IndexError_, NoIndexError
+from index.errors import N_, DamagedIndexError, IndexError_, NoIndexError
 from index.store import STORE_NAME, Store
 
 CURRENT_NAME = "CURRENT"
@@ -52,8 +52,8 @@ def code_version() -> str:
 
 def damaged_index(gen: Path, problem: str) -> DamagedIndexError:
     """The error for a generation that cannot be trusted: what is wrong, and what to do."""
-    return DamagedIndexError(f"the index in {gen} is damaged ({problem}); rebuild it with `make index` "
-                             "(or `archive build`)")
+    return DamagedIndexError(N_("the index in %(dir)s is damaged (%(problem)s); rebuild it with `make index` "
+                                "(or `archive build`)"), dir=str(gen), problem=problem)
 
 
 def current_generation(index_dir: Path) -> Path | None:
@@ -111,7 +111,8 @@ def open_current(index_dir: Path) -> tuple[Path, Searcher, Store]:
     """
     gen = current_generation(index_dir)
     if gen is None:
-        raise NoIndexError(f"no index in {index_dir}: build one with `archive build` (or `make index`)")
+        raise NoIndexError(N_("no index in %(dir)s: build one with `archive build` (or `make index`)"),
+                           dir=str(index_dir))
     verify_generation(gen)
     if generation_code(gen) != code_version():
         # Other code may clean, fold or segment differently: its answers could be wrong, not just stale.

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from archive.model import Document
 from index.analysis import fold_known, fold_text
-from index.errors import QueryError, QueryTimeout
+from index.errors import N_, QueryError, QueryTimeout
 from index.limits import KWIC_DEFAULT_WIDTH as DEFAULT_WIDTH
 from index.limits import KWIC_MAX_SORTED
 from index.limits import KWIC_MAX_WIDTH as MAX_WIDTH
@@ -36,7 +36,7 @@ from index.scan import PARAGRAPH_SEP
 from index.search import Engine
 from index.store import FRONT_FIELDS
 
-TIMEOUT_MESSAGE = "the concordance ran past its time limit; look for a longer phrase"
+TIMEOUT_MESSAGE = N_("the concordance ran past its time limit; look for a longer phrase")
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def _phrase(query: str) -> str:
     check_query_text(query)
     needle = fold_text(unquote(query))
     if not needle.strip():
-        raise QueryError("a concordance needs a phrase to look for, e.g. 党建")
+        raise QueryError(N_("a concordance needs a phrase to look for, e.g. 党建"))
     return needle
 
 
@@ -289,8 +289,8 @@ def concordance(engine: Engine, query: str, width: int = DEFAULT_WIDTH, sort: st
     occurrences = sum(per_document.values())
     if sort != "doc" and limit is not None and min(offset + limit, occurrences) > KWIC_MAX_SORTED:
         # Every line of a page of a sorted concordance is kept until the end of the pass: bound them.
-        raise QueryError(f"a sorted concordance shows its first {KWIC_MAX_SORTED:,} lines; "
-                         "sort by document to read further")
+        raise QueryError(N_("a sorted concordance shows its first %(lines)s lines; sort by document to read further"),
+                         lines=f"{KWIC_MAX_SORTED:,}")
     if sort == "doc":
         places = _places_in_order(reader, counts, offset, limit, deadline)
     else:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index.errors import QueryError
+from index.errors import N_, QueryError
 from index.limits import MAX_QUERY_DEPTH, MAX_QUERY_LENGTH
 
 YEAR_MIN, YEAR_MAX = 1, 9999
@@ -115,8 +115,9 @@ def _tokenize(q: str) -> list[_Tok]:
             close = QUOTES[ch]
             j = q.find(close, i + 1)
             if j == -1:
-                raise QueryError(f"unbalanced quote: the {ch} at position {i + 1} is never closed "
-                                 f"(close it with {close} for an exact phrase, or remove it)")
+                raise QueryError(N_("unbalanced quote: the %(quote)s at position %(position)d is never closed "
+                                    "(close it with %(close)s for an exact phrase, or remove it)"),
+                                 quote=ch, position=i + 1, close=close)
             toks.append(_Tok("phrase", q[i + 1:j], i))
             i = j + 1
         elif ch in _LPAREN:
@@ -138,7 +139,8 @@ def _tokenize(q: str) -> list[_Tok]:
                 close = QUOTES[q[j]]
                 k = q.find(close, j + 1)
                 if k == -1:
-                    raise QueryError(f"unbalanced quote after {word} (close it with {close})")
+                    raise QueryError(N_("unbalanced quote after %(word)s (close it with %(close)s)"),
+                                     word=word, close=close)
                 toks.append(_Tok("field", word + q[j + 1:k], i))
                 i = k + 1
                 continue
@@ -167,8 +169,9 @@ class _Parser:
         """Enter one more level of parentheses or exclusion, within :data:`MAX_QUERY_DEPTH`."""
         self.depth += 1
         if self.depth > MAX_QUERY_DEPTH:
-            raise QueryError(f"the query nests too deeply (more than {MAX_QUERY_DEPTH} levels of parentheses "
-                             "or exclusions); write it flatter, e.g. a -b -c rather than -(-(…))")
+            raise QueryError(N_("the query nests too deeply (more than %(depth)d levels of parentheses or "
+                                "exclusions); write it flatter, e.g. a -b -c rather than -(-(…))"),
+                             depth=MAX_QUERY_DEPTH)
 
     def peek(self) -> _Tok | None:
         return self.toks[self.i] if self.i < len(self.toks) else None
@@ -182,8 +185,10 @@ class _Parser:
         node = self.parse_and()
         tok = self.peek()
         if tok is not None:
-            raise QueryError(f"unexpected {tok.text!r} at position {tok.pos + 1}"
-                             + (": this ) has no matching (" if tok.kind == "rparen" else ""))
+            if tok.kind == "rparen":
+                raise QueryError(N_("unexpected %(text)r at position %(position)d: this ) has no matching ("),
+                                 text=tok.text, position=tok.pos + 1)
+            raise QueryError(N_("unexpected %(text)r at position %(position)d"), text=tok.text, position=tok.pos + 1)
         return node
 
     def parse_and(self) -> Node:
@@ -192,14 +197,14 @@ class _Parser:
             if tok.kind == "and":
                 self.take()
                 if not nodes or self.peek() is None or self.peek().kind in ("or", "rparen", "and"):
-                    raise QueryError("AND needs a term on both sides (terms side by side are ANDed anyway)")
+                    raise QueryError(N_("AND needs a term on both sides (terms side by side are ANDed anyway)"))
                 continue
             if tok.kind == "or":
-                raise QueryError("OR needs a term on both sides, e.g. 党建 OR 黨建")
+                raise QueryError(N_("OR needs a term on both sides, e.g. 党建 OR 黨建"))
             nodes.append(self.parse_or())
         if not nodes:
-            raise QueryError("empty group: put a search term inside the parentheses" if self.peek()
-                             else "nothing to search for")
+            raise QueryError(N_("empty group: put a search term inside the parentheses") if self.peek()
+                             else N_("nothing to search for"))
         return nodes[0] if len(nodes) == 1 else And(tuple(nodes))
 
     def parse_or(self) -> Node:
@@ -208,7 +213,7 @@ class _Parser:
             self.take()
             nxt = self.peek()
             if nxt is None or nxt.kind in ("or", "rparen", "and"):
-                raise QueryError("OR needs a term on both sides, e.g. 党建 OR 黨建")
+                raise QueryError(N_("OR needs a term on both sides, e.g. 党建 OR 黨建"))
             nodes.append(self.parse_unary())
         return nodes[0] if len(nodes) == 1 else Or(tuple(nodes))
 
@@ -218,7 +223,8 @@ class _Parser:
             self.take()
             nxt = self.peek()
             if nxt is None or nxt.kind in ("or", "rparen", "and"):
-                raise QueryError(f"{tok.text} must be followed by the term to exclude, e.g. 党建 -扶贫")
+                raise QueryError(N_("%(minus)s must be followed by the term to exclude, e.g. 党建 -扶贫"),
+                                 minus=tok.text)
             self.deeper()
             node = Not(self.parse_unary())
             self.depth -= 1
@@ -233,12 +239,13 @@ class _Parser:
             self.depth -= 1
             close = self.peek()
             if close is None or close.kind != "rparen":
-                raise QueryError(f"unbalanced parenthesis: the ( at position {tok.pos + 1} is never closed")
+                raise QueryError(N_("unbalanced parenthesis: the ( at position %(position)d is never closed"),
+                                 position=tok.pos + 1)
             self.take()
             return node
         if tok.kind == "phrase":
             if not tok.text.strip():
-                raise QueryError("empty phrase: put the text to find between the quotes")
+                raise QueryError(N_("empty phrase: put the text to find between the quotes"))
             return Phrase(tok.text.strip())
         if tok.kind == "field":
             return _field(tok.text)
@@ -250,15 +257,16 @@ def _field(text: str) -> Node:
     name = name.lower()
     value = value.strip()
     if not value:
-        raise QueryError(f"{name}: needs a value, e.g. {name}:{'2019' if name == 'year' else '党建'}")
+        raise QueryError(N_("%(field)s: needs a value, e.g. %(example)s"),
+                         field=name, example=f"{name}:{'2019' if name == 'year' else '党建'}")
     if name == "year":
         m = _YEAR_RE.match(value)
         if not m:
-            raise QueryError(f"year:{value[:20]} is not a year; use year:2019 or year:2019..2023")
+            raise QueryError(N_("year:%(value)s is not a year; use year:2019 or year:2019..2023"), value=value[:20])
         start = int(m.group(1))
         end = int(m.group(2) or start)
         if not (YEAR_MIN <= start <= YEAR_MAX and YEAR_MIN <= end <= YEAR_MAX) or end < start:
-            raise QueryError(f"year range {value} is empty; use year:2019..2023 (from ≤ to)")
+            raise QueryError(N_("year range %(value)s is empty; use year:2019..2023 (from ≤ to)"), value=value)
         return Year(start, end)
     return {"title": Title, "author": Author, "place": Place}[name](value)
 
@@ -267,9 +275,10 @@ def check_query_text(raw: str) -> None:
     """Refuse a query no person could have typed: over the length limit, or not valid Unicode (a lone
     surrogate, from JSON's ``\\ud800`` or from undecodable bytes on a command line)."""
     if len(raw) > MAX_QUERY_LENGTH:
-        raise QueryError(f"query too long ({len(raw)} characters; the limit is {MAX_QUERY_LENGTH})")
+        raise QueryError(N_("query too long (%(length)d characters; the limit is %(limit)d)"),
+                         length=len(raw), limit=MAX_QUERY_LENGTH)
     if _SURROGATE_RE.search(raw):
-        raise QueryError("the query is not valid text (it holds a lone UTF-16 surrogate or undecodable bytes)")
+        raise QueryError(N_("the query is not valid text (it holds a lone UTF-16 surrogate or undecodable bytes)"))
 
 
 def parse_query(raw: str) -> Node:
@@ -277,10 +286,10 @@ def parse_query(raw: str) -> Node:
     check_query_text(raw)
     q = normalize_query(raw)
     if not q:
-        raise QueryError("empty query: type a word, or a phrase in quotes such as \"一肩挑\"")
+        raise QueryError(N_("empty query: type a word, or a phrase in quotes such as \"一肩挑\""))
     node = _Parser(_tokenize(q)).parse()
     if not has_positive(node):
-        raise QueryError("a query cannot only exclude: add something to search for, e.g. 党建 -扶贫")
+        raise QueryError(N_("a query cannot only exclude: add something to search for, e.g. 党建 -扶贫"))
     return node
 
 

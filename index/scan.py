@@ -15,7 +15,7 @@ from collections.abc import Collection, Iterable
 
 import stringzilla
 
-from index.errors import QueryTimeout
+from index.errors import N_, QueryTimeout
 
 PARAGRAPH_SEP = "\n"
 DOCUMENT_SEP = "\x00"
@@ -64,6 +64,6 @@ class Haystack:
             k = bisect_right(starts, i) - 1
             found.add(keys[k])
             if len(found) % _CHECK_EVERY == 0 and time.monotonic() > deadline:
-                raise QueryTimeout("the query ran past its time limit; make it more specific")
+                raise QueryTimeout(N_("the query ran past its time limit; make it more specific"))
             i = text.find(pattern, starts[k + 1])  # the next document: one match per document is enough
         return found if within is None else found & set(within)

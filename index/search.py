@@ -20,7 +20,7 @@ from whoosh.searching import Searcher
 from archive.model import Document
 from index import query as q
 from index.analysis import fold_text, is_punctuation_or_space, query_words
-from index.errors import QueryError, QueryTimeout
+from index.errors import N_, QueryError, QueryTimeout
 from index.generation import current_stamp, damaged_index, open_current
 from index.limits import DEFAULT_LIMIT, DEFAULT_TIME_LIMIT, MAX_LIMIT
 from index.scan import PARAGRAPH_SEP, Haystack
@@ -137,7 +137,7 @@ class _Plan:
 #: A tier of at most this many documents is scored document by document (skipping through each
 #: word's postings); a larger one goes through Whoosh's top-k collector, which skips whole blocks.
 DIRECT_SCORING_MAX = 2000
-_RANKING_TIMEOUT = "ranking ran past the time limit; make the query more specific"
+_RANKING_TIMEOUT = N_("ranking ran past the time limit; make the query more specific")
 
 
 class Engine:
@@ -270,7 +270,7 @@ class Engine:
         assert isinstance(node, q.Words | q.Phrase)
         needle = fold_text(node.text)
         if not needle:
-            raise QueryError(f"{node.text!r} has nothing searchable in it")
+            raise QueryError(N_("%(text)r has nothing searchable in it"), text=node.text)
         words = [] if isinstance(node, q.Phrase) else [w for w in query_words(node.text)
                                                         if not is_punctuation_or_space(w)]
         marks = [fold_text(w) for w in words]  # the words as the scanned text is folded (with variants)

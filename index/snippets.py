@@ -17,7 +17,7 @@ from functools import lru_cache
 from heapq import heapify, heappop, heappush
 
 from index.analysis import Folded, fold, fold_known, fold_text
-from index.errors import QueryTimeout
+from index.errors import N_, QueryTimeout
 
 MAX_PASSAGES = 3
 MAX_SENTENCE = 160
@@ -50,7 +50,7 @@ _SENTENCE_START_BACKWARDS = re.compile(
 _SAFE_CUT = re.compile(r"\S\S")
 _WHITE = re.compile(r"\s")
 _PLAIN = re.compile(f"[^{_ENDS}{_CLOSERS}]")
-_TIMEOUT = "the snippets ran past the time limit; ask for fewer hits or make the query more specific"
+_TIMEOUT = N_("the snippets ran past the time limit; ask for fewer hits or make the query more specific")
 
 
 Span = tuple[int, int]

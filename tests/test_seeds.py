@@ -122,6 +122,7 @@ def test_documents_round_trip_through_their_json_form(seed_docs):
         data = json.loads(json.dumps(document_to_dict(doc), ensure_ascii=False))
         assert document_from_dict(data) == doc
         assert data["repairs"] == [
-            {"rule": r.rule, "before": r.before, "after": r.after, "paragraph": r.paragraph, "note": r.note}
+            {"rule": r.rule, "before": r.before, "after": r.after, "paragraph": r.paragraph, "note": r.note,
+             "messages": [[t, json.loads(json.dumps(p, ensure_ascii=False))] for t, p in r.messages]}
             for r in doc.repairs
         ]

@@ -8,40 +8,46 @@ from __future__ import annotations
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from werkzeug.exceptions import HTTPException, SecurityError
 
-from archive.errors import ArchiveError, NotFoundError
+from archive.errors import N_, ArchiveError, NotFoundError
 from index.errors import IndexError_, QueryError, QueryTimeout
 
 #: What a person was trying to do, by endpoint, to open the message with.
-_ACTIONS = {"views.search": "Cannot search for", "views.kwic": "Cannot make a concordance of"}
+_ACTIONS = {"views.search": N_("Cannot search for %(query)s"),
+            "views.kwic": N_("Cannot make a concordance of %(query)s")}
 _HTTP_MESSAGES = {
-    404: ("Not found", "There is no such page or document."),
-    405: ("Method not allowed", "Only GET is supported here."),
-    500: ("Something went wrong", "The server failed to answer; the error has been logged."),
+    404: (N_("Not found"), N_("There is no such page or document.")),
+    405: (N_("Method not allowed"), N_("Only GET is supported here.")),
+    500: (N_("Something went wrong"), N_("The server failed to answer; the error has been logged.")),
 }
-_TITLES = ((IndexError_, "The index is not available"), (QueryTimeout, "The query took too long"),
-           (QueryError, "The query cannot be used"), (NotFoundError, "Not found"))
+_TITLES = ((IndexError_, N_("The index is not available")), (QueryTimeout, N_("The query took too long")),
+           (QueryError, N_("The query cannot be used")), (NotFoundError, N_("Not found")))
 
 
 def _answer(status: int, title: str, message: str, retry_after: int | None = None,
-            query_error: bool = False) -> ResponseReturnValue:
+            query_error: bool = False, params: dict | None = None) -> ResponseReturnValue:
+    """Answer an error: ``title`` and ``message`` are English templates (filled with ``params``), which
+    the API sends as they are and the pages translate."""
     headers = {"Retry-After": str(retry_after)} if retry_after else {}
     query = request.args.get("q")
     if request.path.startswith("/api/"):
+        text = message % params if params else message
         # The query is echoed where it is what went wrong (or too slow), as clients have always seen.
-        body = {"error": message, "query": query} if query_error and query is not None else {"error": message}
+        body = {"error": text, "query": query} if query_error and query is not None else {"error": text}
         return jsonify(body), status, headers
-    return render_template("error.html", title=title, message=message, q=query or "",
-                           action=_ACTIONS.get(request.endpoint or "") if query else None,
-                           help=query_error and status == 400), status, headers
+    action = _ACTIONS.get(request.endpoint or "") if query else None
+    return render_template("error.html", title=gettext(title), message=gettext(message, **(params or {})),
+                           q=query or "", action=action, help=query_error and status == 400), status, headers
 
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ArchiveError)
     def archive_error(exc: ArchiveError) -> ResponseReturnValue:
         title = next((t for cls, t in _TITLES if isinstance(exc, cls)), "Error")
-        return _answer(exc.status, title, str(exc), exc.retry_after, isinstance(exc, QueryError | QueryTimeout))
+        return _answer(exc.status, title, exc.template, exc.retry_after, isinstance(exc, QueryError | QueryTimeout),
+                       exc.params)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> ResponseReturnValue:

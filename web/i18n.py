@@ -10,7 +10,10 @@ The JSON API answers in English whatever the request says: scripts read it.
 from __future__ import annotations
 
 from flask import Flask, Response, request, url_for
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, gettext
+
+from archive.errors import N_
+from archive.model import Repair, message_text
 
 #: Language tags the site speaks, as written in ``?lang=``, the cookie and ``<html lang>``, and the
 #: catalog (Babel locale) each one reads. The first is the default.
@@ -19,6 +22,32 @@ LANGUAGES = {"zh-CN": "zh_Hans_CN", "en": "en"}
 LANGUAGE_NAMES = {"zh-CN": "中文", "en": "English"}
 COOKIE = "lang"
 COOKIE_AGE = 365 * 24 * 3600
+
+
+#: The cleaning rules' names as a reader sees them (the rule's own name stays in the API and the CLI).
+RULE_NAMES = {
+    "nfc": N_("Unicode normalisation"),
+    "zero-width": N_("invisible characters"),
+    "pinyin": N_("pinyin annotations"),
+    "comma": N_("doubled commas"),
+    "width": N_("punctuation width"),
+    "rejoin": N_("page breaks"),
+    "front-matter": N_("title and byline"),
+    "byline": N_("trailing byline"),
+    "mojibake": N_("garbled characters (GBK)"),
+}
+
+
+def rule_name(rule: str) -> str:
+    """A cleaning rule's name in the page's language."""
+    return gettext(RULE_NAMES[rule]) if rule in RULE_NAMES else rule
+
+
+def repair_note(repair: Repair) -> str:
+    """What a repair did and why, in the page's language (its ``note`` is English)."""
+    if not repair.messages:
+        return repair.note
+    return message_text(repair.messages, "; " if page_language() == "en" else "；", gettext)
 
 
 def _tag(value: str | None) -> str | None:
@@ -57,6 +86,8 @@ def init_app(app: Flask) -> None:
     app.add_template_global(switch_url, "switch_url")
     app.add_template_global(LANGUAGE_NAMES, "LANGUAGE_NAMES")
     app.add_template_global(get_locale, "get_locale")
+    app.add_template_filter(rule_name, "rule_name")
+    app.add_template_filter(repair_note, "repair_note")
 
     @app.after_request
     def remember_language(response: Response) -> Response:

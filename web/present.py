@@ -54,7 +54,11 @@ def search_json(page: SearchPage) -> dict:
 
 
 def document_json(doc: Document) -> dict:
-    return {**document_to_dict(doc), "url": doc_url(doc.id)}
+    """The object of ``/api/doc/<id>``. A repair's ``note`` is English there; its translatable sentences
+    (``messages``) are the site's business, not the API's shape."""
+    data = document_to_dict(doc)
+    data["repairs"] = [{k: v for k, v in r.items() if k != "messages"} for r in data["repairs"]]
+    return {**data, "url": doc_url(doc.id)}
 
 
 def kwic_json(result: Concordance) -> dict:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from archive.cite import STYLES, cite
+from archive.errors import N_
 from index import query as q
 from index.kwic import DEFAULT_WIDTH, MAX_WIDTH, SORTS, concordance
 from index.limits import KWIC_DEFAULT_LIMIT, KWIC_MAX_EXPORT, KWIC_MAX_SORTED
@@ -118,7 +119,7 @@ def document(doc_id: str) -> str:
 
 
 #: How the citation styles are labelled on the pages.
-STYLE_NAMES = {"gbt7714": "GB/T 7714", "plain": "Quotation", "bibtex": "BibTeX"}
+STYLE_NAMES = {"gbt7714": "GB/T 7714", "plain": N_("Quotation"), "bibtex": "BibTeX"}
 
 
 @bp.get("/doc/<doc_id>/cite/<int:n>")
