@@ -137,7 +137,7 @@ def _resolve(first: _Byte, second: _Byte, script: str) -> tuple[str, Message | N
         if len(fits) == 1:
             return fits[0], say(N_("%(ch)s from %(known)s and pinyin %(pinyin)s (the only standard %(script)s "
                                    "character)"), ch=fits[0], known=(known_desc, {"byte": byte}), pinyin=pinyin,
-                                script=script)
+                                script=N_("Traditional") if script == "hant" else N_("Simplified"))
         if fits:
             return LOST, say(N_("%(lost)s: %(known)s and pinyin %(pinyin)s fit %(n)d standard characters "
                                 "(%(fits)s)"), lost=LOST, known=(known_desc, {"byte": byte}), pinyin=pinyin,

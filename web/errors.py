@@ -15,8 +15,8 @@ from archive.errors import N_, ArchiveError, NotFoundError
 from index.errors import IndexError_, QueryError, QueryTimeout
 
 #: What a person was trying to do, by endpoint, to open the message with.
-_ACTIONS = {"views.search": N_("Cannot search for %(query)s"),
-            "views.kwic": N_("Cannot make a concordance of %(query)s")}
+_ACTIONS = {"views.search": N_("Cannot search for “%(query)s”"),
+            "views.kwic": N_("Cannot make a concordance of “%(query)s”")}
 _HTTP_MESSAGES = {
     404: (N_("Not found"), N_("There is no such page or document.")),
     405: (N_("Method not allowed"), N_("Only GET is supported here.")),
