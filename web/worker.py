@@ -202,8 +202,11 @@ class ArchiveWorker(ThreadWorker):
             body = json.dumps({"error": f"{reason}: {message}" if message else reason}).encode()
             kind = "application/json"
         else:
-            body = (f"<!doctype html><title>{html.escape(reason)}</title><h1>{html.escape(reason)}</h1>"
-                    f"<p>{html.escape(message)}</p>").encode()
+            # Before Flask, so before the reader's language is known: Chinese first, gunicorn's English after.
+            body = (f"<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>请求无法处理 · "
+                    f"{html.escape(reason)}</title><h1>请求无法处理</h1><p>服务器读不懂这个请求（请求行、请求头"
+                    f"或请求体有误，或发送得太慢）。</p><p lang=\"en\">{html.escape(reason)}: {html.escape(message)}"
+                    f"</p></html>").encode()
             kind = "text/html; charset=utf-8"
         head = (f"HTTP/1.1 {code} {reason}\r\nConnection: close\r\nContent-Type: {kind}\r\n"
                 f"Content-Length: {len(body)}\r\n{_SECURITY_HEADERS}\r\n").encode("latin-1")
