@@ -72,6 +72,7 @@ def test_gunicorn_s_own_errors_are_json_under_api_and_carry_our_headers(seed_ind
     status, headers, body = _raw(server.port, twice.replace(b"/api/search", b"/search"))
     assert status.startswith("HTTP/1.1 400") and headers["content-type"].startswith("text/html")
     assert headers["x-content-type-options"] == "nosniff" and b"CONTENT-LENGTH" in body
+    assert "请求无法处理" in body.decode("utf-8") and headers["content-type"].endswith("charset=utf-8")
     # A header gunicorn cannot read, or a request line over the limit, is refused before it knows the path:
     # our page with our headers, not JSON.
     status, headers, _ = _raw(server.port, b"GET /api/search?q=x HTTP/1.1\r\nNo colon here\r\n\r\n")
