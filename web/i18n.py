@@ -21,6 +21,12 @@ COOKIE = "lang"
 COOKIE_AGE = 365 * 24 * 3600
 
 
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalog (``make messages`` extracts ``N_``) where it is defined, outside any
+    request; the page translates it where it is shown, with ``_()``."""
+    return message
+
+
 def _tag(value: str | None) -> str | None:
     """A language tag we speak, from what a user wrote (``en``, ``EN``, ``zh_CN``, ``zh``), or None."""
     if not value:
