@@ -153,12 +153,17 @@ def test_a_hit_opens_at_its_paragraph_and_cites_it(server, browser, width):
 
 
 def test_a_query_without_a_paragraph_goes_to_the_first_match(server, page):
-    page.goto(server + f"/doc/{TRADITIONAL}?q=" + urllib.request.quote('"徐橋"'))
-    page.wait_for_url("**#p5")  # the first paragraph marked, as #p5 would; back goes to where the reader was
-    assert page.locator(".para mark").first.evaluate("m => m.closest('.para').id") == "p5"
-    assert _in_viewport(page, "#p5") and page.evaluate("window.scrollY") > 0
+    page.goto(server + f"/doc/{TRADITIONAL}?q=" + urllib.request.quote('"溯源治理"'))
+    page.wait_for_url("**#p10")  # the first paragraph marked, as #p10 would
+    assert page.locator(".para mark").first.evaluate("m => m.closest('.para').id") == "p10"
+    assert _in_viewport(page, "#p10") and page.evaluate("window.scrollY") > 0
+    page.go_back()  # the address was replaced, not added to: Back leaves the document
+    assert "/doc/" not in page.url
     page.goto(server + f"/doc/{TRADITIONAL}?q=" + urllib.request.quote("一肩挑"))  # no match: the top
     assert page.evaluate("window.scrollY") == 0 and "#" not in page.url
+    page.goto(server + f"/doc/{TRADITIONAL}?q=" + urllib.request.quote("宋河"))  # ¶1, on the first screen:
+    assert page.evaluate("window.scrollY") == 0 and "#" not in page.url  # left under the title and notice
+    assert _in_viewport(page, "#p1") and _in_viewport(page, "p.matches")
 
 
 def test_a_traditional_article_reads_in_a_traditional_face(server, page):

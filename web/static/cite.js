@@ -94,7 +94,9 @@ window.addEventListener("hashchange", followHash);
 
 // Arriving at a document from a search (?q=) without a paragraph to go to (#pN), go to the first paragraph
 // the query matched, as the address #pN would: the paragraph is highlighted, and Back returns to the search.
+// One already on the first screen is left where it is, under the title and the notice of matches.
 if (!location.hash && new URLSearchParams(location.search).get("q")) {
   const first = document.querySelector(".doc .para mark");
-  if (first) location.replace("#" + first.closest(".para").id);
+  const para = first && first.closest(".para");
+  if (para && para.getBoundingClientRect().bottom > window.innerHeight) location.replace("#" + para.id);
 }
