@@ -131,7 +131,7 @@ def render_html(doc: Document, marks: dict[int, list[tuple[int, int]]] | None = 
         out.append(f"<h2>{_escape_text(doc.subtitle)}</h2>")
     if doc.byline:
         out.append(f'<p class="byline">{_escape_text(doc.byline)}</p>')
-    # The cite link is the only markup a paragraph gains on the page, and every paragraph has one: 60 bytes
+    # The cite link is the only markup a paragraph gains on the page, and every paragraph has one: 90 bytes
     # or so beside a paragraph of 500 (the citations themselves would repeat the paragraph).
     href, label = (html.escape(cite[0]), _escape_text(cite[1])) if cite else ("", "")
     for n, par in enumerate(doc.paragraphs, start=1):

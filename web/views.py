@@ -113,7 +113,7 @@ def document(doc_id: str) -> str:
     # No citation is written into the page: each paragraph ends in a link to its citations' own page
     # (`citations` below), which cite.js brings in under the paragraph. The quotation repeats its
     # paragraph, so citing every paragraph here made the page paragraphs × text (18.9 MB for a 4.9 MB
-    # article); a link is sixty bytes. The paragraph number is the last segment of the link's address,
+    # article); a link is ninety bytes. The paragraph number is the last segment of the link's address,
     # so url_for runs once, not once per paragraph.
     cite_prefix = url_for("views.citations", doc_id=doc.id, n=0).removesuffix("0")
     body = render_html(doc, marks, cite=(cite_prefix, gettext("Cite")), lost=lost_rows(doc))
