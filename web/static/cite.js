@@ -76,7 +76,7 @@ document.addEventListener("click", (event) => {
 // citations with the paragraph in view; a repair row or rule folded under <details> is unfolded.
 function followHash() {
   if (!location.hash) return;
-  const target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  const target = document.getElementById(location.hash.slice(1));  // our ids are ASCII: nothing to decode
   if (!target) return;
   if (target.matches(".para > a.cite")) {
     toggleCitations(target, true);
