@@ -63,6 +63,15 @@ def app(seed_index):
 
 @pytest.fixture
 def client(app):
+    """A client whose browser asks for English, the language most tests assert; ``zh_client`` is a reader
+    whose browser says nothing, who gets the site's default, Simplified Chinese."""
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
+def zh_client(app):
     return app.test_client()
 
 

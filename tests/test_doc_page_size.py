@@ -123,7 +123,7 @@ def test_a_paragraph_citation_is_its_own_small_page(big_server, big_client):
 
 
 def test_a_hostile_name_and_text_stay_text_on_both_pages(client_of):
-    # The id goes into every box's link and the citation page; the text into the body and the quotation.
+    # The id goes into every paragraph's cite link and the citation page; the text into the body and the quotation.
     client = client_of({'a"><script>alert(1)<.txt': "<script>标题</script>\n\n*正文* <img src=x onerror=alert(1)>\n"})
     doc = client.get("/doc/" + urllib.parse.quote('a"><script>alert(1)<'))
     cite = client.get("/doc/" + urllib.parse.quote('a"><script>alert(1)<') + "/cite/1")

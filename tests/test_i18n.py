@@ -19,22 +19,22 @@ def html_lang(response) -> str:
     return re.search(r'<html lang="([^"]+)"', response.get_data(as_text=True)).group(1)
 
 
-def test_chinese_by_default(client):
-    page = client.get("/docs")
+def test_chinese_by_default(zh_client):
+    page = zh_client.get("/docs")
     assert html_lang(page) == "zh-CN"
     text = page.get_data(as_text=True)
     assert "全部文章" in text and "All articles" not in text
 
 
-def test_english_by_lang_then_remembered_by_the_cookie(client):
-    page = client.get("/docs?lang=en")
+def test_english_by_lang_then_remembered_by_the_cookie(zh_client):
+    page = zh_client.get("/docs?lang=en")
     assert html_lang(page) == "en" and "All articles" in page.get_data(as_text=True)
     assert "lang=en" in page.headers["Set-Cookie"]
     # The cookie now says English; no ?lang= needed.
-    assert html_lang(client.get("/docs")) == "en"
+    assert html_lang(zh_client.get("/docs")) == "en"
     # ?lang= wins over the cookie, and replaces it.
-    assert html_lang(client.get("/docs?lang=zh-CN")) == "zh-CN"
-    assert html_lang(client.get("/docs")) == "zh-CN"
+    assert html_lang(zh_client.get("/docs?lang=zh-CN")) == "zh-CN"
+    assert html_lang(zh_client.get("/docs")) == "zh-CN"
 
 
 @pytest.mark.parametrize(("header", "lang"), [
@@ -42,39 +42,39 @@ def test_english_by_lang_then_remembered_by_the_cookie(client):
     ("zh-TW", "zh-CN"),  # no Traditional catalog: a Chinese reader still gets Chinese
     ("fr-FR, en;q=0.5", "en"), ("de", "zh-CN"), ("", "zh-CN"),
 ])
-def test_accept_language_when_nothing_else_says(client, header, lang):
-    assert html_lang(client.get("/docs", headers={"Accept-Language": header})) == lang
+def test_accept_language_when_nothing_else_says(zh_client, header, lang):
+    assert html_lang(zh_client.get("/docs", headers={"Accept-Language": header})) == lang
 
 
-def test_the_cookie_wins_over_accept_language(client):
-    client.set_cookie("lang", "zh-CN")
-    assert html_lang(client.get("/docs", headers={"Accept-Language": "en"})) == "zh-CN"
+def test_the_cookie_wins_over_accept_language(zh_client):
+    zh_client.set_cookie("lang", "zh-CN")
+    assert html_lang(zh_client.get("/docs", headers={"Accept-Language": "en"})) == "zh-CN"
 
 
-def test_a_lang_nobody_speaks_is_ignored(client):
-    page = client.get("/docs?lang=xx", headers={"Accept-Language": "en"})
+def test_a_lang_nobody_speaks_is_ignored(zh_client):
+    page = zh_client.get("/docs?lang=xx", headers={"Accept-Language": "en"})
     assert html_lang(page) == "en" and "Set-Cookie" not in page.headers
 
 
-def test_every_page_has_a_switch_to_the_other_language_keeping_its_arguments(client):
-    text = client.get("/docs?sort=year&order=desc").get_data(as_text=True)
+def test_every_page_has_a_switch_to_the_other_language_keeping_its_arguments(zh_client):
+    text = zh_client.get("/docs?sort=year&order=desc").get_data(as_text=True)
     switch = re.search(r'<a class="lang" lang="en"[^>]*href="([^"]+)"', text).group(1)
     assert "sort=year" in switch and "order=desc" in switch and "lang=en" in switch
-    assert html_lang(client.get(switch.replace("&amp;", "&"))) == "en"
+    assert html_lang(zh_client.get(switch.replace("&amp;", "&"))) == "en"
 
 
-def test_errors_in_the_readers_language_and_english_in_the_api(client):
-    zh = client.get("/search?q=%22abc").get_data(as_text=True)
+def test_errors_in_the_readers_language_and_english_in_the_api(zh_client):
+    zh = zh_client.get("/search?q=%22abc").get_data(as_text=True)
     assert "引号不配对" in zh and "unbalanced" not in zh
-    en = client.get("/search?q=%22abc&lang=en").get_data(as_text=True)
+    en = zh_client.get("/search?q=%22abc&lang=en").get_data(as_text=True)
     assert "unbalanced quote" in en
-    api = client.get("/api/search?q=%22abc", headers={"Accept-Language": "zh-CN"})
+    api = zh_client.get("/api/search?q=%22abc", headers={"Accept-Language": "zh-CN"})
     assert api.json["error"].startswith("unbalanced quote") and "Set-Cookie" not in api.headers
-    assert "没有第 99 段" in client.get("/doc/002_4d89ad2df1300591/cite/99?lang=zh-CN").get_data(as_text=True)
+    assert "没有第 99 段" in zh_client.get("/doc/002_4d89ad2df1300591/cite/99?lang=zh-CN").get_data(as_text=True)
 
 
-def test_a_translated_message_escapes_what_the_user_typed(client):
-    text = client.get("/search?q=%22<b>x").get_data(as_text=True)
+def test_a_translated_message_escapes_what_the_user_typed(zh_client):
+    text = zh_client.get("/search?q=%22<b>x").get_data(as_text=True)
     assert "<b>x" not in text and "&lt;b&gt;x" in text
 
 

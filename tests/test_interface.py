@@ -105,6 +105,7 @@ def test_the_collection_list_pages_and_links_from_home(client, many, start_serve
     ix = src.parent / "ix-list"
     build_index([src], ix)
     c = create_app({"TESTING": True, "INDEX_DIR": str(ix)}).test_client()
+    c.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     assert 'href="/docs"' in c.get("/").text
     first, second = (c.get("/docs", query_string={"page": n}).text for n in (1, 2))
     assert "Page 1 of 2" in first and "Page 2 of 2" in second

@@ -1,3 +1,4 @@
+import re
 from html.parser import HTMLParser
 
 from hypothesis import given, settings
@@ -5,6 +6,7 @@ from hypothesis import strategies as st
 
 from archive import build_document
 from web.render import render_html, render_markdown
+from web.repairs import lost_rows
 
 TRICKY = ["1. 开头像列表", "*星号* 与 _下划线_", "# 井号开头", "<script>alert(1)</script> & [链](x) {: #p1 }",
           "> 引用", "- 减号", "`代码` \\ 反斜杠 2019."]
@@ -69,6 +71,10 @@ def _markdown_html(doc, marks=None):
     return md.convert(render_markdown(doc, marks))
 
 
+_PAGE_LINKS = re.compile(r'<a class="cite" id="cite-p\d+" href="[^"]*">[^<]*</a>'
+                         r'|<a class="lost" href="#repair-\d+">(〓)</a>')
+
+
 def test_html_is_what_markdown_makes_of_the_source(seed_docs):
     docs = [*seed_docs.values(), build_document(("测试标题\n\n" + "\n\n".join(TRICKY) + "\n").encode(), "t", "t.txt")]
     for doc in docs:
@@ -76,6 +82,12 @@ def test_html_is_what_markdown_makes_of_the_source(seed_docs):
         assert render_html(doc) == _markdown_html(doc), doc.id
         assert render_html(doc, marks) == _markdown_html(doc, marks), doc.id
         assert render_html(doc, marks).count("<mark>") == 2 * len(marks)
+        # The document page's own links (a cite link ending each paragraph, each lost character linked to its
+        # repair row) are all it adds: without them, the same HTML.
+        page = render_html(doc, marks, cite=("/doc/x/cite/", "Cite"), lost=lost_rows(doc))
+        assert _PAGE_LINKS.sub(r"\1", page) == _markdown_html(doc, marks), doc.id
+        assert page.count('<a class="cite"') == len(doc.paragraphs)
+        assert page.count('<a class="lost"') == sum(p.count("〓") for p in doc.paragraphs)
 
 
 @settings(max_examples=300, deadline=None)

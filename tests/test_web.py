@@ -17,7 +17,7 @@ def test_no_index_is_explained_on_every_page(tmp_path):
     client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "none")}).test_client()
     for path in ("/", "/search?q=党建", "/doc/000_facb8668b9a49bed", "/kwic?q=党建"):
         r = client.get(path)
-        assert r.status_code == 503 and "build one with `archive build`" in r.text, path
+        assert r.status_code == 503 and "`archive build`" in r.text and "索引" in r.text, path  # in Chinese
     r = client.get("/api/search", query_string={"q": "党建"})
     assert r.status_code == 503 and r.get_json() == {"error": f"no index in {tmp_path / 'none'}: build one with "
                                                               "`archive build` (or `make index`)"}
@@ -85,20 +85,20 @@ def test_script_in_query_is_escaped(client):
 
 
 def test_document_page(client, seed_docs):
-    r = client.get("/doc/000_facb8668b9a49bed", query_string={"q": '"一肩挑"'})
+    r = client.get("/doc/000_facb8668b9a49bed", query_string={"q": '"一肩挑"', "lang": "en"})
     assert r.status_code == 200
     doc = seed_docs["000"]
     for n in range(1, len(doc.paragraphs) + 1):
         assert f'id="p{n}"' in r.text
-    assert "<mark>一肩挑</mark>" in r.text and "in ¶8" in r.text
-    # Paragraph 8's box links to its citations' own page; the document page repeats no citation (issue 13:
-    # the quotation repeated every paragraph, so the page grew as paragraphs × text).
+    assert "<mark>一肩挑</mark>" in r.text and 'in <a href="#p8">¶8</a>' in r.text
+    # Paragraph 8's cite link goes to its citations' own page; the document page repeats no citation (issue
+    # 13: the quotation repeated every paragraph, so the page grew as paragraphs × text).
     assert 'id="cite-p8"' in r.text and 'href="/doc/000_facb8668b9a49bed/cite/8"' in r.text
     assert "[N]" not in r.text and "@article" not in r.text
     r = client.get("/doc/000_facb8668b9a49bed/cite/8")
     assert r.status_code == 200 and "[N]" in r.text and "@article" in r.text
     assert f"「{doc.paragraphs[7]}」" in r.text
-    r = client.get("/doc/002_4d89ad2df1300591")
+    r = client.get("/doc/002_4d89ad2df1300591", query_string={"lang": "en"})
     assert f"What cleaning changed ({len(seed_docs['002'].repairs)})" in r.text and "〓”宋河鎮" in r.text
     assert len([x for x in seed_docs["002"].repairs if x.rule not in ("front-matter", "width")]) == 436
     assert "No title is printed" in r.text

@@ -15,7 +15,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from index.limits import DEFAULT_TIME_LIMIT, MAX_QUERY_LENGTH
     from web import api, i18n, views
     from web.errors import register_error_handlers
-    from web.render import mark_html
+    from web.render import mark_html, script_lang
 
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(
@@ -44,6 +44,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     register_error_handlers(app)
     app.add_template_filter(lambda text, spans: Markup(mark_html(text, spans)), "marked")
+    app.add_template_filter(script_lang, "lang_of_script")
     app.add_template_global(MAX_QUERY_LENGTH, "MAX_QUERY_LENGTH")
 
     @app.after_request

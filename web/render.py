@@ -26,12 +26,21 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from archive.model import Document
+from archive.mojibake import LOST
 from index.snippets import split_marked
 
 if TYPE_CHECKING:
     import markdown
 
 _EXTENSIONS = ["attr_list"]
+
+#: The language tag of an article's text, by its script (Document.script): a browser picks the glyphs of
+#: Traditional or Simplified fonts by it, and the style sheet its font stack.
+SCRIPT_LANG = {"hans": "zh-Hans", "hant": "zh-Hant"}
+
+
+def script_lang(script: str) -> str:
+    return SCRIPT_LANG.get(script, "zh")
 
 
 @cache
@@ -85,35 +94,51 @@ def _escape_text(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def render_html(doc: Document, marks: dict[int, list[tuple[int, int]]] | None = None) -> str:
+def _linking_lost(where: dict[int, int], escape: Callable[[str], str]) -> Callable[[str], str]:
+    """``escape`` for the consecutive pieces of one paragraph, with each ``〓`` at an offset in ``where`` made a
+    link to its repair row ``#repair-K``. Pieces come in order (:func:`mark_html` walks the text once), so a
+    running offset tells where each one starts."""
+    start = 0
+
+    def escape_piece(piece: str) -> str:
+        nonlocal start
+        out, done = [], 0
+        for i, ch in enumerate(piece):
+            if ch == LOST and (k := where.get(start + i)):
+                out += [escape(piece[done:i]), f'<a class="lost" href="#repair-{k}">{LOST}</a>']
+                done = i + 1
+        start += len(piece)
+        return "".join(out) + escape(piece[done:])
+
+    return escape_piece
+
+
+def render_html(doc: Document, marks: dict[int, list[tuple[int, int]]] | None = None,
+                cite: tuple[str, str] | None = None, lost: dict[int, dict[int, int]] | None = None) -> str:
     """The document's title, subtitle, byline and numbered paragraphs as an HTML fragment, in time and size
     linear in the document: the HTML that the ``markdown`` package makes of :func:`render_markdown`.
 
-    ``marks`` maps a paragraph number to spans to highlight (a search's matches).
+    ``marks`` maps a paragraph number to spans to highlight (a search's matches). For the document page,
+    ``cite`` is (address prefix, label): each paragraph ends in a link ``#cite-pN`` to prefix + N, its
+    citations' page, which cite.js opens under the paragraph; and ``lost`` (:func:`web.repairs.lost_rows`)
+    makes each ``〓`` a link to the repair row that explains it.
     """
     marks = marks or {}
+    lost = lost or {}
     title = _escape_text(doc.title)
     out = [f"<h1>{'[' + title + ']' if doc.title_supplied else title}</h1>"]
     if doc.subtitle:
         out.append(f"<h2>{_escape_text(doc.subtitle)}</h2>")
     if doc.byline:
         out.append(f'<p class="byline">{_escape_text(doc.byline)}</p>')
+    # The cite link is the only markup a paragraph gains on the page, and every paragraph has one: 90 bytes
+    # or so beside a paragraph of 500 (the citations themselves would repeat the paragraph).
+    href, label = (html.escape(cite[0]), _escape_text(cite[1])) if cite else ("", "")
     for n, par in enumerate(doc.paragraphs, start=1):
+        escape = _linking_lost(lost[n], _escape_text) if n in lost else _escape_text
         # Most paragraphs hold no match: escaping them directly skips the span walk (for 640,000 short
         # paragraphs, 0.65 s instead of 1.9 s).
-        text = mark_html(par, marks[n], _escape_text) if n in marks else _escape_text(par)
-        out.append(f'<p class="para" id="p{n}"><a href="#p{n}">¶{n}</a> {text}</p>')
+        text = mark_html(par, marks[n], escape) if n in marks else escape(par)
+        tail = f'<a class="cite" id="cite-p{n}" href="{href}{n}">{label}</a>' if cite else ""
+        out.append(f'<p class="para" id="p{n}"><a href="#p{n}">¶{n}</a> {text}{tail}</p>')
     return "\n".join(out)
-
-
-def render_cite_boxes(prefix: str, count: int) -> str:
-    """A closed box ``#cite-pN`` per paragraph, linking to ``prefix`` + N, the paragraph's citation page.
-
-    The boxes are where search results and the concordance send a reader to cite a paragraph; the citations
-    themselves are not on the document page (the quotation would repeat every paragraph). Written here
-    rather than in a template loop, which took 0.2 s for 10,000 paragraphs.
-    """
-    href = html.escape(prefix)
-    return "\n".join(f'<details id="cite-p{n}" class="cite-box"><summary>¶{n}</summary>'
-                     f'<a class="cite-page" href="{href}{n}">GB/T 7714, Quotation, BibTeX →</a></details>'
-                     for n in range(1, count + 1))

@@ -4,6 +4,7 @@ the presentation in the templates, errors in web.errors."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask_babel import gettext
 
 from archive.cite import STYLES, cite
 from archive.errors import N_
@@ -15,7 +16,8 @@ from index.snippets import match_spans
 from index.store import LISTING_SORTS
 from web.engine import engine, parse_int, time_limit
 from web.present import permalink
-from web.render import render_cite_boxes, render_html
+from web.render import render_html
+from web.repairs import lost_rows, repair_log
 
 bp = Blueprint("views", __name__)
 MAX_PAGE = 10_000
@@ -108,14 +110,15 @@ def document(doc_id: str) -> str:
     # Without needles there is nothing to mark, and folding 5 MB of paragraphs to find nothing took 0.4 s.
     marks = {n: spans for n, par in enumerate(doc.paragraphs, 1)
              if needles and (spans := match_spans(par, needles))}
-    # No citation is written into the page: each paragraph's box links to its citations' own page
-    # (`citations` below), which cite.js brings into the box when it opens. The quotation repeats its
+    # No citation is written into the page: each paragraph ends in a link to its citations' own page
+    # (`citations` below), which cite.js brings in under the paragraph. The quotation repeats its
     # paragraph, so citing every paragraph here made the page paragraphs × text (18.9 MB for a 4.9 MB
-    # article); a box is a hundred bytes. The paragraph number is the last segment of the link's address,
+    # article); a link is ninety bytes. The paragraph number is the last segment of the link's address,
     # so url_for runs once, not once per paragraph.
     cite_prefix = url_for("views.citations", doc_id=doc.id, n=0).removesuffix("0")
-    return render_template("doc.html", doc=doc, body=render_html(doc, marks), q=query, matched=sorted(marks),
-                           cite_boxes=render_cite_boxes(cite_prefix, len(doc.paragraphs)))
+    body = render_html(doc, marks, cite=(cite_prefix, gettext("Cite")), lost=lost_rows(doc))
+    return render_template("doc.html", doc=doc, body=body, q=query, matched=sorted(marks),
+                           log=repair_log(doc))
 
 
 #: How the citation styles are labelled on the pages.
