@@ -61,13 +61,17 @@ def app(seed_index):
     return create_app({"TESTING": True, "INDEX_DIR": str(seed_index)})
 
 
-@pytest.fixture
-def client(app):
-    """A client whose browser asks for English, the language most tests assert; ``zh_client`` is a reader
-    whose browser says nothing, who gets the site's default, Simplified Chinese."""
-    client = app.test_client()
+def english(client):
+    """``client`` with a browser that asks for English, the language most tests assert."""
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
+
+
+@pytest.fixture
+def client(app):
+    """A reader whose browser asks for English; ``zh_client`` is one whose browser says nothing, who gets
+    the site's default, Simplified Chinese."""
+    return english(app.test_client())
 
 
 @pytest.fixture
@@ -187,7 +191,7 @@ def client_of(tmp_path):
         for name, text in files.items():
             (src / name).write_text(text, encoding="utf-8")
         build_index([src], tmp_path / "articles-ix")
-        return create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "articles-ix")}).test_client()
+        return english(create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "articles-ix")}).test_client())
 
     return make
 
