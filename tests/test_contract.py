@@ -77,7 +77,7 @@ def _facet_links(html: str) -> list[tuple[str, str, int]]:
     """(value, href, count) of every linked facet value on a results page."""
     aside = html.split('<aside class="facets">', 1)[1].split("</aside>", 1)[0]
     return [(value, href.replace("&amp;", "&"), int(n))
-            for href, value, n in re.findall(r'<a href="([^"]+)">([^<]+)</a> <span>(\d+)</span>', aside)]
+            for href, value, n in re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a> <span>(\d+)</span>', aside)]
 
 
 def _total(html: str) -> int:
@@ -96,7 +96,11 @@ def test_every_facet_link_finds_exactly_its_count(client, query):
         assert r.status_code == 200, (value, narrowed)
         assert _total(r.text) == count, (value, narrowed)
         api = client.get("/api/search", query_string={"q": narrowed}).get_json()
-        assert api["total"] == count and all(value in json.dumps(h, ensure_ascii=False) for h in api["hits"])
+        assert api["total"] == count
+        if narrowed.endswith("year:none"):  # the year facet's entry for the documents without a year
+            assert all(h["year"] is None for h in api["hits"])
+        else:
+            assert all(value in json.dumps(h, ensure_ascii=False) for h in api["hits"])
 
 
 def test_the_place_facet_of_yi_jian_tiao_narrows_by_place(client):
