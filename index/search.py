@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
-from whoosh.collectors import TimeLimit, TimeLimitCollector
-from whoosh.query import Every, Term
+from whoosh.collectors import Collector, TimeLimit, TimeLimitCollector
+from whoosh.query import Every, Query, Term
 from whoosh.query import Or as WOr
 from whoosh.searching import Searcher
 from whoosh.sorting import FieldFacet
@@ -61,7 +61,7 @@ class _Within(TimeLimitCollector):
     the query had excluded).
     """
 
-    def __init__(self, child, allow: set[int] | frozenset[int], timelimit: float) -> None:
+    def __init__(self, child: Collector, allow: set[int] | frozenset[int], timelimit: float) -> None:
         super().__init__(child, timelimit=timelimit, use_alarm=False)  # SIGALRM works only in the main thread
         self.allow = allow
 
@@ -76,7 +76,7 @@ class _Within(TimeLimitCollector):
             raise TimeLimit
 
 
-def _collect(searcher: Searcher, query, child, allow: set[int], deadline: float) -> list:
+def _collect(searcher: Searcher, query: Query, child: Collector, allow: set[int], deadline: float) -> list:
     """The hits of ``query`` in ``allow`` as Whoosh's collector ``child`` keeps them (the best, or the first
     in a sort order), or QueryTimeout past ``deadline``."""
     collector = _Within(child, allow, max(0.01, deadline - time.monotonic()))
