@@ -15,7 +15,16 @@ from archive import ArchiveError, Document, load_sources
 from archive.cite import STYLES
 from archive.errors import NotFoundError
 from archive.wording import counted
-from index.limits import DEFAULT_LIMIT, DEFAULT_TIME_LIMIT, KWIC_DEFAULT_WIDTH, KWIC_MAX_WIDTH, KWIC_SORTS, MAX_LIMIT
+from index.limits import (
+    DEFAULT_LIMIT,
+    DEFAULT_TIME_LIMIT,
+    KWIC_DEFAULT_WIDTH,
+    KWIC_MAX_WIDTH,
+    KWIC_SORTS,
+    MAX_LIMIT,
+    SEARCH_ORDERS,
+    SEARCH_SORTS,
+)
 from index.query import operator_hint
 
 DEFAULT_SOURCE = Path("seeds")
@@ -195,13 +204,18 @@ def kwic(phrase: str, width: int, sort_by: str, limit: int | None, offset: int, 
 @click.option("--limit", default=DEFAULT_LIMIT, show_default=True, type=click.IntRange(0, MAX_LIMIT),
               help="Hits to show.")
 @click.option("--offset", default=0, show_default=True, type=click.IntRange(0), help="Hits to skip.")
+@click.option("--sort", "sort_by", type=click.Choice(SEARCH_SORTS), default=SEARCH_SORTS[0], show_default=True,
+              help="Order of the hits: best first, by year (no year last), or by title (code point).")
+@click.option("--order", type=click.Choice(SEARCH_ORDERS), default=SEARCH_ORDERS[0], show_default=True,
+              help="Direction of a year or title order (relevance is always best first).")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON object of /api/search.")
 @index_option
-def search(query: str, limit: int, offset: int, as_json: bool, index_dir: Path) -> None:
-    """Search the index. "quoted" is an exact phrase; OR, -word, NOT, ( ), title:, author:, year: work."""
+def search(query: str, limit: int, offset: int, sort_by: str, order: str, as_json: bool, index_dir: Path) -> None:
+    """Search the index. "quoted" is an exact phrase; OR, -word, NOT, ( ), title:, author:, place:, year:
+    (year:none: no year) work."""
     from index.search import search as run_search
 
-    page = run_search(index_dir, query, limit=limit, offset=offset)
+    page = run_search(index_dir, query, limit=limit, offset=offset, sort=sort_by, descending=order == "desc")
     if as_json:
         from web.present import search_json
 
@@ -214,7 +228,8 @@ def search(query: str, limit: int, offset: int, as_json: bool, index_dir: Path) 
     for rank, hit in enumerate(page.hits, start=offset + 1):
         title = _coloured(hit.title, hit.title_spans)
         title = f"[{title}]" if hit.title_supplied else title
-        click.echo(f"\n{rank}. {title}  {_visible(hit.id)}  score {hit.score:.2f}")  # title: coloured, visible
+        year = f"  {hit.year if hit.year is not None else 'no year'}" if sort_by == "year" else ""
+        click.echo(f"\n{rank}. {title}  {_visible(hit.id)}{year}  score {hit.score:.2f}")  # title: coloured, visible
         if hit.byline:
             _say(f"   {hit.byline}")
         for p in hit.passages:

@@ -45,7 +45,7 @@ from index.generation import (
     verify_generation,
 )
 from index.scan import PARAGRAPH_SEP
-from index.schema import build_schema
+from index.schema import build_schema, sort_keys
 from index.store import STORE_NAME, StoreWriter, count_paragraphs, printed_lines_for_words, read_sources
 
 LOCK_NAME = ".lock"
@@ -178,6 +178,7 @@ def _index_document(writer, doc: Document, lines: list[str]) -> None:
         authors=",".join(fold_text(a.name) for a in doc.authors),
         year=doc.year,
         place=doc.place,
+        **sort_keys(doc.id, doc.title, doc.year),
     )
 
 

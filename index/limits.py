@@ -28,3 +28,8 @@ KWIC_MAX_LIMIT = 1000
 KWIC_MAX_EXPORT = 50_000
 #: How far a sorted concordance can be read: a sorted page keeps every line before it while it sorts.
 KWIC_MAX_SORTED = 10_000
+#: Orders of search results: by relevance (best first), by year, by title. Year and title go either way
+#: (``descending``); relevance has one direction. Documents without a year come last either way.
+SEARCH_SORTS = ("relevance", "year", "title")
+#: The directions a sorted listing may take, as the site's and the API's ``order`` parameter writes them.
+SEARCH_ORDERS = ("asc", "desc")

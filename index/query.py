@@ -6,13 +6,18 @@
     or      := unary ( 'OR' unary )*    -- OR (or |) binds tighter: 党建 OR 黨建 -扶贫 = (党建 OR 黨建) AND NOT 扶贫
     unary   := ('NOT' | '-') unary | primary
     primary := '(' query ')' | field ':' value | '"phrase"' | word
-    field   := title | author | place | year     value := word | "phrase" | 2019 | 2019..2023
+    field   := title | author | place | year     value := word | "phrase" | 2019 | 2019..2023 | none
 
 Quotes are any pair of :data:`QUOTES` (ASCII ``"…"``, Chinese ``“…”``, ``「…」``, ``『…』``). A malformed
 query raises :class:`QueryError` whose message says what is wrong and how to fix it.
 
+``year:none`` (any case) finds the documents whose year is not known: the "no year" entry of the year facet
+narrows to it, and ``-year:none`` keeps the dated ones. A word rather than a symbol, because the facet link
+writes it into the query box where people read it, and ``none`` can never be a year.
+
 This module is all the code that knows the query language: parsing it, and writing it back
-(:func:`narrow` adds a field filter to a query, :func:`quote` quotes a value).
+(:func:`narrow` adds a field filter to a query, :func:`filters` lists the filters a query is narrowed by
+and what it is without each, :func:`quote` quotes a value).
 """
 
 from __future__ import annotations
@@ -25,6 +30,10 @@ from index.limits import MAX_QUERY_DEPTH, MAX_QUERY_LENGTH
 
 YEAR_MIN, YEAR_MAX = 1, 9999
 FIELDS = ("title", "author", "place", "year")
+#: The fields the results are faceted by, and whose filters a results page shows as removable chips.
+FACET_FIELDS = ("year", "place", "author")
+#: ``year:none``: the documents without a year (the year facet's "no year" entry).
+NO_YEAR = "none"
 #: Every opening quote the parser accepts, with its closing quote (an input method may type ” for both).
 QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "”": "”"}
 #: What a Chinese input method types for the operators, read as the ASCII ones.
@@ -71,6 +80,11 @@ class Year:
 
 
 @dataclass(frozen=True)
+class NoYear:
+    """``year:none``: the documents whose year is not known."""
+
+
+@dataclass(frozen=True)
 class Not:
     node: Node
 
@@ -85,14 +99,15 @@ class Or:
     nodes: tuple[Node, ...]
 
 
-Node = Words | Phrase | Title | Author | Place | Year | Not | And | Or
+Node = Words | Phrase | Title | Author | Place | Year | NoYear | Not | And | Or
 
 
 @dataclass(frozen=True)
 class _Tok:
-    kind: str  # word, phrase, lparen, rparen, or, and, not, minus
+    kind: str  # word, phrase, field, lparen, rparen, or, and, not, minus
     text: str
     pos: int
+    end: int  # where the token's source text ends (the closing quote included)
 
 
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
@@ -118,16 +133,16 @@ def _tokenize(q: str) -> list[_Tok]:
                 raise QueryError(N_("unbalanced quote: the %(quote)s at position %(position)d is never closed "
                                     "(close it with %(close)s for an exact phrase, or remove it)"),
                                  quote=ch, position=i + 1, close=close)
-            toks.append(_Tok("phrase", q[i + 1:j], i))
+            toks.append(_Tok("phrase", q[i + 1:j], i, j + 1))
             i = j + 1
         elif ch in _LPAREN:
-            toks.append(_Tok("lparen", ch, i))
+            toks.append(_Tok("lparen", ch, i, i + 1))
             i += 1
         elif ch in _RPAREN:
-            toks.append(_Tok("rparen", ch, i))
+            toks.append(_Tok("rparen", ch, i, i + 1))
             i += 1
         elif ch in _MINUS and (i + 1 < len(q) and q[i + 1] not in " " + _RPAREN):
-            toks.append(_Tok("minus", ch, i))
+            toks.append(_Tok("minus", ch, i, i + 1))
             i += 1
         else:
             j = i
@@ -141,13 +156,13 @@ def _tokenize(q: str) -> list[_Tok]:
                 if k == -1:
                     raise QueryError(N_("unbalanced quote after %(word)s (close it with %(close)s)"),
                                      word=word, close=close)
-                toks.append(_Tok("field", word + q[j + 1:k], i))
+                toks.append(_Tok("field", word + q[j + 1:k], i, k + 1))
                 i = k + 1
                 continue
             kind = {"OR": "or", "|": "or", "｜": "or", "AND": "and", "NOT": "not"}.get(word, "word")
             if kind == "word" and ":" in word and word.split(":", 1)[0].lower() in FIELDS:
                 kind = "field"
-            toks.append(_Tok(kind, word, i))
+            toks.append(_Tok(kind, word, i, j))
             i = j
     return toks
 
@@ -260,9 +275,12 @@ def _field(text: str) -> Node:
         raise QueryError(N_("%(field)s: needs a value, e.g. %(example)s"),
                          field=name, example=f"{name}:{'2019' if name == 'year' else '党建'}")
     if name == "year":
+        if value.lower() == NO_YEAR:
+            return NoYear()
         m = _YEAR_RE.match(value)
         if not m:
-            raise QueryError(N_("year:%(value)s is not a year; use year:2019 or year:2019..2023"), value=value[:20])
+            raise QueryError(N_("year:%(value)s is not a year; use year:2019 or year:2019..2023 (or "
+                                "year:%(none)s for the documents without one)"), value=value[:20], none=NO_YEAR)
         start = int(m.group(1))
         end = int(m.group(2) or start)
         if not (YEAR_MIN <= start <= YEAR_MAX and YEAR_MIN <= end <= YEAR_MAX) or end < start:
@@ -352,20 +370,70 @@ def quote(value: str) -> str | None:
 
 
 def narrow(query: str, field: str, value: str) -> str | None:
-    """``query`` narrowed to the documents whose ``field`` is ``value`` (a facet value, as shown), or
-    None when no query can say that (a value that cannot be quoted, or a result over the length limit).
+    """``query`` narrowed to the documents whose ``field`` is ``value`` (a facet value, as shown; the year
+    facet's :data:`NO_YEAR` for the documents without a year), or None when no query can say that (a value
+    that cannot be quoted, or a result over the length limit).
 
     Appending a term to a query that parses ANDs it with the whole query: OR binds tighter than the
-    implicit AND, and a valid query cannot end in an operator.
+    implicit AND, and a valid query cannot end in an operator. An empty ``query`` gives the term alone.
     """
     if field not in FIELDS or field == "title":
         raise ValueError(f"no facet field {field!r}")
     if field == "year":
-        term = f"year:{value}" if value.isdigit() and YEAR_MIN <= int(value) <= YEAR_MAX else None
+        term = f"year:{value}" if value == NO_YEAR or (value.isdigit() and YEAR_MIN <= int(value) <= YEAR_MAX) else None
     else:
         term = f"{field}:{quoted}" if (quoted := quote(value)) else None
-    narrowed = f"{query} {term}" if term else None
+    narrowed = (f"{query} {term}" if query.strip() else term) if term else None
     return narrowed if narrowed and len(narrowed) <= MAX_QUERY_LENGTH else None
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A field filter that narrows a whole query (``year:2019`` in ``党建 year:2019``), as a results page shows
+    it: a chip that removes it."""
+
+    field: str  #: one of :data:`FACET_FIELDS`
+    value: str  #: as written after the colon, quotes removed: ``2019``, ``2019..2023``, ``none``, ``宋河镇``
+    #: The query without this filter (and without an ``AND`` joining it); ``""`` when nothing else is left,
+    #: None when what is left is no query (``year:2019 -扶贫`` without the year only excludes).
+    without: str | None
+
+
+def filters(raw: str) -> list[Filter]:
+    """The filters ``raw`` is narrowed by: each :data:`FACET_FIELDS` term ANDed with the whole query, not
+    inside parentheses, not excluded, not one side of an OR. [] for a query that does not parse."""
+    try:
+        parse_query(raw)
+    except QueryError:
+        return []
+    text = normalize_query(raw)
+    toks = _tokenize(text)
+    found: list[Filter] = []
+    depth = 0
+    for k, tok in enumerate(toks):
+        depth += (tok.kind == "lparen") - (tok.kind == "rparen")
+        if tok.kind != "field" or depth:
+            continue
+        name, _, value = tok.text.partition(":")
+        before = toks[k - 1] if k else None
+        after = toks[k + 1] if k + 1 < len(toks) else None
+        if (name.lower() not in FACET_FIELDS or (before and before.kind in ("not", "minus", "or"))
+                or (after and after.kind == "or")):
+            continue
+        start, end = tok.pos, tok.end
+        if before and before.kind == "and":
+            start = before.pos
+        elif after and after.kind == "and":
+            end = after.end
+        rest = normalize_query(text[:start] + " " + text[end:])
+        if rest:
+            try:
+                parse_query(rest)
+            except QueryError:
+                rest = None
+        name = name.lower()
+        found.append(Filter(name, value.strip().lower() if name == "year" else value.strip(), rest))
+    return found
 
 
 def field_key(value: str) -> str:

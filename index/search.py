@@ -12,18 +12,20 @@ from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
-from whoosh.collectors import TimeLimit, TimeLimitCollector
+from whoosh.collectors import Collector, TimeLimit, TimeLimitCollector
+from whoosh.query import Every, Query, Term
 from whoosh.query import Or as WOr
-from whoosh.query import Term
 from whoosh.searching import Searcher
+from whoosh.sorting import FieldFacet
 
 from archive.model import Document
 from index import query as q
 from index.analysis import fold_text, is_punctuation_or_space, query_words
 from index.errors import N_, QueryError, QueryTimeout
 from index.generation import current_stamp, damaged_index, open_current
-from index.limits import DEFAULT_LIMIT, DEFAULT_TIME_LIMIT, MAX_LIMIT
+from index.limits import DEFAULT_LIMIT, DEFAULT_TIME_LIMIT, MAX_LIMIT, SEARCH_SORTS
 from index.scan import PARAGRAPH_SEP, Haystack
+from index.schema import SORT_COLUMNS
 from index.snippets import Passage, Span, lead_passage, make_passages, match_spans
 from index.store import FRONT_FIELDS, LISTING_SORTS, Listed, Store
 
@@ -45,7 +47,44 @@ class _Generation:
     facet_labels: dict[str, dict[str, str]]
     all_docnums: frozenset[int]
     all_ids: frozenset[str]
+    undated: frozenset[int]  # the documents without a year
+    #: What is worked out once per generation, when first asked for (:meth:`Engine.collection`).
+    memo: dict = field(default_factory=dict)
 
+
+class _Within(TimeLimitCollector):
+    """Whoosh's collector ``child``, given only the matches in ``allow`` (global docnums), within a time limit.
+
+    Not ``searcher.collector(filter=allow)`` inside a ``TimeLimitCollector``: Whoosh's ``FilterCollector``
+    filters in its ``collect_matches``, which the time limit's own ``collect_matches`` replaces, so the pair
+    collected every match, allowed or not (a ranking of over DIRECT_SCORING_MAX documents listed documents
+    the query had excluded).
+    """
+
+    def __init__(self, child: Collector, allow: set[int] | frozenset[int], timelimit: float) -> None:
+        super().__init__(child, timelimit=timelimit, use_alarm=False)  # SIGALRM works only in the main thread
+        self.allow = allow
+
+    def collect_matches(self) -> None:
+        child, allow, offset = self.child, self.allow, self.offset
+        for sub_docnum in child.matches():
+            if self.timedout:
+                raise TimeLimit
+            if offset + sub_docnum in allow:
+                child.collect(sub_docnum)
+        if self.timedout:
+            raise TimeLimit
+
+
+def _collect(searcher: Searcher, query: Query, child: Collector, allow: set[int], deadline: float) -> list:
+    """The hits of ``query`` in ``allow`` as Whoosh's collector ``child`` keeps them (the best, or the first
+    in a sort order), or QueryTimeout past ``deadline``."""
+    collector = _Within(child, allow, max(0.01, deadline - time.monotonic()))
+    try:
+        searcher.search_with_collector(query, collector)
+    except TimeLimit as exc:
+        raise QueryTimeout(_RANKING_TIMEOUT) from exc
+    return list(collector.results())
 
 
 class _SearcherPool:
@@ -107,6 +146,8 @@ class Hit:
     year: int | None = None
     place: str | None = None
     title_supplied: bool = False
+    #: The document's script (``hans``/``hant``): a page draws its text with that script's glyphs.
+    script: str = "hans"
 
 
 @dataclass(frozen=True)
@@ -121,6 +162,26 @@ class SearchPage:
     #: A value is shown as most documents print it; the query :func:`index.query.narrow` makes of it
     #: finds exactly ``count`` documents.
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    #: The order of the hits (:data:`index.limits.SEARCH_SORTS`), and whether it is descending.
+    sort: str = "relevance"
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class Collection:
+    """What the collection holds, for its home page: counted from the metadata the engine keeps in memory."""
+
+    documents: int
+    #: (year, documents) for every year, in order; then how many documents have no year.
+    years: list[tuple[int, int]]
+    undated: int
+    #: (place, documents), most first (the spelling most documents print), and how many places there are.
+    places: list[tuple[str, int]]
+    place_count: int
+    #: A few documents to start reading: the most recent by year (ties by id), or, when no document has a
+    #: year, the first by title.
+    sample: list[Listed]
+    sample_by: str  # "year" or "title"
 
 
 @dataclass
@@ -184,7 +245,8 @@ class Engine:
         # it. It is closed when the last reference goes (its SQLite connection and Whoosh files with it).
         self._shared = _Generation(gen, stamp, _SearcherPool(searcher), store, id_to_docnum,
                                    docnum_to_id, haystack, titles, meta, facet_values, facet_labels,
-                                   frozenset(docnum_to_id), frozenset(store.meta))
+                                   frozenset(docnum_to_id), frozenset(store.meta),
+                                   frozenset(n for n, m in meta.items() if m["year"] is None))
         self._local.generation = self._shared
 
     def refresh(self) -> None:
@@ -258,6 +320,8 @@ class Engine:
                    within: set[int] | None) -> set[int]:
         if isinstance(node, q.Year):
             return {n for n, m in self._g.meta.items() if m["year"] is not None and node.start <= m["year"] <= node.end}
+        if isinstance(node, q.NoYear):
+            return set(self._g.undated)
         if isinstance(node, q.Author | q.Place):
             field_name, key = ("author" if isinstance(node, q.Author) else "place"), q.field_key(node.text)
             return {n for n, keys in self._g.facet_values[field_name].items() if key in keys}
@@ -314,14 +378,8 @@ class Engine:
             return sorted(((n, scores.get(n, 0.0)) for n in group), key=lambda t: (-t[1], t[0]))[:want]
         wq = WOr([Term(f, w) for w in words for f in ("title", "body")])
         with self._g.searchers.lend(deadline - time.monotonic()) as searcher:
-            collector = TimeLimitCollector(searcher.collector(limit=want, filter=set(group)),
-                                           timelimit=max(0.01, deadline - time.monotonic()),
-                                           use_alarm=False)  # SIGALRM works only in the main thread
-            try:
-                searcher.search_with_collector(wq, collector)
-            except TimeLimit as exc:
-                raise QueryTimeout(_RANKING_TIMEOUT) from exc
-        top = [(hit.docnum, hit.score) for hit in collector.results()]
+            top = [(hit.docnum, hit.score) for hit in
+                   _collect(searcher, wq, searcher.collector(limit=want), set(group), deadline)]
         if len(top) < want:  # documents that match verbatim but hold none of the words score 0
             seen = {n for n, _ in top}
             top.extend((n, 0.0) for n in group if n not in seen)
@@ -357,28 +415,62 @@ class Engine:
         return time.monotonic() + (self.time_limit if time_limit is None else time_limit)
 
     def search(self, query: str, limit: int = DEFAULT_LIMIT, offset: int = 0,
-               time_limit: float | None = None) -> SearchPage:
-        """Run ``query``; ``total`` counts every matching document, ``hits`` is one page."""
+               time_limit: float | None = None, sort: str = "relevance", descending: bool = False) -> SearchPage:
+        """Run ``query``; ``total`` counts every matching document, ``hits`` is one page.
+
+        ``sort`` is one of :data:`index.limits.SEARCH_SORTS`: ``relevance`` (best first; ``descending`` is
+        ignored), ``year`` or ``title`` (ascending, or ``descending``; documents without a year last either
+        way, titles by code point, ties by id), sorted by Whoosh on the columns of
+        :data:`index.schema.SORT_COLUMNS`. The total and the facets are the same whatever the order.
+        """
         started = time.perf_counter()
         deadline = self.deadline(time_limit)
         if not 0 <= limit <= MAX_LIMIT:
             raise QueryError(f"limit must be between 0 and {MAX_LIMIT}")
         if offset < 0:
             raise QueryError("offset must not be negative")
+        if sort not in SEARCH_SORTS:
+            raise QueryError(f"results can be sorted by {', '.join(SEARCH_SORTS)}, not {sort[:20]!r}")
         self.refresh()
         tree = q.parse_query(query)
         plan = _Plan()
         docnums = self._eval(tree, plan, deadline)
-        ranked = self._rank(docnums, plan, deadline, need=offset + limit)
-        hits = [self._hit(self._g.docnum_to_id[n], score, plan, deadline) for n, score in ranked[offset:offset + limit]]
+        if sort == "relevance":
+            page = self._rank(docnums, plan, deadline, need=offset + limit)[offset:offset + limit]
+        else:
+            order = self._sorted(docnums, SORT_COLUMNS[sort, descending], deadline, need=offset + limit)[offset:]
+            # The score of each hit shown, as relevance would give it (the JSON's ``score``): the page's alone.
+            words = list(dict.fromkeys(plan.words))
+            scores = self._score_each(sorted(order), words, deadline) if words and order else {}
+            page = [(n, scores.get(n, 0.0)) for n in order]
+        hits = [self._hit(self._g.docnum_to_id[n], score, plan, deadline) for n, score in page]
         return SearchPage(query=query, total=len(docnums), took_ms=(time.perf_counter() - started) * 1000,
-                          hits=hits, offset=offset, limit=limit, facets=self._facets(docnums))
+                          hits=hits, offset=offset, limit=limit, facets=self._facets(docnums),
+                          sort=sort, descending=descending and sort != "relevance")
+
+    def _sorted(self, docnums: set[int], column: str, deadline: float, need: int) -> list[int]:
+        """The first ``need`` of ``docnums`` in the order of the sort-key ``column`` (ties broken by id within
+        the key): Whoosh's sorting collector over every document, filtered to ``docnums``, within the time
+        limit."""
+        if not need or not docnums:
+            return []
+        if time.monotonic() > deadline:
+            raise QueryTimeout(_RANKING_TIMEOUT)
+        facet = FieldFacet(column)
+        with self._g.searchers.lend(deadline - time.monotonic()) as searcher:
+            return [hit.docnum for hit in
+                    _collect(searcher, Every(), searcher.collector(limit=need, sortedby=facet), docnums, deadline)]
 
     def _facets(self, docnums: set[int], top: int = 8) -> dict[str, list[tuple[str, int]]]:
+        """The ``top`` values of each facet, most common first; the year facet ends with the documents
+        without a year (value :data:`index.query.NO_YEAR`), if any match."""
         counts = {name: Counter(chain.from_iterable(map(values.__getitem__, docnums)))
                   for name, values in self._g.facet_values.items()}
-        return {name: [(self._g.facet_labels[name][key], n) for key, n in c.most_common(top)]
-                for name, c in counts.items() if c}
+        facets = {name: [(self._g.facet_labels[name][key], n) for key, n in c.most_common(top)]
+                  for name, c in counts.items()}
+        if undated := len(docnums & self._g.undated):
+            facets["year"].append((q.NO_YEAR, undated))
+        return {name: values for name, values in facets.items() if values}
 
     def _hit(self, doc_id: str, score: float, plan: _Plan, deadline: float | None = None) -> Hit:
         doc = self._g.store.document(doc_id)
@@ -403,7 +495,7 @@ class Engine:
             title_spans=match_spans(doc.title, list(dict.fromkeys(plan.title_needles))), paragraph=paragraph,
             byline=doc.byline, byline_spans=match_spans(doc.byline, needles) if doc.byline else [],
             authors=doc.author_names, year=doc.year, place=doc.place,
-            title_supplied=doc.title_supplied,
+            title_supplied=doc.title_supplied, script=doc.script,
         )
 
     def documents_holding(self, needle: str, deadline: float) -> list[str]:
@@ -447,6 +539,26 @@ class Engine:
             raise QueryError(f"the list can be sorted by {', '.join(LISTING_SORTS)}")
         self.refresh()
         return self._g.store.listing(sort, descending, offset, limit)
+
+    def collection(self, places: int = 30, sample: int = 5) -> Collection:
+        """The collection in numbers: documents, per year, per place (the ``places`` most common), and
+        ``sample`` documents to start from. Worked out once per generation (a build swaps in a new one)."""
+        self.refresh()
+        g = self._g
+        key = ("collection", places, sample)
+        found = g.memo.get(key)
+        if found is None:
+            years = Counter(m["year"] for m in g.meta.values() if m["year"] is not None)
+            by_place = Counter(chain.from_iterable(g.facet_values["place"].values()))
+            sample_by = "year" if years else "title"
+            found = g.memo[key] = Collection(
+                documents=len(g.all_docnums), years=sorted(years.items()), undated=len(g.undated),
+                places=[(g.facet_labels["place"][k], n) for k, n in by_place.most_common(places)],
+                place_count=len(by_place),
+                sample=[r for r in g.store.listing(sample_by, sample_by == "year", 0, sample)
+                        if sample_by == "title" or r.year is not None],
+                sample_by=sample_by)
+        return found
 
     def documents(self) -> list[Document]:
         self.refresh()
@@ -527,6 +639,7 @@ def release_engine(index_dir: Path) -> None:
 
 
 def search(index_dir: Path, query: str, limit: int = DEFAULT_LIMIT, offset: int = 0,
-           time_limit: float | None = None) -> SearchPage:
-    """Search the index in ``index_dir``."""
-    return get_engine(index_dir).search(query, limit=limit, offset=offset, time_limit=time_limit)
+           time_limit: float | None = None, sort: str = "relevance", descending: bool = False) -> SearchPage:
+    """Search the index in ``index_dir`` (see :meth:`Engine.search`)."""
+    return get_engine(index_dir).search(query, limit=limit, offset=offset, time_limit=time_limit, sort=sort,
+                                        descending=descending)

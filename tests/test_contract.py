@@ -21,6 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from cli.main import main
+from tests.conftest import english
 from tests.golden import GOLDEN, SEARCHES, answers, search_key, without_timing
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,11 +78,11 @@ def _facet_links(html: str) -> list[tuple[str, str, int]]:
     """(value, href, count) of every linked facet value on a results page."""
     aside = html.split('<aside class="facets">', 1)[1].split("</aside>", 1)[0]
     return [(value, href.replace("&amp;", "&"), int(n))
-            for href, value, n in re.findall(r'<a href="([^"]+)">([^<]+)</a> <span>(\d+)</span>', aside)]
+            for href, value, n in re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a> <span>(\d+)</span>', aside)]
 
 
 def _total(html: str) -> int:
-    return int(re.search(r"<strong>(\d+)</strong> documents match", html).group(1))
+    return int(re.search(r"<strong>(\d+)</strong> documents? match", html).group(1))
 
 
 @pytest.mark.parametrize("query", ["党建", "一肩挑", '"黨建" -扶贫'])
@@ -96,7 +97,11 @@ def test_every_facet_link_finds_exactly_its_count(client, query):
         assert r.status_code == 200, (value, narrowed)
         assert _total(r.text) == count, (value, narrowed)
         api = client.get("/api/search", query_string={"q": narrowed}).get_json()
-        assert api["total"] == count and all(value in json.dumps(h, ensure_ascii=False) for h in api["hits"])
+        assert api["total"] == count
+        if narrowed.endswith("year:none"):  # the year facet's entry for the documents without a year
+            assert all(h["year"] is None for h in api["hits"])
+        else:
+            assert all(value in json.dumps(h, ensure_ascii=False) for h in api["hits"])
 
 
 def test_the_place_facet_of_yi_jian_tiao_narrows_by_place(client):
@@ -129,7 +134,7 @@ def facet_index(tmp_path_factory):
 def test_facets_fold_spellings_and_quote_values_that_hold_quotes(facet_index):
     from web import create_app
 
-    client = create_app({"TESTING": True, "INDEX_DIR": str(facet_index)}).test_client()
+    client = english(create_app({"TESTING": True, "INDEX_DIR": str(facet_index)}).test_client())
     data = client.get("/api/search", query_string={"q": "党建"}).get_json()
     facets = {k: {d["value"]: d["count"] for d in v} for k, v in data["facets"].items()}
     # 陈红革 and 陳紅革 are one author, 吴柳 is not 吴柳青; the two spellings of the place are one place.

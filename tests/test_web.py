@@ -6,9 +6,9 @@ import pytest
 
 
 def test_home(client):
-    r = client.get("/")
+    r = client.get("/", query_string={"lang": "en"})
     assert r.status_code == 200
-    assert "5 articles" in r.text and 'name="q"' in r.text and "Query syntax" in r.text
+    assert "<strong>5</strong> articles" in r.text and 'name="q"' in r.text and "Query syntax" in r.text
 
 
 def test_no_index_is_explained_on_every_page(tmp_path):
@@ -31,7 +31,7 @@ def test_a_byline_match_is_marked(client):
 def test_search_page(client):
     r = client.get("/search", query_string={"q": '"一肩挑"'})
     assert r.status_code == 200
-    assert "<strong>1</strong> documents match" in r.text
+    assert "<strong>1</strong> document matches" in r.text  # English plurals: one document, not "1 documents"
     assert "<mark>一肩挑</mark>" in r.text
     assert re.search(r'href="/doc/000_facb8668b9a49bed\?q=[^"]*#p8"', r.text)
     assert 'value="&#34;一肩挑&#34;"' in r.text or 'value="&quot;一肩挑&quot;"' in r.text  # query box keeps the query
@@ -39,7 +39,7 @@ def test_search_page(client):
 
 def test_search_facets_and_pagination(app, client):
     app.config["PAGE_SIZE"] = 2
-    r = client.get("/search", query_string={"q": "党建"})
+    r = client.get("/search", query_string={"q": "党建", "lang": "en"})
     assert "Page 1 of 3" in r.text and 'rel="next"' in r.text
     assert "Year" in r.text and "2019" in r.text and "Place" in r.text and "Author" in r.text
     r = client.get("/search", query_string={"q": "党建", "page": "3"})
@@ -58,7 +58,7 @@ def test_malformed_query_is_explained(client, q, reason):
 
 @pytest.mark.parametrize("q", ["", "   "])
 def test_empty_query_asks_for_one(client, q):
-    r = client.get("/search", query_string={"q": q})
+    r = client.get("/search", query_string={"q": q, "lang": "en"})
     assert r.status_code == 200 and "Type something to search for." in r.text and 'class="hit"' not in r.text
 
 
@@ -161,7 +161,8 @@ def test_api_search_matches_cli_json(client, seed_index, runner):
     import json
 
     cli_data = json.loads(cli.output)
-    assert list(api) == list(cli_data) == ["query", "total", "took_ms", "offset", "limit", "hits", "facets"]
+    assert list(api) == list(cli_data) == ["query", "total", "took_ms", "offset", "limit", "hits", "facets",
+                                           "sort", "order"]
     for data in (api, cli_data):
         data.pop("took_ms")
     assert api == cli_data and api["total"] == 2

@@ -5,8 +5,18 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, jsonify, request, stream_with_context, url_for
 
+from index.errors import QueryError
 from index.kwic import DEFAULT_WIDTH, MAX_WIDTH, SORTS, concordance
-from index.limits import DEFAULT_LIMIT, KWIC_DEFAULT_LIMIT, KWIC_MAX_EXPORT, KWIC_MAX_LIMIT, KWIC_MAX_SORTED, MAX_LIMIT
+from index.limits import (
+    DEFAULT_LIMIT,
+    KWIC_DEFAULT_LIMIT,
+    KWIC_MAX_EXPORT,
+    KWIC_MAX_LIMIT,
+    KWIC_MAX_SORTED,
+    MAX_LIMIT,
+    SEARCH_ORDERS,
+    SEARCH_SORTS,
+)
 from web.engine import engine, parse_int, time_limit
 from web.present import document_json, kwic_csv, kwic_json, search_json
 
@@ -15,15 +25,21 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 @bp.route("/search", methods=["GET", "POST"])
 def search() -> Response:
-    """Search: ``q``, ``limit``, ``offset`` from the query string, or, with POST, from a JSON object (a
-    1,000-character Chinese query is 9,000 bytes percent-encoded, more than a request line may hold)."""
+    """Search: ``q``, ``limit``, ``offset``, ``sort`` (relevance, year, title) and ``order`` (asc, desc) from
+    the query string, or, with POST, from a JSON object (a 1,000-character Chinese query is 9,000 bytes
+    percent-encoded, more than a request line may hold)."""
     params = request.args if request.method == "GET" else _json_params()
     limit = parse_int(_text(params.get("limit")), DEFAULT_LIMIT, 0, MAX_LIMIT)
     offset = parse_int(_text(params.get("offset")), 0, 0, 10**9)
     query = params.get("q", "")
     if not isinstance(query, str):
         abort(400, "q must be a string")
-    page = engine().search(query, limit=limit, offset=offset, time_limit=time_limit())
+    # Unlike the page (which shows the default for an order it does not know), a script is told.
+    sort, order = _text(params.get("sort")) or SEARCH_SORTS[0], _text(params.get("order")) or SEARCH_ORDERS[0]
+    if order not in SEARCH_ORDERS:
+        raise QueryError(f"order must be {' or '.join(SEARCH_ORDERS)}, not {order[:20]!r}")
+    page = engine().search(query, limit=limit, offset=offset, time_limit=time_limit(), sort=sort,
+                           descending=order == "desc")
     return jsonify(search_json(page))
 
 

@@ -47,10 +47,15 @@ def hit_json(hit: Hit) -> dict:
 
 
 def search_json(page: SearchPage) -> dict:
-    """The object of ``/api/search`` and ``archive search --json``, keys in the order the README shows."""
+    """The object of ``/api/search`` and ``archive search --json``, keys in the order the README shows.
+
+    ``facets``: per field, ``{"value", "count"}`` as the page shows them; the year facet's value ``"none"``
+    counts the documents without a year (the query ``year:none``). ``sort`` and ``order``: the order of
+    the hits (``order`` is null for relevance, which has one direction: best first)."""
     return {"query": page.query, "total": page.total, "took_ms": round(page.took_ms, 1),
             "offset": page.offset, "limit": page.limit, "hits": [hit_json(h) for h in page.hits],
-            "facets": {k: [{"value": v, "count": n} for v, n in vs] for k, vs in page.facets.items()}}
+            "facets": {k: [{"value": v, "count": n} for v, n in vs] for k, vs in page.facets.items()},
+            "sort": page.sort, "order": None if page.sort == "relevance" else "desc" if page.descending else "asc"}
 
 
 def document_json(doc: Document) -> dict:

@@ -10,7 +10,7 @@ from archive.cite import STYLES, cite
 from archive.errors import N_
 from index import query as q
 from index.kwic import DEFAULT_WIDTH, MAX_WIDTH, SORTS, concordance
-from index.limits import KWIC_DEFAULT_LIMIT, KWIC_MAX_EXPORT, KWIC_MAX_SORTED
+from index.limits import KWIC_DEFAULT_LIMIT, KWIC_MAX_EXPORT, KWIC_MAX_SORTED, SEARCH_SORTS
 from index.search import highlight_needles
 from index.snippets import match_spans
 from index.store import LISTING_SORTS
@@ -29,12 +29,30 @@ CHART_BARS = 15  # documents shown in the occurrences chart (the most first)
 
 @bp.get("/")
 def home() -> str:
-    return render_template("index.html", count=len(engine().all_ids), q="")
+    return _home(q="")
 
 
-def _facet_links(query: str, facets: dict[str, list[tuple[str, int]]]) -> dict[str, list[tuple[str, int, str | None]]]:
-    """Each facet value with its count and the query narrowed to it (None where no query can say it)."""
-    return {field: [(v, n, q.narrow(query, field, v)) for v, n in values] for field, values in facets.items()}
+def _home(**context) -> str:
+    """The home page: the collection in numbers, each year and place a link to its documents."""
+    collection = engine().collection()
+    places = [(p, n, q.narrow("", "place", p)) for p, n in collection.places]
+    return render_template("index.html", collection=collection, places=places, **context)
+
+
+def _facet_links(query: str, facets: dict[str, list[tuple[str, int]]], active: list[q.Filter],
+                 ) -> dict[str, list[tuple[str, int, str | None, bool]]]:
+    """Each facet value with its count, the query narrowed to it (None where no query can say it), and
+    whether the query is already narrowed to it (a filter its chip removes)."""
+    on = {(f.field, f.value if f.field == "year" else q.field_key(f.value)) for f in active}
+    return {field: [(v, n, q.narrow(query, field, v), (field, v if field == "year" else q.field_key(v)) in on)
+                    for v, n in values] for field, values in facets.items()}
+
+
+def _sort_args() -> tuple[str, bool]:
+    """The results' order from ``sort`` and ``order`` (as ``/docs`` reads them: anything unknown is the
+    default, relevance, ascending)."""
+    sort = request.args.get("sort", SEARCH_SORTS[0])
+    return (sort if sort in SEARCH_SORTS else SEARCH_SORTS[0]), request.args.get("order") == "desc"
 
 
 @bp.get("/search")
@@ -43,16 +61,22 @@ def search() -> str:
     page_no = parse_int(request.args.get("page"), 1, 1, MAX_PAGE)
     size = current_app.config["PAGE_SIZE"]
     if not query.strip():
-        return render_template("index.html", q=query, count=len(engine().all_ids),
-                               message="Type something to search for.")
-    result = engine().search(query, limit=size, offset=(page_no - 1) * size, time_limit=time_limit())
+        return _home(q=query, message=gettext("Type something to search for."))
+    sort, descending = _sort_args()
+    result = engine().search(query, limit=size, offset=(page_no - 1) * size, time_limit=time_limit(),
+                             sort=sort, descending=descending)
     pages = max(1, -(-result.total // size))
     asked = None
     if page_no > pages:  # past the last page: say so and show the last one, not an empty list
         asked, page_no = page_no, pages
-        result = engine().search(query, limit=size, offset=(page_no - 1) * size, time_limit=time_limit())
+        result = engine().search(query, limit=size, offset=(page_no - 1) * size, time_limit=time_limit(),
+                                 sort=sort, descending=descending)
+    active = q.filters(query)
+    # What every link of the page keeps: the order (left out when it is the default).
+    order = {"sort": sort if sort != SEARCH_SORTS[0] else None, "order": "desc" if result.descending else None}
     return render_template("search.html", q=query, result=result, page=page_no, pages=pages, asked=asked,
-                           facets=_facet_links(query, result.facets),
+                           facets=_facet_links(query, result.facets, active), filters=active, order=order,
+                           sort=sort, descending=result.descending, NO_YEAR=q.NO_YEAR,
                            phrase=q.single_phrase(q.parse_query(query)),
                            hint=q.operator_hint(query) if not result.total else None)
 
