@@ -95,3 +95,44 @@ def test_the_catalog_holds_every_message_of_the_code_translated(tmp_path):
         assert all(strings) and not message.fuzzy, msgid
         for s in strings:
             assert sorted(re.findall(r"%\(\w+\)\w", s)) == sorted(set(re.findall(r"%\(\w+\)\w", msgid))), msgid
+
+
+def summary(response) -> str:
+    text = re.search(r'<p class="summary">(.*?)</p>', response.get_data(as_text=True), re.S).group(1)
+    return " ".join(re.sub(r"<[^>]+>", "", text).split())
+
+
+def test_english_counts_one_thing_and_many_things(client):
+    assert client.get("/api/search?q=一肩挑").json["total"] == 1
+    assert summary(client.get("/search?q=一肩挑")).startswith("1 document matches")
+    many = client.get("/api/search?q=党建").json["total"]
+    assert many > 1 and summary(client.get("/search?q=党建")).startswith(f"{many} documents match")
+    assert summary(client.get("/kwic?q=一肩挑")).startswith("1 occurrence of 一肩挑 in 1 document (")
+    kwic = client.get("/api/kwic?q=党建").json
+    assert summary(client.get("/kwic?q=党建")).startswith(
+        f"{kwic['occurrences']} occurrences of 党建 in {kwic['documents']} documents (")
+    assert summary(client.get("/docs")) == "5 articles, sorted by title."
+    doc = client.get("/doc/000_facb8668b9a49bed").get_data(as_text=True)
+    assert re.search(r"\b\d+ paragraphs\b", doc) and "1 paragraphs" not in doc
+
+
+def test_chinese_counts_read_as_chinese(zh_client):
+    assert summary(zh_client.get("/search?q=一肩挑")).startswith("1 篇文章符合")
+    assert summary(zh_client.get("/kwic?q=一肩挑")).startswith("一肩挑 出现 1 次，见于 1 篇文章")
+
+
+def test_repair_notes_and_rule_names_in_the_readers_language(zh_client, seed_docs):
+    doc = seed_docs["002"]
+    zh = zh_client.get("/doc/002_4d89ad2df1300591").get_data(as_text=True)
+    assert "乱码修复（GBK）" in zh and "删除采集程序加入的拼音注音（zhèn）" in zh
+    assert "由首字节 E6 和拼音 zhèn 确定（唯一符合的繁体规范字）" in zh  # a note made of nested phrases
+    en = zh_client.get("/doc/002_4d89ad2df1300591?lang=en").get_data(as_text=True)
+    # In English the page says what the API and the CLI say: the note as recorded.
+    for repair in doc.repairs:
+        assert html_escape(repair.note) in en, repair.note
+
+
+def html_escape(text: str) -> str:
+    from markupsafe import escape
+
+    return str(escape(text))
