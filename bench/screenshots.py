@@ -3,7 +3,7 @@ and a phone (390 px), taken with Playwright driving Debian's chromium against a 
 
     python -m bench.screenshots --base http://127.0.0.1:5000 --out docs/screenshots
 
-Each shot is the first screen a reader sees (not the whole page), as JPEG: ``<page>-<lang>-<width>.jpg``.
+Each shot is the first screen a reader sees (not the whole page), as PNG: ``<page>-<lang>-<width>.png``.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ def tour(browser, base: str, out: Path, width: int, height: int, lang: str) -> l
     taken: list[Path] = []
 
     def shot(name: str) -> None:
-        path = out / f"{name}-{lang}-{width}.jpg"
-        page.screenshot(path=str(path), type="jpeg", quality=70)
+        path = out / f"{name}-{lang}-{width}.png"
+        page.screenshot(path=str(path))
         taken.append(path)
 
     def visit(path: str) -> None:
@@ -46,7 +46,7 @@ def tour(browser, base: str, out: Path, width: int, height: int, lang: str) -> l
     page.locator("ol.hits li.hit h2 a").first.click()
     page.wait_for_load_state("networkidle")
     shot("doc-from-hit")
-    control = page.locator(".para:target .cite-control summary, .para:target [data-cite]").first
+    control = page.locator(".para:target a.cite").first
     if control.count():
         control.click()
         page.wait_for_timeout(500)

@@ -106,7 +106,7 @@ def test_every_lost_character_links_to_the_repair_that_explains_it(client, seed_
     for link in links:
         assert link.text == "〓"
         row = rows[link.attrs["href"].removeprefix("#")]
-        paragraph, _rule, _before, after, _note = (td.text for td in row.find_all("td"))
+        paragraph, _rule, _before, after, _note = (td.text.removeprefix("¶") for td in row.find_all("td"))
         rule = row.find_all("td")[1].attrs["data-rule"]  # the rule's own name; the page shows it translated
         assert "〓" in after and rule == "mojibake"
         assert f"p{paragraph}" == link.ancestor("p").attrs["id"]  # the row of the paragraph the 〓 is in

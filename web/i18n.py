@@ -27,14 +27,14 @@ COOKIE_AGE = 365 * 24 * 3600
 #: The cleaning rules' names as a reader sees them (the rule's own name stays in the API and the CLI).
 RULE_NAMES = {
     "nfc": N_("Unicode normalisation"),
-    "zero-width": N_("invisible characters"),
-    "pinyin": N_("pinyin annotations"),
-    "comma": N_("doubled commas"),
-    "width": N_("punctuation width"),
-    "rejoin": N_("page breaks"),
-    "front-matter": N_("title and byline"),
-    "byline": N_("trailing byline"),
-    "mojibake": N_("garbled characters (GBK)"),
+    "zero-width": N_("Invisible characters"),
+    "pinyin": N_("Pinyin annotations"),
+    "comma": N_("Doubled commas"),
+    "width": N_("Punctuation width"),
+    "rejoin": N_("Page breaks"),
+    "front-matter": N_("Title and byline"),
+    "byline": N_("Trailing byline"),
+    "mojibake": N_("Garbled characters (GBK)"),
 }
 
 
