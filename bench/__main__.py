@@ -7,6 +7,7 @@
     python -m bench soak             # issue 6: 20 clients for 60 s with wrk against archive serve (make soak)
     python -m bench design           # issue 3: the two exact-phrase designs on the inews corpus
     python -m bench fidelity         # issue 12: cleaning and cross-script folding on real news
+    python -m bench interface        # issue 14: the pages a reader meets, on 7,353 articles
 """
 
 from __future__ import annotations
@@ -190,6 +191,36 @@ def kwic_speed(args: argparse.Namespace) -> None:
           f"p95 {pct(times, 95):.0f} ms, max {max(times):.0f} ms")
 
 
+def interface_speed(args: argparse.Namespace) -> None:
+    """Issue 14: the pages a reader meets, through Flask's test client on the 7,353-article index, warm:
+    median and slowest of ``args.repeat`` requests each, in Chinese (the default) and English."""
+    import statistics
+
+    from web import create_app
+
+    corpus, ix = DATA / "inews", DATA / "ix-kwic"
+    write_inews(corpus)
+    subprocess.run([sys.executable, "-m", "cli", "build", "--source", str(corpus), "--index-dir", str(ix)],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    client = create_app({"INDEX_DIR": str(ix)}).test_client()
+    t = time.perf_counter()
+    client.get("/")
+    first_home = (time.perf_counter() - t) * 1000  # the collection is counted once per index generation
+    pages = ["/", "/docs", "/docs?sort=title&order=desc&page=100", "/search?q=党建",
+             "/search?q=党建&sort=year&order=desc", "/search?q=党建&sort=title", "/search?q=的",
+             "/search?q=的&sort=year", "/search?q=的&sort=title&order=desc", "/search?q=的&page=600",
+             "/search?q=党建+year:none", "/kwic?q=党建", "/search?q=党建&lang=en"]
+    print(f"first `/` after start: {first_home:.0f} ms\n")
+    print("| page | status | bytes | median ms | max ms |\n|---|---:|---:|---:|---:|")
+    for page in pages:
+        times = []
+        for _ in range(args.repeat):
+            t = time.perf_counter()
+            r = client.get(page)
+            times.append((time.perf_counter() - t) * 1000)
+        print(f"| `{page}` | {r.status_code} | {len(r.data):,} | {statistics.median(times):.1f} | {max(times):.1f} |")
+
+
 def run_soak(args: argparse.Namespace) -> None:
     from bench.soak import soak
 
@@ -226,6 +257,9 @@ def main() -> None:
     sub.add_parser("segmenter", help="rjieba vs jieba on the corpus").set_defaults(func=segmenter)
     sub.add_parser("plot", help="docs/bench-latency.png from the perf results").set_defaults(func=plot_latency)
     sub.add_parser("kwic", help="issue 7: concordance speed for the 20 common words").set_defaults(func=kwic_speed)
+    ui = sub.add_parser("interface", help="issue 14: home, collection list, sorted results, concordance pages")
+    ui.add_argument("--repeat", type=int, default=15)
+    ui.set_defaults(func=interface_speed)
     fd = sub.add_parser("fidelity", help="issue 12: cleaning and cross-script folding on inews, one paragraph a line")
     fd.add_argument("--sample", type=int, default=1000, help="articles in the cross-script measure")
     fd.add_argument("--seed", type=int, default=12)
