@@ -155,7 +155,7 @@ def extract_front_matter(paragraphs: list[str]) -> FrontMatter:
     reason = no_title_reason(paragraphs[0])  # a file of one line is a headline whose body is missing
     if reason:
         fm.moves.append(Fix("front-matter", paragraphs[0][:40], paragraphs[0][:40],
-                            (say(N_("no printed title: %(reason)s"), reason=reason),)))
+                            (say(N_("no printed title: %(reason)s"), reason=say(reason)),)))
     else:
         fm.title = paragraphs[0]
         fm.moves.append(Fix("front-matter", fm.title, "", (say(N_("the first line, taken as the title")),)))

@@ -20,14 +20,14 @@ def message_text(messages: Iterable[Message], join: str = "; ",
                  translate: Callable[[str], str] = str) -> str:
     """The messages in English (or through ``translate``, which is given each template), joined.
 
-    A field's value may itself be a message (a phrase translated whole, such as "first byte %(byte)s"),
-    and a string value may be a marked phrase (``N_("the first line is a byline")``): both go through
-    ``translate`` too, which leaves any other text as it is.
+    A field's value may itself be a message (a phrase translated whole, such as ``say(N_("first byte
+    %(byte)s"), byte="E6")``), which goes through ``translate`` too; any other value is text of the article
+    (a word, a byline, a reading) and is shown as it is.
     """
     def value(v: Any) -> Any:
         if isinstance(v, tuple | list) and len(v) == 2 and isinstance(v[0], str) and isinstance(v[1], dict):
             return text(v[0], v[1])
-        return translate(v) if isinstance(v, str) else v
+        return v
 
     def text(template: str, params: dict[str, Any]) -> str:
         return translate(template) % {k: value(v) for k, v in params.items()} if params else translate(template)
@@ -70,14 +70,18 @@ class Repair:
     before: str
     after: str
     paragraph: int | None = None
-    note: str = ""
-    #: ``note`` as translatable sentences (see :data:`Message`): the site shows them in the reader's language.
+    #: What was done and why, as translatable sentences (see :data:`Message`): the site shows them in the
+    #: reader's language; ``note`` is their English, which the API and the command line give.
     messages: tuple[Message, ...] = ()
+
+    @property
+    def note(self) -> str:
+        return message_text(self.messages)
 
     @classmethod
     def of(cls, fix: Fix, paragraph: int | None) -> Repair:
         """The record of ``fix``, made at ``paragraph`` (None: the title, subtitle or byline lines)."""
-        return cls(fix.rule, fix.before, fix.after, paragraph, fix.note, fix.messages)
+        return cls(fix.rule, fix.before, fix.after, paragraph, fix.messages)
 
 
 @dataclass(frozen=True)
@@ -128,7 +132,8 @@ def document_to_dict(doc: Document) -> dict:
     # Field by field rather than dataclasses.asdict, which deep-copies every string (a build's hot path).
     data = {f.name: getattr(doc, f.name) for f in fields(doc)}
     data["authors"] = [{f.name: getattr(a, f.name) for f in fields(a)} for a in doc.authors]
-    data["repairs"] = [{f.name: getattr(r, f.name) for f in fields(r)} for r in doc.repairs]
+    data["repairs"] = [{"rule": r.rule, "before": r.before, "after": r.after, "paragraph": r.paragraph,
+                        "note": r.note, "messages": r.messages} for r in doc.repairs]
     data["paragraphs"] = list(doc.paragraphs)
     data["extra"] = dict(doc.extra)
     return data
@@ -141,7 +146,9 @@ def document_from_dict(data: dict) -> Document:
     def message(template: str, params: dict[str, Any]) -> Message:  # JSON made the tuples lists
         return template, {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
 
-    data["repairs"] = tuple(Repair(**{**r, "messages": tuple(message(*m) for m in r.get("messages", ()))})
+    # ``note`` is written for readers of the JSON; the record is its messages.
+    data["repairs"] = tuple(Repair(r["rule"], r["before"], r["after"], r.get("paragraph"),
+                                   tuple(message(*m) for m in r.get("messages", ())))
                             for r in data.get("repairs", ()))
     data["paragraphs"] = tuple(data["paragraphs"])
     return Document(**data)

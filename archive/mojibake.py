@@ -136,16 +136,16 @@ def _resolve(first: _Byte, second: _Byte, script: str) -> tuple[str, Message | N
         fits = [c for c in pool if is_han(c) and is_standard_form(c, script) and pinyin in _readings(c)]
         if len(fits) == 1:
             return fits[0], say(N_("%(ch)s from %(known)s and pinyin %(pinyin)s (the only standard %(script)s "
-                                   "character)"), ch=fits[0], known=(known_desc, {"byte": byte}), pinyin=pinyin,
-                                script=N_("Traditional") if script == "hant" else N_("Simplified"))
+                                   "character)"), ch=fits[0], known=say(known_desc, byte=byte), pinyin=pinyin,
+                                script=say(N_("Traditional") if script == "hant" else N_("Simplified")))
         if fits:
             return LOST, say(N_("%(lost)s: %(known)s and pinyin %(pinyin)s fit %(n)d standard characters "
-                                "(%(fits)s)"), lost=LOST, known=(known_desc, {"byte": byte}), pinyin=pinyin,
+                                "(%(fits)s)"), lost=LOST, known=say(known_desc, byte=byte), pinyin=pinyin,
                              n=len(fits), fits="".join(fits[:8]))
         return LOST, say(N_("%(lost)s: %(known)s and pinyin %(pinyin)s fit 0 standard characters"),
-                         lost=LOST, known=(known_desc, {"byte": byte}), pinyin=pinyin)
+                         lost=LOST, known=say(known_desc, byte=byte), pinyin=pinyin)
     return LOST, say(N_("%(lost)s: a character lost (%(known)s survives, %(n)d candidates, no pinyin)"),
-                     lost=LOST, known=(known_desc, {"byte": byte}), n=len(pool))
+                     lost=LOST, known=say(known_desc, byte=byte), n=len(pool))
 
 
 def _decode_span(span: _Span, script: str) -> tuple[str, list[Message]] | None:

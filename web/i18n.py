@@ -9,8 +9,10 @@ The JSON API answers in English whatever the request says: scripts read it.
 
 from __future__ import annotations
 
-from flask import Flask, Response, request, url_for
-from flask_babel import Babel, get_locale, gettext
+from urllib.parse import quote, urlencode
+
+from flask import Flask, Response, request
+from flask_babel import Babel, gettext
 
 from archive.errors import N_
 from archive.model import Repair, message_text
@@ -45,20 +47,18 @@ def rule_name(rule: str) -> str:
 
 def repair_note(repair: Repair) -> str:
     """What a repair did and why, in the page's language (its ``note`` is English)."""
-    if not repair.messages:
-        return repair.note
     return message_text(repair.messages, "; " if page_language() == "en" else "；", gettext)
 
 
 def _tag(value: str | None) -> str | None:
-    """A language tag we speak, from what a user wrote (``en``, ``EN``, ``zh_CN``, ``zh``), or None."""
+    """A language tag we speak, from what a user wrote (``en``, ``en-US``, ``zh_CN``, ``zh-TW``), or None.
+
+    Any English is English and any Chinese is Chinese, as with ``Accept-Language``: the interface has one
+    catalog per language, not one per region or script."""
     if not value:
         return None
-    value = value.strip().replace("_", "-").lower()
-    for tag in LANGUAGES:
-        if value == tag.lower() or value == tag.split("-")[0]:
-            return tag
-    return None
+    primary = value.strip().replace("_", "-").lower().split("-")[0]
+    return next((tag for tag in LANGUAGES if tag.lower().split("-")[0] == primary), None)
 
 
 def page_language() -> str:
@@ -74,10 +74,12 @@ def page_language() -> str:
 
 
 def switch_url(tag: str) -> str:
-    """This page's address in another language: the same arguments, ``lang`` replaced."""
-    args = request.args.to_dict(flat=False)
-    args["lang"] = [tag]
-    return url_for(request.endpoint or "views.home", **(request.view_args or {}), **args)
+    """This page's address in another language: the same path and arguments, ``lang`` replaced.
+
+    Written from the request's own path and query rather than through ``url_for``, whose keyword
+    arguments a query string would otherwise fill (``?doc_id=`` or ``?_external=`` on a document page)."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"] + [("lang", tag)]
+    return quote(request.script_root + request.path) + "?" + urlencode(args)
 
 
 def init_app(app: Flask) -> None:
@@ -85,7 +87,6 @@ def init_app(app: Flask) -> None:
     app.add_template_global(page_language, "page_language")
     app.add_template_global(switch_url, "switch_url")
     app.add_template_global(LANGUAGE_NAMES, "LANGUAGE_NAMES")
-    app.add_template_global(get_locale, "get_locale")
     app.add_template_filter(rule_name, "rule_name")
     app.add_template_filter(repair_note, "repair_note")
 
@@ -94,6 +95,8 @@ def init_app(app: Flask) -> None:
         chosen = _tag(request.args.get("lang"))
         if chosen and not request.path.startswith("/api/") and request.cookies.get(COOKIE) != chosen:
             response.set_cookie(COOKIE, chosen, max_age=COOKIE_AGE, samesite="Lax")
-        # The same address answers in two languages: caches must keep them apart.
-        response.vary.update(("Accept-Language", "Cookie"))
+        # A page's address answers in two languages: caches must keep them apart (the API and the
+        # static files answer the same to everyone).
+        if not request.path.startswith(("/api/", "/static/")):
+            response.vary.update(("Accept-Language", "Cookie"))
         return response
