@@ -37,4 +37,7 @@ def load_catalog(path: Path) -> dict[str, dict[str, Any]]:
                 raise CatalogError(f"{path}: [{doc_id}] unknown key {key!r}")
             if not isinstance(value, expected):
                 raise CatalogError(f"{path}: [{doc_id}] {key} must be {expected.__name__}")
+            # The years a query can name (year:1..9999); a year past them could be neither found nor sorted.
+            if key == "year" and not 1 <= value <= 9999:
+                raise CatalogError(f"{path}: [{doc_id}] year must be between 1 and 9999, not {value}")
     return data

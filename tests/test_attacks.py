@@ -238,3 +238,12 @@ def test_a_concordance_file_links_only_to_a_next_file_that_exists(client):
         assert r.status_code == 200 and "Link" not in r.headers and r.data.startswith(b"\xef\xbb\xbfid,"), args
     r = client.get("/api/kwic", query_string={"q": "党建", "format": "csv", "limit": 90})
     assert "offset=90" in r.headers["Link"] and r.data.count(b"\n") == 91
+
+
+def test_any_argument_name_is_only_passed_on_by_the_next_file_s_link(client):
+    # url_for took _method, _external or _anchor in a query string as its own keywords: a 500.
+    r = client.get("/api/kwic", query_string={"q": "党建", "format": "csv", "limit": 90, "_method": "POST",
+                                              "_external": "1", "_anchor": "x", "endpoint": "y"})
+    link = r.headers["Link"]
+    assert r.status_code == 200 and link.startswith("</api/kwic?") and link.endswith('>; rel="next"')
+    assert "_method=POST" in link and "_external=1" in link and "offset=90" in link and "offset=0" not in link

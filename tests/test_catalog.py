@@ -11,6 +11,8 @@ def test_missing_catalog_is_empty(tmp_path):
 @pytest.mark.parametrize("body, message", [
     ('["a"]\nyear = "2019"\n', "year must be int"),
     ('["a"]\nauthor = "x"\n', "unknown key 'author'"),
+    ('["a"]\nyear = 3000000000\n', "year must be between 1 and 9999, not 3000000000"),
+    ('["a"]\nyear = 0\n', "year must be between 1 and 9999"),
     ('["a"\n', "catalog.toml"),
 ])
 def test_bad_catalog_is_reported(tmp_path, body, message):

@@ -136,3 +136,31 @@ def html_escape(text: str) -> str:
     from markupsafe import escape
 
     return str(escape(text))
+
+
+@pytest.mark.parametrize("path", [
+    "/doc/000_facb8668b9a49bed?doc_id=x&q=党建", "/doc/000_facb8668b9a49bed/cite/1?n=3",
+    "/search?q=党建&endpoint=y&_anchor=z&_external=1&_method=POST", "/no/such/page?x=1", "/kwic?q=党建&sort=zz",
+])
+def test_the_switch_keeps_the_page_and_its_arguments_whatever_they_are_called(zh_client, path):
+    page = zh_client.get(path)
+    assert page.status_code in (200, 404), path  # never a 500 because of a query-string key
+    text = page.get_data(as_text=True)
+    switch = re.search(r'<a class="lang" lang="en"[^>]*href="([^"]+)"', text).group(1).replace("&amp;", "&")
+    want_path, _, want_query = path.partition("?")
+    got_path, _, got_query = switch.partition("?")
+    from urllib.parse import parse_qsl, unquote
+    assert unquote(got_path) == want_path and got_path.startswith("/")
+    assert parse_qsl(got_query) == [*parse_qsl(want_query), ("lang", "en")]
+    assert html_lang(zh_client.get(switch)) == "en"
+
+
+@pytest.mark.parametrize(("value", "lang"),
+                         [("en-US", "en"), ("EN_gb", "en"), ("zh-TW", "zh-CN"), ("zh_Hant", "zh-CN")])
+def test_a_regional_lang_is_its_language(zh_client, value, lang):
+    assert html_lang(zh_client.get(f"/docs?lang={value}")) == lang
+
+
+def test_pages_vary_by_language_and_the_api_does_not(zh_client):
+    assert {"Accept-Language", "Cookie"} <= set(zh_client.get("/docs").vary)
+    assert "Accept-Language" not in zh_client.get("/api/search?q=党建").vary

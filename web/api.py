@@ -3,7 +3,9 @@ by web.errors as ``{"error": …}`` with their status."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, jsonify, request, stream_with_context, url_for
+from urllib.parse import quote, urlencode
+
+from flask import Blueprint, Response, abort, jsonify, request, stream_with_context
 
 from index.errors import QueryError
 from index.kwic import DEFAULT_WIDTH, MAX_WIDTH, SORTS, concordance
@@ -78,7 +80,10 @@ def kwic() -> Response:
     headers = {"Content-Disposition": 'attachment; filename="concordance.csv"',
                "X-Occurrences": str(result.occurrences), "X-Documents": str(result.documents)}
     if result.has_more:
-        headers["Link"] = f'<{url_for("api.kwic", **{**request.args, "offset": offset + limit})}>; rel="next"'
+        # The request's own arguments, offset replaced; not through url_for, whose keywords (_method,
+        # _external, …) a query string could fill.
+        args = [(k, v) for k, v in request.args.items(multi=True) if k != "offset"] + [("offset", offset + limit)]
+        headers["Link"] = f'<{quote(request.script_root + request.path)}?{urlencode(args)}>; rel="next"'
     # Streamed: the worker holds one row at a time, whatever the page's size.
     return Response(stream_with_context(kwic_csv(result)), mimetype="text/csv", headers=headers)
 

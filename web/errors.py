@@ -45,7 +45,7 @@ def _answer(status: int, title: str, message: str, retry_after: int | None = Non
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ArchiveError)
     def archive_error(exc: ArchiveError) -> ResponseReturnValue:
-        title = next((t for cls, t in _TITLES if isinstance(exc, cls)), "Error")
+        title = next((t for cls, t in _TITLES if isinstance(exc, cls)), N_("Error"))
         return _answer(exc.status, title, exc.template, exc.retry_after, isinstance(exc, QueryError | QueryTimeout),
                        exc.params)
 

@@ -116,7 +116,8 @@ def _linking_lost(where: dict[int, int], escape: Callable[[str], str]) -> Callab
 def render_html(doc: Document, marks: dict[int, list[tuple[int, int]]] | None = None,
                 cite: tuple[str, str] | None = None, lost: dict[int, dict[int, int]] | None = None) -> str:
     """The document's title, subtitle, byline and numbered paragraphs as an HTML fragment, in time and size
-    linear in the document: the HTML that the ``markdown`` package makes of :func:`render_markdown`.
+    linear in the document: without ``cite`` and ``lost``, the HTML that the ``markdown`` package makes of
+    :func:`render_markdown` (tests compare them); with them, that HTML plus the links they add.
 
     ``marks`` maps a paragraph number to spans to highlight (a search's matches). For the document page,
     ``cite`` is (address prefix, label): each paragraph ends in a link ``#cite-pN`` to prefix + N, its

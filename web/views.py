@@ -36,7 +36,10 @@ def _home(**context) -> str:
     """The home page: the collection in numbers, each year and place a link to its documents."""
     collection = engine().collection()
     places = [(p, n, q.narrow("", "place", p)) for p, n in collection.places]
-    return render_template("index.html", collection=collection, places=places, **context)
+    # Queries are written by index.query alone, years too: the page holds no query syntax of its own.
+    years = [(y, n, q.narrow("", "year", str(y))) for y, n in collection.years]
+    return render_template("index.html", collection=collection, places=places, years=years,
+                           undated_query=q.narrow("", "year", q.NO_YEAR), **context)
 
 
 def _facet_links(query: str, facets: dict[str, list[tuple[str, int]]], active: list[q.Filter],
@@ -101,6 +104,8 @@ def kwic() -> str:
     """Every occurrence of a phrase in context, sortable, paginated, with counts per document and year."""
     query = request.args.get("q", "")
     sort = request.args.get("sort", SORTS[0])
+    if sort not in SORTS:  # as /search and /docs do: an order the page does not know is its default one
+        sort = SORTS[0]
     width = parse_int(request.args.get("width"), DEFAULT_WIDTH, 0, MAX_WIDTH)
     # A sorted concordance is read for its first KWIC_MAX_SORTED lines; in document order, to its end.
     last_page = KWIC_MAX_SORTED // KWIC_PAGE if sort != "doc" else MAX_KWIC_PAGE
@@ -152,7 +157,8 @@ STYLE_NAMES = {"gbt7714": "GB/T 7714", "plain": N_("Quotation"), "bibtex": "BibT
 @bp.get("/doc/<doc_id>/cite/<int:n>")
 def citations(doc_id: str, n: int) -> str:
     """Paragraph ``n``'s citations in every style, each pointing at the paragraph's permalink: a small page of
-    its own, linked from the paragraph's box on the document page (which cite.js fills from it)."""
+    its own, linked from the paragraph's cite link on the document page (cite.js brings it in under the
+    paragraph)."""
     doc = engine().document(doc_id)
     if doc is None:
         abort(404)
