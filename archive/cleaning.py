@@ -47,7 +47,8 @@ def normalize_unicode(text: str) -> tuple[str, list[Fix]]:
     cleaned = _ZERO_WIDTH_RE.sub("", nfc)
     if cleaned != nfc:
         n = len(nfc) - len(cleaned)
-        fixes.append(Fix("zero-width", nfc, cleaned, (say(N_("%(n)d zero-width character(s) removed"), n=n),)))
+        fixes.append(Fix("zero-width", nfc, cleaned, (say(N_("%(n)d zero-width character removed") if n == 1 else
+                                                       N_("%(n)d zero-width characters removed"), n=n),)))
     return cleaned, fixes
 
 
@@ -157,8 +158,10 @@ def restore_full_width(text: str) -> tuple[str, list[Fix]]:
     restored = "".join(chars)
     first = places[0]
     return restored, [Fix("width", context(text, first, first + 1), context(restored, first, first + 1),
-                          (say(N_("%(n)d ASCII punctuation mark(s) beside Chinese characters restored to "
-                                  "full width, as printed"), n=len(places)),))]
+                          (say(N_("%(n)d ASCII punctuation mark beside Chinese characters restored to full "
+                                  "width, as printed") if len(places) == 1 else
+                               N_("%(n)d ASCII punctuation marks beside Chinese characters restored to full "
+                                  "width, as printed"), n=len(places)),))]
 
 
 def is_heading(par: str) -> bool:

@@ -142,7 +142,7 @@ def _resolve(first: _Byte, second: _Byte, script: str) -> tuple[str, Message | N
             return LOST, say(N_("%(lost)s: %(known)s and pinyin %(pinyin)s fit %(n)d standard characters "
                                 "(%(fits)s)"), lost=LOST, known=say(known_desc, byte=byte), pinyin=pinyin,
                              n=len(fits), fits="".join(fits[:8]))
-        return LOST, say(N_("%(lost)s: %(known)s and pinyin %(pinyin)s fit 0 standard characters"),
+        return LOST, say(N_("%(lost)s: %(known)s and pinyin %(pinyin)s fit no standard character"),
                          lost=LOST, known=say(known_desc, byte=byte), pinyin=pinyin)
     return LOST, say(N_("%(lost)s: a character lost (%(known)s survives, %(n)d candidates, no pinyin)"),
                      lost=LOST, known=say(known_desc, byte=byte), n=len(pool))

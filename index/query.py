@@ -37,8 +37,11 @@ NO_YEAR = "none"
 #: Every opening quote the parser accepts, with its closing quote (an input method may type ” for both).
 QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "”": "”"}
 #: What a Chinese input method types for the operators, read as the ASCII ones.
-_LPAREN, _RPAREN, _MINUS, _COLON = "(（", ")）", "-－—", ":："
-_SPECIAL = set(_LPAREN + _RPAREN) | set(QUOTES)
+_LPAREN, _RPAREN, _MINUS, _COLON, _BAR = "(（", ")）", "-－—", ":：", "|｜"
+# A bar is OR wherever it stands: an input method types 党建｜扶贫 without spaces.
+_SPECIAL = set(_LPAREN + _RPAREN + _BAR) | set(QUOTES)
+#: A value of each field, for the messages that show one.
+_EXAMPLES = {"title": "党建", "author": "吴柳", "place": "宋河镇", "year": "2019"}
 _YEAR_RE = re.compile(r"^(\d{1,4})(?:\.\.(\d{1,4}))?$")
 # NUL, other control characters and zero-width characters carry no text: drop them.
 _INVISIBLE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2060\ufeff]")
@@ -141,9 +144,17 @@ def _tokenize(q: str) -> list[_Tok]:
         elif ch in _RPAREN:
             toks.append(_Tok("rparen", ch, i, i + 1))
             i += 1
+        elif ch in _BAR:
+            toks.append(_Tok("or", ch, i, i + 1))
+            i += 1
         elif ch in _MINUS and (i + 1 < len(q) and q[i + 1] not in " " + _RPAREN):
             toks.append(_Tok("minus", ch, i, i + 1))
             i += 1
+        elif ch in _MINUS and (i == 0 or q[i - 1] == " "):
+            # A dash standing alone between spaces: meant as "without" but cut off from its term, read as a
+            # word it finds nothing, and read as nothing it would find what was meant to be excluded.
+            raise QueryError(N_("%(minus)s stands apart from the term to exclude: write it against the term, "
+                                "e.g. 党建 -扶贫"), minus=ch)
         else:
             j = i
             while j < len(q) and q[j] != " " and q[j] not in _SPECIAL:
@@ -159,7 +170,7 @@ def _tokenize(q: str) -> list[_Tok]:
                 toks.append(_Tok("field", word + q[j + 1:k], i, k + 1))
                 i = k + 1
                 continue
-            kind = {"OR": "or", "|": "or", "｜": "or", "AND": "and", "NOT": "not"}.get(word, "word")
+            kind = {"OR": "or", "AND": "and", "NOT": "not"}.get(word, "word")
             if kind == "word" and ":" in word and word.split(":", 1)[0].lower() in FIELDS:
                 kind = "field"
             toks.append(_Tok(kind, word, i, j))
@@ -273,7 +284,7 @@ def _field(text: str) -> Node:
     value = value.strip()
     if not value:
         raise QueryError(N_("%(field)s: needs a value, e.g. %(example)s"),
-                         field=name, example=f"{name}:{'2019' if name == 'year' else '党建'}")
+                         field=name, example=f"{name}:{_EXAMPLES[name]}")
     if name == "year":
         if value.lower() == NO_YEAR:
             return NoYear()

@@ -184,3 +184,14 @@ def test_a_lost_character_leads_to_its_repair_and_routine_rows_unfold(server, pa
     page.locator('.repair-summary a[href="#repairs-pinyin"]').click()
     page.locator("#repair-2").wait_for(state="visible")  # the first pinyin row, unfolded by the link
     assert page.locator("#repairs-pinyin").evaluate("d => d.open")
+
+
+def test_the_language_switch_keeps_the_place_in_the_page(server, page):
+    page.goto(server + "/doc/000_facb8668b9a49bed?q=一肩挑#p8")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"  # the browser asks for Chinese
+    page.goto(server + "/doc/000_facb8668b9a49bed?q=一肩挑#cite-p8")  # a new place in the same page
+    page.locator('a.lang[lang="en"]').click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.url.endswith("#cite-p8") and "lang=en" in page.url and "q=" in page.url
+    assert _in_viewport(page, "#cite-p8")

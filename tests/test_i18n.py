@@ -162,5 +162,8 @@ def test_a_regional_lang_is_its_language(zh_client, value, lang):
 
 
 def test_pages_vary_by_language_and_the_api_does_not(zh_client):
-    assert {"Accept-Language", "Cookie"} <= set(zh_client.get("/docs").vary)
-    assert "Accept-Language" not in zh_client.get("/api/search?q=党建").vary
+    page = zh_client.get("/docs")
+    assert {"Accept-Language", "Cookie"} <= set(page.vary) and page.headers["Content-Language"] == "zh-CN"
+    assert zh_client.get("/docs?lang=en").headers["Content-Language"] == "en"
+    api = zh_client.get("/api/search?q=党建")
+    assert "Accept-Language" not in api.vary and "Content-Language" not in api.headers

@@ -12,6 +12,8 @@ FULL_WIDTH = [
     ("year：2019..2023 党建", "year:2019..2023 党建"), ('author："吴柳"', 'author:"吴柳"'),
     ("党建 －扶贫", "党建 -扶贫"), ("党建 —扶贫", "党建 -扶贫"), ("（党建 ｜ 扶贫） 乡村", "(党建 | 扶贫) 乡村"),
     ("（党建 OR 扶贫）－乡村", "(党建 OR 扶贫) -乡村"),
+    # An input method types the bar without spaces: it is OR all the same.
+    ("（党建｜扶贫）", "(党建 OR 扶贫)"), ("党建|扶贫", "党建 OR 扶贫"), ("党建｜扶贫 乡村", "(党建 OR 扶贫) 乡村"),
 ]
 
 
@@ -28,6 +30,17 @@ def test_the_full_width_forms_change_what_is_found(engine):
     assert engine.search("author：吴柳").total == 1
     assert {h.id for h in engine.search("党建 －扶贫", limit=100).hits}.isdisjoint(
         {h.id for h in engine.search("扶贫", limit=100).hits})
+
+
+def test_a_bar_in_quotes_is_text_and_a_dash_apart_from_its_term_is_explained(engine):
+    from index.errors import QueryError
+
+    assert engine.search("党建｜扶贫").total == engine.search("党建 OR 扶贫").total > engine.search("扶贫").total
+    assert engine.search('"党建｜扶贫"').total == 0  # in quotes, the bar is the text to find
+    for query in ("党建 - 扶贫", "党建 － 扶贫", "党建 — 扶贫", "党建 -"):
+        # Read as a word, the dash found nothing; dropped, it would find what was meant to be excluded.
+        with pytest.raises(QueryError, match="stands apart from the term to exclude"):
+            engine.search(query)
 
 
 def test_a_colon_after_anything_but_a_field_is_text(engine):

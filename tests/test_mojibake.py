@@ -24,7 +24,7 @@ def test_opening_quote_and_letter():
 def test_pinyin_that_fits_nothing_gives_the_lost_mark():
     text, fixes = repair_mojibake("一崗?fù)ā狈?wù)。持續", "hant")
     assert text == f"一崗{LOST}”{LOST}。持續"
-    assert "fit 0 standard characters" in fixes[0].note
+    assert "fit no standard character" in fixes[0].note
 
 
 def test_script_decides_the_candidate_set():

@@ -79,6 +79,14 @@ def test_gunicorn_s_own_errors_are_json_under_api_and_carry_our_headers(seed_ind
     assert status.startswith("HTTP/1.1 400") and "content-security-policy" in headers
     status, headers, _ = _raw(server.port, b"GET /api/search?q=" + b"%E5%85%9A" * 1000 + b" HTTP/1.1\r\n\r\n")
     assert status.startswith("HTTP/1.1 400") and "content-security-policy" in headers
+    # The longest query the search box takes, all Chinese, as a browser sends it with a page's other
+    # arguments: it fits gunicorn's request line and gets the site's own answer.
+    from web.serve import FORM_QUERY_LENGTH
+
+    line = (b"GET /search?q=" + b"%E5%85%9A" * FORM_QUERY_LENGTH
+            + b"&sort=title&order=desc&page=2&lang=zh-CN HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+    status, headers, body = _raw(server.port, line)
+    assert status.startswith("HTTP/1.1 200") and f'maxlength="{FORM_QUERY_LENGTH}"' in body.decode("utf-8")
 
 
 def test_a_query_too_long_for_a_url_can_be_posted(client, seed_index, start_server):

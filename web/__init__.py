@@ -12,10 +12,11 @@ from markupsafe import Markup
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Application factory (no app at module level). Settings: see README, "Web settings"."""
-    from index.limits import DEFAULT_TIME_LIMIT, MAX_QUERY_LENGTH
+    from index.limits import DEFAULT_TIME_LIMIT
     from web import api, i18n, views
     from web.errors import register_error_handlers
     from web.render import mark_html, script_lang
+    from web.serve import FORM_QUERY_LENGTH
 
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(
@@ -45,7 +46,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     app.add_template_filter(lambda text, spans: Markup(mark_html(text, spans)), "marked")
     app.add_template_filter(script_lang, "lang_of_script")
-    app.add_template_global(MAX_QUERY_LENGTH, "MAX_QUERY_LENGTH")
+    app.add_template_global(FORM_QUERY_LENGTH, "FORM_QUERY_LENGTH")
 
     @app.after_request
     def security_headers(response: Response) -> Response:

@@ -99,4 +99,5 @@ def init_app(app: Flask) -> None:
         # static files answer the same to everyone).
         if not request.path.startswith(("/api/", "/static/")):
             response.vary.update(("Accept-Language", "Cookie"))
+            response.content_language.add(page_language())
         return response

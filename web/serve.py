@@ -39,6 +39,11 @@ def _open_engine(worker: Any) -> None:
 #: Threads per worker: requests served at once by one process. A thread is taken only by a client that has
 #: sent its request (see web.worker), so this bounds concurrent work, not connections.
 THREADS = 16
+#: The longest request line gunicorn reads (its bounded maximum; the default is 4,094).
+REQUEST_LINE_LIMIT = 8190
+#: The search box's limit: a browser sends each Chinese character as 9 bytes (%E5%85%9A), so 900 of them,
+#: with the other arguments, still fit the request line; the query language allows 1,000 (POST /api/search).
+FORM_QUERY_LENGTH = 900
 
 
 def serve(host: str = "127.0.0.1", port: int = 5000, workers: int = 2, config: dict[str, Any] | None = None) -> None:
@@ -51,4 +56,4 @@ def serve(host: str = "127.0.0.1", port: int = 5000, workers: int = 2, config: d
                "accesslog": "-", "errorlog": "-", "post_worker_init": _open_engine,
                "control_socket_disable": True,
                # gunicorn's bounded maximum (default 4094): a 1,000-character query sent as UTF-8 fits
-               "limit_request_line": 8190}, config or {}).run()
+               "limit_request_line": REQUEST_LINE_LIMIT}, config or {}).run()

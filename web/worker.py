@@ -110,6 +110,16 @@ _STATUS_LINE = re.compile(rb"HTTP/1\.1 (\d{3}) ([^\r\n]*)")
 _MESSAGE = re.compile(rb"</h1>\s*(.*?)\s*</body>", re.S)
 
 
+#: The fallback page's words, for a request gunicorn refused (4xx) or a worker that failed (5xx).
+_FALLBACK_WORDS = {
+    "4": (("请求无法处理", "服务器读不懂这个请求：请求行、请求头或请求体有误或过长，或者发送得太慢。"),
+          ("The request could not be read", "The request line, a header or the body is malformed or too long, "
+           "or it came too slowly.")),
+    "5": (("服务器出错", "服务器未能应答，错误已记录。"),
+          ("Something went wrong", "The server failed to answer; the error has been logged.")),
+}
+
+
 class ArchiveWorker(ThreadWorker):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -202,11 +212,12 @@ class ArchiveWorker(ThreadWorker):
             body = json.dumps({"error": f"{reason}: {message}" if message else reason}).encode()
             kind = "application/json"
         else:
-            # Before Flask, so before the reader's language is known: Chinese first, gunicorn's English after.
-            body = (f"<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>请求无法处理 · "
-                    f"{html.escape(reason)}</title><h1>请求无法处理</h1><p>服务器读不懂这个请求（请求行、请求头"
-                    f"或请求体有误，或发送得太慢）。</p><p lang=\"en\">{html.escape(reason)}: {html.escape(message)}"
-                    f"</p></html>").encode()
+            # Before Flask, so before the reader's language is known: Chinese, then English.
+            zh, en = _FALLBACK_WORDS["4" if code.startswith("4") else "5"]
+            body = (f"<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>{code} {html.escape(reason)}"
+                    f"</title><h1>{zh[0]}</h1><p>{zh[1]}</p><h1 lang=\"en\">{en[0]}</h1><p lang=\"en\">{en[1]} "
+                    f"({code} {html.escape(reason)}{': ' + html.escape(message) if message else ''})</p></html>"
+                    ).encode()
             kind = "text/html; charset=utf-8"
         head = (f"HTTP/1.1 {code} {reason}\r\nConnection: close\r\nContent-Type: {kind}\r\n"
                 f"Content-Length: {len(body)}\r\n{_SECURITY_HEADERS}\r\n").encode("latin-1")

@@ -100,3 +100,13 @@ if (!location.hash && new URLSearchParams(location.search).get("q")) {
   const para = first && first.closest(".para");
   if (para && para.getBoundingClientRect().bottom > window.innerHeight) location.replace("#" + para.id);
 }
+
+// The language switch is a link to this page's address with another lang: keep the place in the page
+// (#p8, #cite-p8, #repair-3) that the server cannot see.
+function keepFragment() {
+  document.querySelectorAll("a.lang[href]").forEach((link) => {
+    link.href = link.href.split("#")[0] + location.hash;
+  });
+}
+keepFragment();
+window.addEventListener("hashchange", keepFragment);
