@@ -208,3 +208,44 @@ def served(tmp_path, seeds_dir):
     ix = tmp_path / "ix"
     build_index([src], ix)
     return src, ix
+
+
+#: Debian's chromium (never a downloaded browser), as the machine's own probe runs it: headless, no sandbox
+#: as root, no background network.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def server(seed_index):
+    """``archive serve`` on the seed index, one worker, for a module's browser tests: its base URL."""
+    with serving(seed_index, workers=1) as srv:
+        yield srv.url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium, driven by Playwright."""
+    assert Path(CHROMIUM).exists(), "Debian's chromium is missing: `make test` installs it (apt-get install chromium)"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browse(browser):
+    """A factory: ``browse(width, height)`` → a page in a fresh context of a browser set to Chinese, closed
+    when the test ends."""
+    contexts = []
+
+    def open_page(width: int, height: int, **options):
+        contexts.append(browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN", **options))
+        return contexts[-1].new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()

@@ -7,37 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import serving
-
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-# Flags as in the machine's own probe: headless, no sandbox as root, no background network.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def server(seed_index):
-    with serving(seed_index, workers=1) as srv:
-        yield srv.url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert Path(CHROMIUM).exists(), "Debian's chromium is missing: `make test` installs it (apt-get install chromium)"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="zh-CN")
-    yield context.new_page()
-    context.close()
+def page(browse):
+    return browse(1100, 900)
 
 
 def test_search_follow_passage_and_cite(server, page):
@@ -73,9 +48,8 @@ def test_search_follow_passage_and_cite(server, page):
     assert not citation.is_visible() and page.locator("#cite-p8").get_attribute("aria-expanded") == "false"
 
 
-def test_pages_work_without_javascript_on_a_phone(server, browser):
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
-    page = context.new_page()
+def test_pages_work_without_javascript_on_a_phone(server, browse):
+    page = browse(390, 844, java_script_enabled=False)
     page.goto(server + "/search?q=" + urllib.request.quote('"党建"'))
     assert page.locator("li.hit").count() == 5
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
@@ -89,7 +63,6 @@ def test_pages_work_without_javascript_on_a_phone(server, browser):
     assert page.locator('pre[data-style="plain"]').inner_text().startswith("「夯实党建基础，提高战斗力。")
     assert not page.locator("button.copy").first.is_visible()  # copy needs JavaScript; text stays
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    context.close()
 
 
 def test_concordance_from_search_results(page, server):
@@ -133,11 +106,10 @@ TRADITIONAL = "002_4d89ad2df1300591"
 
 
 @pytest.mark.parametrize("width", [1100, 390])
-def test_a_hit_opens_at_its_paragraph_and_cites_it(server, browser, width):
+def test_a_hit_opens_at_its_paragraph_and_cites_it(server, browse, width):
     """From a search hit's title, the document opens at the matched paragraph (¶6 of 19, far down the page),
     whose cite link shows its GB/T 7714 citation."""
-    context = browser.new_context(viewport={"width": width, "height": 844}, locale="zh-CN")
-    page = context.new_page()
+    page = browse(width, 844)
     page.goto(server + "/search?q=" + urllib.request.quote('"酒業"'))
     page.locator("li.hit h2 a").click()
     page.wait_for_url(f"**/doc/{TRADITIONAL}?q=*#p6")
@@ -150,7 +122,6 @@ def test_a_hit_opens_at_its_paragraph_and_cites_it(server, browser, width):
     assert citation.inner_text().endswith(f"/doc/{TRADITIONAL}#p6")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.screenshot(path=str(ARTIFACTS / f"hit-cite-{width}.png"))
-    context.close()
 
 
 def test_a_query_without_a_paragraph_goes_to_the_first_match(server, page):

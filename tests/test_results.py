@@ -16,15 +16,10 @@ import pytest
 from cli.main import main
 from index import query as q
 from index.errors import QueryError, QueryTimeout
-from tests.conftest import serving
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 #: Queries whose facets are clicked through: many documents, one, nearly all, an exclusion, a filter.
 FACET_QUERIES = ["党建", "一肩挑", "的", '"黨建" -扶贫', "乡村", "党建 year:2019..2023"]
-
 
 # --- reading a results page ------------------------------------------------------------------------
 
@@ -352,35 +347,14 @@ def test_a_home_page_without_years_offers_titles(client_of):
 
 # --- in a browser ----------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def server(seed_index):
-    with serving(seed_index, workers=1) as srv:
-        yield srv.url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert Path(CHROMIUM).exists(), "Debian's chromium is missing: `make test` installs it"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+@pytest.fixture
+def phone(browse):
+    return browse(390, 844)
 
 
 @pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
-def desktop(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    yield context.new_page()
-    context.close()
+def desktop(browse):
+    return browse(1280, 900)
 
 
 def test_on_a_phone_the_first_hit_is_on_the_first_screen_and_the_facets_are_folded(server, phone):
