@@ -41,6 +41,8 @@ def test_english_by_lang_then_remembered_by_the_cookie(zh_client):
     ("en-US,en;q=0.9", "en"), ("en-GB", "en"), ("zh-CN,zh;q=0.9,en;q=0.8", "zh-CN"),
     ("zh-TW", "zh-CN"),  # no Traditional catalog: a Chinese reader still gets Chinese
     ("fr-FR, en;q=0.5", "en"), ("de", "zh-CN"), ("", "zh-CN"),
+    # Equal weights: the browser's own order decides.
+    ("en-US,zh-CN", "en"), ("zh-CN,en-US", "zh-CN"), ("zh;q=0.5,en;q=0.9", "en"), ("en;q=0,zh", "zh-CN"),
 ])
 def test_accept_language_when_nothing_else_says(zh_client, header, lang):
     assert html_lang(zh_client.get("/docs", headers={"Accept-Language": header})) == lang

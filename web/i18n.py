@@ -68,9 +68,13 @@ def page_language() -> str:
     asked = _tag(request.args.get("lang")) or _tag(request.cookies.get(COOKIE))
     if asked:
         return asked
-    # Any Chinese (zh-TW, zh-HK included) is read in Chinese: the interface has no Traditional catalog yet.
-    best = request.accept_languages.best_match(["zh", "zh-CN", "zh-TW", "zh-HK", "zh-Hans", "zh-Hant", "en"])
-    return "en" if best and best.startswith("en") else "zh-CN"
+    # The browser's languages, most wanted first and, among equals, in the order it lists them (werkzeug
+    # keeps that order); the first we speak wins. Any Chinese (zh-TW, zh-HK) is read in Chinese: the
+    # interface has no Traditional catalog yet.
+    for value, quality in request.accept_languages:
+        if quality > 0 and (tag := _tag(value)):
+            return tag
+    return "zh-CN"
 
 
 def switch_url(tag: str) -> str:
