@@ -227,6 +227,7 @@ def test_a_bad_value_is_refused_with_what_is_allowed(client, args, message):
     ({"q": "党建", "order": "sideways"}, "order must be one of asc, desc, not 'sideways'"),
     ({"q": ["党建"]}, 'q must be a string, not ["党建"]'),
     ({"q": "党建", "limt": 5}, "unknown field 'limt'; the fields are q, limit, offset, sort, order"),
+    ({"q": "党建", "sort": None}, "sort cannot be null; leave it out for its default"),
 ])
 def test_a_posted_search_is_typed(client, body, message):
     r = client.post("/api/search", json=body)

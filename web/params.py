@@ -58,7 +58,10 @@ class Params:
             if len(values) > 1:
                 raise ParameterError(name, "%(parameter)s is given %(n)d times; give it once", n=len(values))
             return values[0] if values else None
-        return self._source.get(name)
+        value = self._source.get(name)
+        if value is None and name in self._source:  # the schema has no null: leaving a field out says "default"
+            raise ParameterError(name, "%(parameter)s cannot be null; leave it out for its default")
+        return value
 
     def integer(self, name: str, default: int, low: int, high: int) -> int:
         """An integer in [low, high]: digits in a query string, a JSON number without a fraction in a body."""
