@@ -263,12 +263,19 @@ def list_documents(sources: tuple[Path, ...], index_dir: Path, as_json: bool) ->
 @click.option("--paragraph", "-p", type=int, help="Print only this paragraph (1-based).")
 @click.option("--repairs", is_flag=True, help="List what cleaning changed, with paragraph numbers.")
 @click.option("--markdown", "as_markdown", is_flag=True, help="Print the Markdown rendering.")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON object of /api/doc/ID.")
 @source_option
 @index_option
-def show(doc_id: str, paragraph: int | None, repairs: bool, as_markdown: bool, sources: tuple[Path, ...],
-         index_dir: Path) -> None:
+def show(doc_id: str, paragraph: int | None, repairs: bool, as_markdown: bool, as_json: bool,
+         sources: tuple[Path, ...], index_dir: Path) -> None:
     """Show article DOC_ID (from the index, or from --source): metadata and numbered paragraphs."""
     doc = _find(sources, index_dir, doc_id)
+    if as_json:
+        from web.present import document_json
+
+        with _web(index_dir):
+            click.echo(json.dumps(document_json(doc), ensure_ascii=False, indent=2))
+        return
     if paragraph is not None:
         _say(f"¶{paragraph} {doc.paragraph(paragraph)}")
         return

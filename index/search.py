@@ -18,7 +18,7 @@ from whoosh.query import Or as WOr
 from whoosh.searching import Searcher
 from whoosh.sorting import FieldFacet
 
-from archive.model import Document
+from archive.model import Author, Document
 from index import query as q
 from index.analysis import fold_text, is_punctuation_or_space, query_words
 from index.errors import N_, QueryError, QueryTimeout
@@ -142,7 +142,8 @@ class Hit:
     byline: str | None = None
     #: Where the query matched in ``byline`` (an author's name typed bare).
     byline_spans: list[Span] = field(default_factory=list)
-    authors: list[str] = field(default_factory=list)
+    #: The people of the byline, each with the role printed before the name.
+    authors: list[Author] = field(default_factory=list)
     year: int | None = None
     place: str | None = None
     title_supplied: bool = False
@@ -494,7 +495,7 @@ class Engine:
             id=doc.id, title=doc.title, score=score, passages=passages or lead_passage(doc.paragraphs),
             title_spans=match_spans(doc.title, list(dict.fromkeys(plan.title_needles))), paragraph=paragraph,
             byline=doc.byline, byline_spans=match_spans(doc.byline, needles) if doc.byline else [],
-            authors=doc.author_names, year=doc.year, place=doc.place,
+            authors=list(doc.authors), year=doc.year, place=doc.place,
             title_supplied=doc.title_supplied, script=doc.script,
         )
 

@@ -91,6 +91,9 @@ def test_every_facet_link_finds_exactly_its_count(client, query):
     links = _facet_links(page)
     facets = client.get("/api/search", query_string={"q": query}).get_json()["facets"]
     assert len(links) == sum(len(values) for values in facets.values()) > 0  # every value is linked
+    # The API gives each value the query its link on the page narrows to.
+    assert sorted(parse_qs(urlsplit(href).query)["q"][0] for _, href, _ in links) == sorted(
+        f["query"] for values in facets.values() for f in values)
     for value, href, count in links:
         narrowed = parse_qs(urlsplit(href).query)["q"][0]
         r = client.get(href)

@@ -123,7 +123,8 @@ def test_bad_requests(client, engine):
         r = client.get("/api/kwic", query_string={"q": q})
         assert r.status_code == 400 and "phrase" in r.get_json()["error"]
     assert client.get("/api/kwic", query_string={"q": "党建", "sort": "x"}).status_code == 400
-    assert client.get("/api/kwic", query_string={"q": "党建", "width": "-5"}).status_code == 200
+    r = client.get("/api/kwic", query_string={"q": "党建", "width": "-5"})  # refused, no longer clamped
+    assert r.status_code == 400 and r.get_json()["error"] == "width must be an integer from 0 to 200, not '-5'"
     with pytest.raises(QueryError):
         concordance(engine, "党建", width=10_000)
 

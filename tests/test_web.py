@@ -169,8 +169,10 @@ def test_api_search_matches_cli_json(client, seed_index, runner):
 
 
 @pytest.mark.parametrize("qs, status", [
-    ({"q": '"abc'}, 400), ({"q": ""}, 400), ({"q": "党建", "limit": "100000000"}, 200),
-    ({"q": "党建", "limit": "-5"}, 200), ({"q": "党建", "offset": "-1"}, 200), ({"q": "x" * 10_000}, 400),
+    ({"q": '"abc'}, 400), ({"q": ""}, 400), ({"q": "党建", "limit": "1000"}, 200), ({"q": "x" * 10_000}, 400),
+    # Out of range: refused with what is allowed, no longer clamped in silence (issue 15).
+    ({"q": "党建", "limit": "100000000"}, 400), ({"q": "党建", "limit": "-5"}, 400),
+    ({"q": "党建", "offset": "-1"}, 400),
 ])
 def test_api_bad_input(client, qs, status):
     r = client.get("/api/search", query_string=qs)
@@ -178,12 +180,15 @@ def test_api_bad_input(client, qs, status):
     data = r.get_json()
     assert ("error" in data) == (status >= 400)
     if status == 200:
-        assert data["limit"] <= 1000 and data["offset"] >= 0
+        assert data["limit"] == 1000
+    elif set(qs) != {"q"}:  # a parameter's value, not the query, is what is wrong
+        assert data["parameter"] in data["error"] and "must be an integer from 0 to" in data["error"]
 
 
 def test_api_doc(client, seed_docs):
     data = client.get("/api/doc/004_0a8221172ae4e7ee").get_json()
-    assert data["paragraphs"] == list(seed_docs["004"].paragraphs)
+    assert [p["text"] for p in data["paragraphs"]] == list(seed_docs["004"].paragraphs)
+    assert [p["n"] for p in data["paragraphs"]] == list(range(1, len(seed_docs["004"].paragraphs) + 1))
     assert data["url"] == "/doc/004_0a8221172ae4e7ee"
     assert [a["name"] for a in data["authors"]] == ["王凤侠", "刘一帆"]
 

@@ -1,13 +1,28 @@
-"""JSON API: the same objects as ``archive search --json`` (built in web.present); errors are answered
-by web.errors as ``{"error": …}`` with their status."""
+"""JSON API: the same objects as ``archive search --json`` (built in web.present), described by the OpenAPI
+document of web.openapi (served at ``/api/openapi.json``, and as a page at ``/api``). Parameters are read
+strictly (web.params): a value the API cannot use is a 400 naming it. Errors are answered by web.errors as
+``{"error": …}`` with their status."""
 
 from __future__ import annotations
 
+import json
 from urllib.parse import quote, urlencode
 
-from flask import Blueprint, Response, abort, jsonify, request, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext
 
-from index.errors import QueryError
+from index.errors import IndexError_
 from index.kwic import DEFAULT_WIDTH, MAX_WIDTH, SORTS, concordance
 from index.limits import (
     DEFAULT_LIMIT,
@@ -19,10 +34,60 @@ from index.limits import (
     SEARCH_ORDERS,
     SEARCH_SORTS,
 )
-from web.engine import engine, parse_int, time_limit
-from web.present import document_json, kwic_csv, kwic_json, search_json
+from web.engine import engine, time_limit
+from web.openapi import KWIC_FORMATS, SEARCH_FIELDS, api_document, example_doc_id, translate
+from web.params import MAX_OFFSET, Params
+from web.present import attachment, document_json, download_name, kwic_csv, kwic_json, search_json
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+@bp.get("")
+def index() -> str:
+    """The API described for people, from the same document as ``/api/openapi.json``."""
+    try:  # an example that answers: a document of this collection (the page needs no index to be read)
+        sample = engine().collection().sample
+        doc_id = sample[0].id if sample else example_doc_id()
+    except IndexError_:
+        doc_id = example_doc_id()
+    spec = api_document()
+    return render_template("api.html", spec=spec, examples=_examples(spec, doc_id), tr=_translate)
+
+
+def _translate(text: str) -> str:
+    return translate(text, gettext)
+
+
+def _examples(spec: dict, doc_id: str) -> dict[str, list[dict[str, str]]]:
+    """Each operation's examples (its ``x-examples``, ``doc_id`` for the document's id): for a GET, the
+    address (``href``) and the same address readable (``shown``); for a POST, a curl command."""
+    site = current_app.config["BASE_URL"].rstrip("/") or request.url_root.rstrip("/")
+    out: dict[str, list[dict[str, str]]] = {}
+    for path, item in spec["paths"].items():
+        for method, op in item.items():
+            if method == "post":
+                body = json.dumps(op["requestBody"]["content"]["application/json"]["example"], ensure_ascii=False)
+                out[op["operationId"]] = [{"shown": f"curl -X POST -H 'Content-Type: application/json' "
+                                                    f"-d '{body}' {site}{path}"}]
+                continue
+            out[op["operationId"]] = examples = []
+            for example in op.get("x-examples", ()):
+                where = path.replace("{id}", doc_id if "id" in example else "")
+                query = {k: v for k, v in example.items() if k != "id"}
+                readable = "&".join(f"{k}={v}" for k, v in query.items())
+                examples.append({"href": request.script_root + quote(where) + (f"?{urlencode(query)}" if query else ""),
+                                 "shown": where + (f"?{readable}" if query else "")})
+    return out
+
+
+@bp.get("/")
+def index_slash() -> Response:
+    return redirect(url_for("api.index"), 308)
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    return jsonify(api_document(request.script_root))
 
 
 @bp.route("/search", methods=["GET", "POST"])
@@ -30,22 +95,19 @@ def search() -> Response:
     """Search: ``q``, ``limit``, ``offset``, ``sort`` (relevance, year, title) and ``order`` (asc, desc) from
     the query string, or, with POST, from a JSON object (a 1,000-character Chinese query is 9,000 bytes
     percent-encoded, more than a request line may hold)."""
-    params = request.args if request.method == "GET" else _json_params()
-    limit = parse_int(_text(params.get("limit")), DEFAULT_LIMIT, 0, MAX_LIMIT)
-    offset = parse_int(_text(params.get("offset")), 0, 0, 10**9)
-    query = params.get("q", "")
-    if not isinstance(query, str):
-        abort(400, "q must be a string")
+    params = Params(request.args) if request.method == "GET" else Params(_json_object(), SEARCH_FIELDS)
+    query = params.text("q")
+    limit = params.integer("limit", DEFAULT_LIMIT, 0, MAX_LIMIT)
+    offset = params.integer("offset", 0, 0, MAX_OFFSET)
     # Unlike the page (which shows the default for an order it does not know), a script is told.
-    sort, order = _text(params.get("sort")) or SEARCH_SORTS[0], _text(params.get("order")) or SEARCH_ORDERS[0]
-    if order not in SEARCH_ORDERS:
-        raise QueryError(f"order must be {' or '.join(SEARCH_ORDERS)}, not {order[:20]!r}")
+    sort = params.choice("sort", SEARCH_SORTS, SEARCH_SORTS[0])
+    order = params.choice("order", SEARCH_ORDERS, SEARCH_ORDERS[0])
     page = engine().search(query, limit=limit, offset=offset, time_limit=time_limit(), sort=sort,
                            descending=order == "desc")
     return jsonify(search_json(page))
 
 
-def _json_params() -> dict:
+def _json_object() -> dict:
     try:
         body = request.get_json(silent=True)
     except RecursionError:  # JSON nested thousands deep: no request a person sends
@@ -55,29 +117,30 @@ def _json_params() -> dict:
     return body
 
 
-def _text(value: object) -> str | None:
-    return None if value is None else str(value)
-
-
 @bp.get("/kwic")
 def kwic() -> Response:
     """One page of the concordance of ``q`` (``limit`` lines from ``offset``): JSON, or with ``format=csv``
     a CSV file of up to KWIC_MAX_EXPORT lines, streamed (UTF-8 with BOM, for spreadsheets). The counts are
     always of the whole concordance; ``Link: rel="next"`` names the next file."""
-    as_csv = request.args.get("format") == "csv"
-    sort = request.args.get("sort", SORTS[0])
-    width = parse_int(request.args.get("width"), DEFAULT_WIDTH, 0, MAX_WIDTH)
-    offset = parse_int(request.args.get("offset"), 0, 0, 10**9)
+    params = Params(request.args)
+    query = params.text("q")
+    as_csv = params.choice("format", KWIC_FORMATS, KWIC_FORMATS[0]) == "csv"
+    sort = params.choice("sort", SORTS, SORTS[0])
+    width = params.integer("width", DEFAULT_WIDTH, 0, MAX_WIDTH)
+    offset = params.integer("offset", 0, 0, MAX_OFFSET)
     most = KWIC_MAX_EXPORT if as_csv else KWIC_MAX_LIMIT
+    default = most
     if sort != "doc" and offset < KWIC_MAX_SORTED:  # a sorted concordance is read to line KWIC_MAX_SORTED:
-        most = min(most, KWIC_MAX_SORTED - offset)  # by default, a page ends there
-    limit = parse_int(request.args.get("limit"), most if as_csv else min(most, KWIC_DEFAULT_LIMIT), 0,
-                      KWIC_MAX_EXPORT if as_csv else KWIC_MAX_LIMIT)
-    result = concordance(engine(), request.args.get("q", ""), width=width, sort=sort, time_limit=time_limit(),
+        default = min(most, KWIC_MAX_SORTED - offset)  # by default, a page ends there
+    limit = params.integer("limit", default if as_csv else min(default, KWIC_DEFAULT_LIMIT), 0, most)
+    result = concordance(engine(), query, width=width, sort=sort, time_limit=time_limit(),
                          offset=offset, limit=limit, lazy=as_csv)
     if not as_csv:
         return jsonify(kwic_json(result))
-    headers = {"Content-Disposition": 'attachment; filename="concordance.csv"',
+    # The lines of the file, in its name, when the concordance takes several files.
+    last = min(offset + limit, result.reach)
+    part = (f"{offset + 1}-{last}" if last > offset else f"from-{offset + 1}") if offset or result.has_more else ""
+    headers = {"Content-Disposition": attachment(download_name("kwic", query, "csv", part)),
                "X-Occurrences": str(result.occurrences), "X-Documents": str(result.documents)}
     if result.has_more:
         # The request's own arguments, offset replaced; not through url_for, whose keywords (_method,

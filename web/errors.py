@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException, SecurityError
 
 from archive.errors import N_, ArchiveError, NotFoundError
 from index.errors import IndexError_, QueryError, QueryTimeout
+from web.params import ParameterError
 
 #: What a person was trying to do, by endpoint, to open the message with.
 _ACTIONS = {"views.search": N_("Cannot search for “%(query)s”"),
@@ -27,15 +28,21 @@ _TITLES = ((IndexError_, N_("The index is not available")), (QueryTimeout, N_("T
 
 
 def _answer(status: int, title: str, message: str, retry_after: int | None = None,
-            query_error: bool = False, params: dict | None = None) -> ResponseReturnValue:
+            query_error: bool = False, params: dict | None = None,
+            parameter: str | None = None) -> ResponseReturnValue:
     """Answer an error: ``title`` and ``message`` are English templates (filled with ``params``), which
-    the API sends as they are and the pages translate."""
+    the API sends as they are and the pages translate. ``parameter`` names the API parameter whose value
+    was refused (the API's ``Error`` object, web/openapi.py)."""
     headers = {"Retry-After": str(retry_after)} if retry_after else {}
     query = request.args.get("q")
     if request.path.startswith("/api/"):
         text = message % params if params else message
+        body = {"error": text}
         # The query is echoed where it is what went wrong (or too slow), as clients have always seen.
-        body = {"error": text, "query": query} if query_error and query is not None else {"error": text}
+        if query_error and query is not None:
+            body["query"] = query
+        if parameter:
+            body["parameter"] = parameter
         return jsonify(body), status, headers
     action = _ACTIONS.get(request.endpoint or "") if query else None
     return render_template("error.html", title=gettext(title), message=gettext(message, **(params or {})),
@@ -47,7 +54,7 @@ def register_error_handlers(app: Flask) -> None:
     def archive_error(exc: ArchiveError) -> ResponseReturnValue:
         title = next((t for cls, t in _TITLES if isinstance(exc, cls)), N_("Error"))
         return _answer(exc.status, title, exc.template, exc.retry_after, isinstance(exc, QueryError | QueryTimeout),
-                       exc.params)
+                       exc.params, exc.parameter if isinstance(exc, ParameterError) else None)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> ResponseReturnValue:
