@@ -9,8 +9,10 @@ for a search's matches): this package knows no index.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
+from functools import lru_cache
 
 from archive.csl import csl_item, full_title
 from archive.errors import N_, StyleError
@@ -50,9 +52,17 @@ def format_csl(item: dict, style: str) -> str:
     """``item`` (CSL-JSON) in the CSL style ``style`` as plain text: its reference list entry, or, for a
     style that has no reference list (a notes-only style) or leaves the item out of it, its citation.
     A style not installed, or one that citeproc-py cannot format: StyleError."""
+    # citeproc-py takes 5 to 30 ms a citation (Chicago the most): a paragraph cited again today is not
+    # formatted again.
+    return _format_csl(json.dumps(item, ensure_ascii=False, sort_keys=True), style)
+
+
+@lru_cache(maxsize=1024)
+def _format_csl(item_json: str, style: str) -> str:
     from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
     from citeproc.source.json import CiteProcJSON
 
+    item = json.loads(item_json)
     csl_style = load_style(style)
     try:
         bibliography = CitationStylesBibliography(csl_style, CiteProcJSON([item]), formatter.plain)

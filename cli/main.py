@@ -7,6 +7,7 @@ import json
 import re
 import sys
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -363,15 +364,13 @@ def _is_local(url: str) -> bool:
               help="A search's query: the quotation is then the sentences of the paragraph that it matches.")
 @source_option
 @index_option
-def cite(doc_id: str, paragraph: int, style: str, base_url: str, accessed, query: str,
+def cite(doc_id: str, paragraph: int, style: str, base_url: str, accessed: datetime | None, query: str,
          sources: tuple[Path, ...], index_dir: Path) -> None:
     """Cite paragraph PARAGRAPH of DOC_ID: GB/T 7714-2015 (numeric by default, or author-date), APA,
     Chicago, any installed CSL style, a quotation, or BibTeX. The citation names the paragraph's permalink
     under --base-url and the date it was accessed."""
     from archive.cite import LOST_NOTE, QUOTATION, has_lost_characters
     from archive.cite import cite as make_citation
-    from index.search import highlight_needles
-    from index.snippets import quoted_sentences
     from web.present import permalink
 
     doc = _find(sources, index_dir, doc_id)
@@ -381,17 +380,21 @@ def cite(doc_id: str, paragraph: int, style: str, base_url: str, accessed, query
     if _is_local(link):
         _say(f"warning: {link} is on this machine only: give the site's public address with --base-url or "
              "ARCHIVE_BASE_URL", err=True)
-    quote = quoted_sentences(text, needles) if query and (needles := highlight_needles(query)) else None
+    quote = None
+    if query:
+        from index.search import highlight_needles
+        from index.snippets import quoted_sentences
+
+        quote = quoted_sentences(text, highlight_needles(query))
     day = accessed.date() if accessed else None
-    if style != ALL_STYLES:
-        citation = make_citation(doc, paragraph, style, link, day, quote)
+    names = STYLES if style == ALL_STYLES else (style,)
+    for k, name in enumerate(names):
+        citation = make_citation(doc, paragraph, name, link, day, quote)
+        if style == ALL_STYLES:
+            _say(("\n" if k else "") + f"{STYLE_LABELS[name]}:")
         _say(citation)
-        if style == QUOTATION and has_lost_characters(citation):
+        if name == QUOTATION and has_lost_characters(citation):
             _say(f"note: {LOST_NOTE}", err=True)
-        return
-    for k, name in enumerate(STYLES):
-        _say(("\n" if k else "") + f"{STYLE_LABELS[name]}:")
-        _say(make_citation(doc, paragraph, name, link, day, quote))
 
 
 def _check_port_free(host: str, port: int) -> None:
