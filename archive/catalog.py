@@ -13,6 +13,7 @@ CATALOG_FIELDS: dict[str, type] = {
     "title": str,
     "publication": str,
     "date": str,
+    "page": str,
     "year": int,
     "place": str,
     "url": str,

@@ -13,6 +13,8 @@ from typing import Any
 
 from archive.model import Document
 
+#: A document's script as a language tag (BCP 47), as CSL's ``language`` and Highwire's ``citation_language``.
+LANGUAGES = {"hans": "zh-Hans", "hant": "zh-Hant"}
 #: ``issued`` from a catalog date: 2020, 2020-01, 2020-01-15.
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
@@ -44,7 +46,7 @@ def csl_item(doc: Document, permalink: str, accessed: date, paragraph: int | Non
         "title": full_title(doc),
         # Names as printed: a literal is never split into family and given names (程一舟, not 程 一舟).
         "author": [{"literal": a.name} for a in doc.authors],
-        "language": "zh-Hant" if doc.script == "hant" else "zh-Hans",
+        "language": LANGUAGES.get(doc.script, "zh"),
         "URL": permalink,
         "accessed": {"date-parts": [[accessed.year, accessed.month, accessed.day]]},
     }
@@ -54,6 +56,8 @@ def csl_item(doc: Document, permalink: str, accessed: date, paragraph: int | Non
     issued = date_parts(doc.date)
     if issued:
         item["issued"] = {"date-parts": [issued]}
+    if doc.page:  # the newspaper's page (版次): GB/T 7714 prints it after the date, 2020-01-15(3)
+        item["page"] = doc.page
     if paragraph is not None:
         item["note"] = f"¶{paragraph}"
     if not item["author"]:

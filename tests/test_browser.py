@@ -40,8 +40,11 @@ def test_search_follow_passage_and_cite(server, page):
     citation.wait_for(state="visible")
     assert page.url.endswith("#p8")  # the page stayed; the citation page was not followed
     assert page.locator("#cite-p8").get_attribute("aria-expanded") == "true"
-    assert citation.inner_text().startswith("吴柳. 红色筑魂践初心 党建聚力促发展[N].")
-    assert citation.inner_text().endswith("/doc/000_facb8668b9a49bed#p8")
+    assert citation.inner_text().startswith("吴柳. 红色筑魂践初心 党建聚力促发展：湖丰镇党建工作纪略[N/OL]. [")
+    assert citation.inner_text().endswith("/doc/000_facb8668b9a49bed#p8.")
+    # Reached from the hit, the quotation is the sentence that matched, not the whole paragraph.
+    quotation = page.locator('#cite-panel-p8 pre[data-style="plain"]').inner_text()
+    assert quotation.startswith("「稳步提高村党组织书记和村委会主任“一肩挑”比例，") and "第8段" in quotation
     assert page.locator("#cite-panel-p8 button.copy").first.is_visible()  # JavaScript enabled the copy button
     page.screenshot(path=str(ARTIFACTS / "document-cite.png"))
     page.locator("#cite-p8").click()  # and closes it
@@ -118,8 +121,8 @@ def test_a_hit_opens_at_its_paragraph_and_cites_it(server, browse, width):
     page.locator("#cite-p6").click()
     citation = page.locator('#cite-panel-p6 pre[data-style="gbt7714"]')
     citation.wait_for(state="visible")
-    assert citation.inner_text().startswith("程一舟, 陳紅革. [凸顯“黨建紅”，激活產業發展“新動能”][N].")
-    assert citation.inner_text().endswith(f"/doc/{TRADITIONAL}#p6")
+    assert citation.inner_text().startswith("程一舟, 陳紅革. [凸顯“黨建紅”，激活產業發展“新動能”][N/OL].")
+    assert citation.inner_text().endswith(f"/doc/{TRADITIONAL}#p6.")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.screenshot(path=str(ARTIFACTS / f"hit-cite-{width}.png"))
 

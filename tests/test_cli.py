@@ -88,7 +88,8 @@ def test_options_follow_the_library_s_limits(runner, seed_index):
     assert (params["search"]["limit"].default, params["search"]["limit"].type.max) == (DEFAULT_LIMIT, MAX_LIMIT)
     assert (params["kwic"]["width"].default, params["kwic"]["width"].type.max) == (KWIC_DEFAULT_WIDTH, KWIC_MAX_WIDTH)
     assert tuple(params["kwic"]["sort_by"].type.choices) == KWIC_SORTS
-    assert tuple(params["cite"]["style"].type.choices) == STYLES
+    # --style takes any installed CSL style too: its default is the library's, and its help names the short ones.
+    assert params["cite"]["style"].default == STYLES[0] and all(s in params["cite"]["style"].help for s in STYLES)
     ix = str(seed_index)
     assert runner.invoke(main, ["search", "党建", "--limit", str(MAX_LIMIT), "--index-dir", ix]).exit_code == 0
     result = runner.invoke(main, ["search", "党建", "--limit", str(MAX_LIMIT + 1), "--index-dir", ix])

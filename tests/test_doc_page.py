@@ -190,4 +190,4 @@ def test_each_paragraph_ends_in_a_link_to_its_citations(client, seed_docs):
         assert link.text == "Cite"
     assert n == len(doc.paragraphs)
     cite = client.get(f"/doc/{TRADITIONAL}/cite/4", query_string={"lang": "en"}).text
-    assert "[凸顯“黨建紅”，激活產業發展“新動能”][N]" in cite and f"/doc/{TRADITIONAL}#p4" in cite
+    assert "[凸顯“黨建紅”，激活產業發展“新動能”][N/OL]" in cite and f"/doc/{TRADITIONAL}#p4" in cite

@@ -93,10 +93,12 @@ def test_document_page(client, seed_docs):
     assert "<mark>一肩挑</mark>" in r.text and 'in <a href="#p8">¶8</a>' in r.text
     # Paragraph 8's cite link goes to its citations' own page; the document page repeats no citation (issue
     # 13: the quotation repeated every paragraph, so the page grew as paragraphs × text).
-    assert 'id="cite-p8"' in r.text and 'href="/doc/000_facb8668b9a49bed/cite/8"' in r.text
-    assert "[N]" not in r.text and "@article" not in r.text
+    # Matched, it carries the query: its quotation is then the sentence matched (tests/test_cite.py).
+    assert 'id="cite-p8"' in r.text and 'href="/doc/000_facb8668b9a49bed/cite/8?q=%22%E4%B8%80%E8%82%A9%E6%8C%91%22"' \
+        in r.text
+    assert "[N/OL]" not in r.text and "@article" not in r.text
     r = client.get("/doc/000_facb8668b9a49bed/cite/8")
-    assert r.status_code == 200 and "[N]" in r.text and "@article" in r.text
+    assert r.status_code == 200 and "[N/OL]" in r.text and "@article" in r.text
     assert f"「{doc.paragraphs[7]}」" in r.text
     r = client.get("/doc/002_4d89ad2df1300591", query_string={"lang": "en"})
     assert f"What cleaning changed ({len(seed_docs['002'].repairs)})" in r.text and "〓”宋河鎮" in r.text

@@ -187,6 +187,8 @@ SCHEMAS: dict[str, dict] = {
         "title_supplied": {"type": "boolean"},
         "publication": _nullable(_STRING),
         "date": {"type": ["string", "null"], "description": N_("The publication date, as the catalog gives it.")},
+        "page": {"type": ["string", "null"], "description": N_("The page (版次) the article was printed on, as the "
+                                                              "catalog gives it.")},
         "year": {**_nullable(_YEAR), "description": N_("The year the article reports on.")},
         "place": _nullable(_STRING),
         "url": {"type": "string", "description": N_("The document's page on this site.")},

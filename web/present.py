@@ -29,11 +29,13 @@ def doc_url(doc_id: str, paragraph: int | None = None) -> str:
     return url_for("views.document", doc_id=doc_id, _anchor=f"p{paragraph}" if paragraph else None)
 
 
-def permalink(doc_id: str, paragraph: int) -> str:
-    """The absolute address of paragraph ``paragraph``: under ``BASE_URL`` when set, else the request's own."""
+def permalink(doc_id: str, paragraph: int | None = None) -> str:
+    """The absolute address of paragraph ``paragraph`` (of the document when None): under ``BASE_URL`` when
+    set, else the request's own."""
     base = current_app.config["BASE_URL"]
     if not base:
-        return url_for("views.document", doc_id=doc_id, _anchor=f"p{paragraph}", _external=True)
+        return url_for("views.document", doc_id=doc_id, _anchor=f"p{paragraph}" if paragraph else None,
+                       _external=True)
     return base.rstrip("/") + doc_url(doc_id, paragraph)[len(request.script_root):]
 
 

@@ -114,7 +114,8 @@ def _linking_lost(where: dict[int, int], escape: Callable[[str], str]) -> Callab
 
 
 def render_html(doc: Document, marks: dict[int, list[tuple[int, int]]] | None = None,
-                cite: tuple[str, str] | None = None, lost: dict[int, dict[int, int]] | None = None) -> str:
+                cite: tuple[str, str] | None = None, lost: dict[int, dict[int, int]] | None = None,
+                cite_query: str = "") -> str:
     """The document's title, subtitle, byline and numbered paragraphs as an HTML fragment, in time and size
     linear in the document: without ``cite`` and ``lost``, the HTML that the ``markdown`` package makes of
     :func:`render_markdown` (tests compare them); with them, that HTML plus the links they add.
@@ -122,7 +123,8 @@ def render_html(doc: Document, marks: dict[int, list[tuple[int, int]]] | None = 
     ``marks`` maps a paragraph number to spans to highlight (a search's matches). For the document page,
     ``cite`` is (address prefix, label): each paragraph ends in a link ``#cite-pN`` to prefix + N, its
     citations' page, which cite.js opens under the paragraph; and ``lost`` (:func:`web.repairs.lost_rows`)
-    makes each ``〓`` a link to the repair row that explains it.
+    makes each ``〓`` a link to the repair row that explains it. ``cite_query`` (``?q=…``) ends the cite links
+    of the paragraphs in ``marks``: their citations quote the sentences the search matched.
     """
     marks = marks or {}
     lost = lost or {}
@@ -135,11 +137,13 @@ def render_html(doc: Document, marks: dict[int, list[tuple[int, int]]] | None = 
     # The cite link is the only markup a paragraph gains on the page, and every paragraph has one: 90 bytes
     # or so beside a paragraph of 500 (the citations themselves would repeat the paragraph).
     href, label = (html.escape(cite[0]), _escape_text(cite[1])) if cite else ("", "")
+    query = html.escape(cite_query)
     for n, par in enumerate(doc.paragraphs, start=1):
         escape = _linking_lost(lost[n], _escape_text) if n in lost else _escape_text
         # Most paragraphs hold no match: escaping them directly skips the span walk (for 640,000 short
         # paragraphs, 0.65 s instead of 1.9 s).
         text = mark_html(par, marks[n], escape) if n in marks else escape(par)
-        tail = f'<a class="cite" id="cite-p{n}" href="{href}{n}">{label}</a>' if cite else ""
+        link = f"{href}{n}{query}" if n in marks else f"{href}{n}"
+        tail = f'<a class="cite" id="cite-p{n}" href="{link}">{label}</a>' if cite else ""
         out.append(f'<p class="para" id="p{n}"><a href="#p{n}">¶{n}</a> {text}{tail}</p>')
     return "\n".join(out)

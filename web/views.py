@@ -3,16 +3,20 @@ the presentation in the templates, errors in web.errors."""
 
 from __future__ import annotations
 
+from datetime import date
+from urllib.parse import urlencode
+
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import gettext
 
-from archive.cite import STYLES, cite
-from archive.errors import N_
+from archive.cite import LOST_NOTE, QUOTATION, STYLE_LABELS, STYLES, cite, has_lost_characters
+from archive.csl import csl_item
+from archive.highwire import highwire_tags
 from index import query as q
 from index.kwic import DEFAULT_WIDTH, MAX_WIDTH, SORTS, concordance
 from index.limits import KWIC_DEFAULT_LIMIT, KWIC_MAX_EXPORT, KWIC_MAX_SORTED, SEARCH_SORTS
 from index.search import highlight_needles
-from index.snippets import match_spans
+from index.snippets import match_spans, quoted_sentences
 from index.store import LISTING_SORTS
 from web.engine import engine, parse_int, time_limit
 from web.present import permalink
@@ -144,24 +148,30 @@ def document(doc_id: str) -> str:
     # paragraph, so citing every paragraph here made the page paragraphs × text (18.9 MB for a 4.9 MB
     # article); a link is ninety bytes. The paragraph number is the last segment of the link's address,
     # so url_for runs once, not once per paragraph.
+    # A matched paragraph's cite link carries the query, so that its quotation is the sentences matched.
     cite_prefix = url_for("views.citations", doc_id=doc.id, n=0).removesuffix("0")
-    body = render_html(doc, marks, cite=(cite_prefix, gettext("Cite")), lost=lost_rows(doc))
+    body = render_html(doc, marks, cite=(cite_prefix, gettext("Cite")), lost=lost_rows(doc),
+                       cite_query="?" + urlencode({"q": query}) if marks else "")
+    # Highwire Press tags in the head, for Zotero and the like: the document, not a paragraph.
+    tags = highwire_tags(csl_item(doc, permalink(doc.id), date.today()))
     return render_template("doc.html", doc=doc, body=body, q=query, matched=sorted(marks),
-                           log=repair_log(doc))
-
-
-#: How the citation styles are labelled on the pages.
-STYLE_NAMES = {"gbt7714": "GB/T 7714", "plain": N_("Quotation"), "bibtex": "BibTeX"}
+                           log=repair_log(doc), highwire=tags)
 
 
 @bp.get("/doc/<doc_id>/cite/<int:n>")
 def citations(doc_id: str, n: int) -> str:
-    """Paragraph ``n``'s citations in every style, each pointing at the paragraph's permalink: a small page of
-    its own, linked from the paragraph's cite link on the document page (cite.js brings it in under the
-    paragraph)."""
+    """Paragraph ``n``'s citations in every style, each pointing at the paragraph's permalink, accessed today:
+    a small page of its own, linked from the paragraph's cite link on the document page (cite.js brings it
+    in under the paragraph). With ``?q=`` (a search's), the quotation is the sentences of the paragraph that
+    the search matched; without, or where it matched none, the whole paragraph."""
     doc = engine().document(doc_id)
     if doc is None:
         abort(404)
-    doc.paragraph(n)  # a paragraph the document does not have: NotFoundError, a 404 that says which exist
-    return render_template("cite.html", doc=doc, n=n, style_names=STYLE_NAMES,
-                           citations={style: cite(doc, n, style, permalink(doc.id, n)) for style in STYLES})
+    text = doc.paragraph(n)  # a paragraph the document does not have: NotFoundError, a 404 saying which exist
+    query = request.args.get("q", "")
+    quote = quoted_sentences(text, needles) if query and (needles := highlight_needles(query)) else None
+    link, today = permalink(doc.id, n), date.today()
+    texts = {style: cite(doc, n, style, link, today, quote) for style in STYLES}
+    return render_template("cite.html", doc=doc, n=n, q=query, labels=STYLE_LABELS, citations=texts,
+                           quoted=quote is not None, QUOTATION=QUOTATION,
+                           lost_note=LOST_NOTE if has_lost_characters(texts[QUOTATION]) else None)
