@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from flask import current_app, request, url_for
 
+from archive.export import csv_cell
 from archive.model import Document, document_to_dict
 from index.kwic import Concordance
 from index.search import Hit, SearchPage
@@ -25,11 +26,13 @@ def doc_url(doc_id: str, paragraph: int | None = None) -> str:
     return url_for("views.document", doc_id=doc_id, _anchor=f"p{paragraph}" if paragraph else None)
 
 
-def permalink(doc_id: str, paragraph: int) -> str:
-    """The absolute address of paragraph ``paragraph``: under ``BASE_URL`` when set, else the request's own."""
+def permalink(doc_id: str, paragraph: int | None = None) -> str:
+    """The absolute address of paragraph ``paragraph`` (of the document when None): under ``BASE_URL`` when
+    set, else the request's own."""
     base = current_app.config["BASE_URL"]
     if not base:
-        return url_for("views.document", doc_id=doc_id, _anchor=f"p{paragraph}", _external=True)
+        return url_for("views.document", doc_id=doc_id, _anchor=f"p{paragraph}" if paragraph else None,
+                       _external=True)
     return base.rstrip("/") + doc_url(doc_id, paragraph)[len(request.script_root):]
 
 
@@ -73,16 +76,6 @@ def kwic_json(result: Concordance) -> dict:
             "years": [{"year": y, "count": n} for y, n in sorted(result.per_year.items())],
             "lines": [{"id": line.id, "field": line.field, "paragraph": line.paragraph, "left": line.left,
                        "match": line.match, "right": line.right} for line in result.lines]}
-
-
-#: What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: object) -> object:
-    """A text cell a spreadsheet will show, not evaluate: one starting like a formula gets a ``'`` in front,
-    as OWASP recommends. Numbers stay numbers."""
-    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_START) else value
 
 
 def kwic_csv(result: Concordance, rows_per_chunk: int = 500) -> Iterator[str]:
