@@ -83,7 +83,8 @@ def test_bibtex_keeps_each_name_whole(seed_docs):
 def test_bibtex_escapes_latex_but_not_the_url_and_keeps_keys_unique(seed_docs):
     doc = seed_docs["000"]
     odd = item(doc, url="https://archive.example/doc/a_b%20c#p8", title="R&D 100% a_b {x} #1 $5 ~ \\ —— “引”")
-    text = export_bibtex([odd, odd, item(doc, **{"id": "x},note={pwn"})], comment="“党建” {unbalanced")
+    text = export_bibtex([odd, odd, item(doc, **{"id": "x},note={pwn"})],
+                         comment="“党建” {unbalanced @misc{evil, title={x}}")
     assert r"R\&D 100\% a\_b \{x\} \#1 \$5" in text and "—— “引”" in text  # Chinese punctuation kept as printed
     assert r"x{\textasciicircum}2" in export_bibtex([item(doc, title="x^2")])
     assert "url = {https://archive.example/doc/a_b%20c#p8}" in text  # verbatim: biblatex reads url as is
@@ -253,13 +254,19 @@ def test_the_document_and_citation_pages_link_their_exports(client):
 
 
 def test_a_catalog_with_newspaper_and_date_makes_an_article(client_of):
-    client = client_of({"a.txt": "标题\n\n正文一段。\n",
+    client = client_of({"a.txt": "标题\n\n正文一段。\n", "b.txt": "=HYPERLINK(\"x\")\n\n-1+1 正文二段。\n",
                         "catalog.toml": '[a]\npublication = "人民日报"\ndate = "2020-01-15"\n'})
     (entry,) = parse_bibtex(client.get("/doc/a?format=bibtex").get_data(as_text=True)).entries
     assert entry.entry_type == "article"
     assert [fields(entry)[k] for k in ("journal", "year", "date")] == ["人民日报", "2020", "2020-01-15"]
-    (ref,) = rispy.loads(client.get("/search?q=正文&format=ris").get_data(as_text=True))
-    assert (ref["secondary_title"], ref["date"], ref["year"]) == ("人民日报", "2020/01/15", "2020")
+    refs = {r["id"]: r for r in rispy.loads(client.get("/search?q=正文&format=ris").get_data(as_text=True))}
+    assert (refs["a"]["secondary_title"], refs["a"]["date"], refs["a"]["year"]) == ("人民日报", "2020/01/15", "2020")
+    assert "secondary_title" not in refs["b"] and "date" not in refs["b"]
+    # A spreadsheet shows what the article prints, and evaluates none of it.
+    text = client.get("/search?q=正文&format=csv").get_data(as_text=True)
+    rows = {r[0]: r for r in csv.reader(io.StringIO(text[1:]))}
+    assert rows["b"][1] == "'=HYPERLINK(\"x\")" and rows["b"][9] == "'-1+1 正文二段。"
+    assert rows["a"][5:7] == ["人民日报", "2020-01-15"]
 
 
 # --- the engine and the command line ------------------------------------------------------------------------
