@@ -214,12 +214,13 @@ def export_csv(rows: Iterable[Sequence[object]]) -> str:
     return out.getvalue()
 
 
-_WRITERS = {"bibtex": export_bibtex, "ris": export_ris, "csljson": export_csljson}
-
-
 def export_items(items: Iterable[dict[str, Any]], fmt: str, comment: str | None = None) -> str:
     """The items in ``fmt`` (``bibtex``, ``ris`` or ``csljson``); ``comment`` goes where the format has room
     for one (BibTeX's ``@comment``)."""
     if fmt == "bibtex":
         return export_bibtex(items, comment)
-    return _WRITERS[fmt](items)
+    if fmt == "ris":
+        return export_ris(items)
+    if fmt == "csljson":
+        return export_csljson(items)
+    raise ValueError(f"no export of items as {fmt!r}")
