@@ -10,12 +10,12 @@ for a search's matches): this package knows no index.
 from __future__ import annotations
 
 import json
-import re
 from datetime import date
 from functools import lru_cache
 
 from archive.csl import csl_item, full_title
 from archive.errors import N_, StyleError
+from archive.export import export_bibtex
 from archive.model import Document
 from archive.mojibake import LOST
 from archive.styles import STYLE_ALIASES, load_style
@@ -94,25 +94,10 @@ def has_lost_characters(quotation: str) -> bool:
     return LOST in quotation
 
 
-def _bibtex_escape(value: str) -> str:
-    return re.sub(r"([{}\\%&$#_^~])", r"\\\1", value)
-
-
-def cite_bibtex(doc: Document, paragraph: int, permalink: str) -> str:
-    doc.paragraph(paragraph)
-    key = re.sub(r"[^A-Za-z0-9_]", "_", doc.id) + f"_p{paragraph}"
-    fields = [("title", _title(doc))]
-    if doc.authors:
-        fields.append(("author", " and ".join(a.name for a in doc.authors)))
-    if doc.publication:
-        fields.append(("journal", doc.publication))
-    if doc.date:
-        fields.append(("date", doc.date))
-    fields.append(("url", permalink))
-    fields.append(("note", f"¶{paragraph}"))
-    # url is verbatim in BibTeX (the url package); everything else is escaped.
-    body = ",\n".join(f"  {k} = {{{v if k == 'url' else _bibtex_escape(v)}}}" for k, v in fields)
-    return f"@article{{{key},\n{body}\n}}"
+def cite_bibtex(doc: Document, paragraph: int, permalink: str, accessed: date) -> str:
+    """The paragraph as a BibTeX entry: the export's entry (written by bibtexparser), so that the citation
+    page and the downloads say the same thing."""
+    return export_bibtex([csl_item(doc, permalink, accessed, paragraph)]).strip()
 
 
 def cite(doc: Document, paragraph: int, style: str, permalink: str, accessed: date | None = None,
@@ -123,5 +108,5 @@ def cite(doc: Document, paragraph: int, style: str, permalink: str, accessed: da
     if style == QUOTATION:
         return cite_plain(doc, paragraph, permalink, quote)
     if style == BIBTEX:
-        return cite_bibtex(doc, paragraph, permalink)
+        return cite_bibtex(doc, paragraph, permalink, accessed or date.today())
     return cite_csl(doc, paragraph, style, permalink, accessed)

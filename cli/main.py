@@ -15,6 +15,7 @@ import click
 from archive import ArchiveError, Document, load_sources
 from archive.cite import DEFAULT_STYLE, STYLE_LABELS, STYLES
 from archive.errors import NotFoundError
+from archive.export import FORMATS as EXPORT_FORMATS
 from archive.wording import counted
 from index.limits import (
     DEFAULT_LIMIT,
@@ -22,6 +23,7 @@ from index.limits import (
     KWIC_DEFAULT_WIDTH,
     KWIC_MAX_WIDTH,
     KWIC_SORTS,
+    MAX_EXPORT,
     MAX_LIMIT,
     SEARCH_ORDERS,
     SEARCH_SORTS,
@@ -122,6 +124,11 @@ def _web(index_dir: Path, base_url: str = "") -> Iterator[None]:
         yield
 
 
+base_url_option = click.option(
+    "--base-url", envvar="ARCHIVE_BASE_URL", default=f"http://{DEFAULT_HOST}:{DEFAULT_PORT}", show_default=True,
+    help="Prefix of the permalinks (env ARCHIVE_BASE_URL; the default is where `archive serve` serves).")
+
+
 #: A query may start with "-" (``-扶贫 党建``): an option click does not know is then the query, not an error.
 QUERY_FIRST = {"ignore_unknown_options": True}
 
@@ -210,12 +217,26 @@ def kwic(phrase: str, width: int, sort_by: str, limit: int | None, offset: int, 
 @click.option("--order", type=click.Choice(SEARCH_ORDERS), default=SEARCH_ORDERS[0], show_default=True,
               help="Direction of a year or title order (relevance is always best first).")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON object of /api/search.")
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS),
+              help=f"Print every hit (the first {MAX_EXPORT:,}, in the list's order) as BibTeX, RIS, CSL-JSON or "
+                   "CSV, as the site's export of the result list.")
+@base_url_option
 @index_option
-def search(query: str, limit: int, offset: int, sort_by: str, order: str, as_json: bool, index_dir: Path) -> None:
+@click.pass_context
+def search(ctx: click.Context, query: str, limit: int, offset: int, sort_by: str, order: str, as_json: bool,
+           fmt: str | None, base_url: str, index_dir: Path) -> None:
     """Search the index. "quoted" is an exact phrase; OR, -word, NOT, ( ), title:, author:, place:, year:
     (year:none: no year) work."""
     from index.search import search as run_search
 
+    if fmt:
+        paged = [f"--{name}" for name in ("limit", "offset", "json")
+                 if ctx.get_parameter_source(f"as_{name}" if name == "json" else name)
+                 != click.core.ParameterSource.DEFAULT]
+        if paged:
+            raise click.UsageError(f"--format exports the whole list: leave out {' and '.join(paged)}")
+        _export_results(query, fmt, sort_by, order == "desc", base_url, index_dir)
+        return
     page = run_search(index_dir, query, limit=limit, offset=offset, sort=sort_by, descending=order == "desc")
     if as_json:
         from web.present import search_json
@@ -235,6 +256,30 @@ def search(query: str, limit: int, offset: int, sort_by: str, order: str, as_jso
             _say(f"   {hit.byline}")
         for p in hit.passages:
             click.echo(f"   ¶{p.paragraph} {_coloured(p.text, p.spans)}")
+
+
+def _export_results(query: str, fmt: str, sort_by: str, descending: bool, base_url: str, index_dir: Path) -> None:
+    """Print the export of ``query``'s result list (see :func:`web.export.export_results`); say on stderr
+    when the list was cut, and when its permalinks point at this machine."""
+    from index.search import get_engine
+    from web.export import export_cap, export_results
+
+    _warn_if_local(base_url)
+    with _web(index_dir, base_url):
+        found = export_results(get_engine(index_dir), query, fmt, sort_by, descending, cap=export_cap())
+    sys.stdout.buffer.write(found.text.encode("utf-8"))
+    if found.cut:
+        _say(f"warning: exported the first {found.exported} of {found.total} documents (an export holds at "
+             f"most {found.cap}); narrow the query to export the rest", err=True)
+
+
+def _warn_if_local(base_url: str) -> None:
+    """A permalink under a loopback address reaches nobody else: say so (``ARCHIVE_BASE_URL`` sets it)."""
+    from urllib.parse import urlsplit
+
+    if urlsplit(base_url).hostname in ("localhost", "127.0.0.1", "::1"):
+        _say(f"warning: the permalinks point at {base_url}, this machine; set ARCHIVE_BASE_URL (or --base-url) "
+             "to the address readers will use", err=True)
 
 
 @main.command("list")

@@ -26,7 +26,7 @@ from index.generation import current_stamp, damaged_index, open_current
 from index.limits import DEFAULT_LIMIT, DEFAULT_TIME_LIMIT, MAX_LIMIT, SEARCH_SORTS
 from index.scan import PARAGRAPH_SEP, Haystack
 from index.schema import SORT_COLUMNS
-from index.snippets import Passage, Span, lead_passage, make_passages, match_spans
+from index.snippets import MAX_PASSAGES, Passage, Span, lead_passage, make_passages, match_spans
 from index.store import FRONT_FIELDS, LISTING_SORTS, Listed, Store
 
 
@@ -149,6 +149,9 @@ class Hit:
     title_supplied: bool = False
     #: The document's script (``hans``/``hant``): a page draws its text with that script's glyphs.
     script: str = "hans"
+    #: The stored document the hit was made from (an export cites it: reading it again would double the
+    #: cost of a long list).
+    document: Document | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -416,8 +419,13 @@ class Engine:
         return time.monotonic() + (self.time_limit if time_limit is None else time_limit)
 
     def search(self, query: str, limit: int = DEFAULT_LIMIT, offset: int = 0,
-               time_limit: float | None = None, sort: str = "relevance", descending: bool = False) -> SearchPage:
+               time_limit: float | None = None, sort: str = "relevance", descending: bool = False,
+               passages: int = MAX_PASSAGES) -> SearchPage:
         """Run ``query``; ``total`` counts every matching document, ``hits`` is one page.
+
+        ``passages``: the most passages each hit carries (the best first). Snippets are most of the cost of
+        a long page (half a millisecond a hit, against a tenth for the rest), so a page that does not show
+        them asks for none (``0``: each hit's ``passages`` is empty, its ``paragraph`` None, no spans).
 
         ``sort`` is one of :data:`index.limits.SEARCH_SORTS`: ``relevance`` (best first; ``descending`` is
         ignored), ``year`` or ``title`` (ascending, or ``descending``; documents without a year last either
@@ -428,6 +436,8 @@ class Engine:
         deadline = self.deadline(time_limit)
         if not 0 <= limit <= MAX_LIMIT:
             raise QueryError(f"limit must be between 0 and {MAX_LIMIT}")
+        if not 0 <= passages <= MAX_PASSAGES:
+            raise QueryError(f"passages must be between 0 and {MAX_PASSAGES}")
         if offset < 0:
             raise QueryError("offset must not be negative")
         if sort not in SEARCH_SORTS:
@@ -444,7 +454,7 @@ class Engine:
             words = list(dict.fromkeys(plan.words))
             scores = self._score_each(sorted(order), words, deadline) if words and order else {}
             page = [(n, scores.get(n, 0.0)) for n in order]
-        hits = [self._hit(self._g.docnum_to_id[n], score, plan, deadline) for n, score in page]
+        hits = [self._hit(self._g.docnum_to_id[n], score, plan, deadline, passages) for n, score in page]
         return SearchPage(query=query, total=len(docnums), took_ms=(time.perf_counter() - started) * 1000,
                           hits=hits, offset=offset, limit=limit, facets=self._facets(docnums),
                           sort=sort, descending=descending and sort != "relevance")
@@ -473,9 +483,14 @@ class Engine:
             facets["year"].append((q.NO_YEAR, undated))
         return {name: values for name, values in facets.items() if values}
 
-    def _hit(self, doc_id: str, score: float, plan: _Plan, deadline: float | None = None) -> Hit:
+    def _hit(self, doc_id: str, score: float, plan: _Plan, deadline: float | None = None,
+             passages_wanted: int = MAX_PASSAGES) -> Hit:
         doc = self._g.store.document(doc_id)
         assert doc is not None
+        if not passages_wanted:  # what is printed about the document, without looking for the matches in it
+            return Hit(id=doc.id, title=doc.title, score=score, passages=[], byline=doc.byline,
+                       authors=doc.author_names, year=doc.year, place=doc.place,
+                       title_supplied=doc.title_supplied, script=doc.script, document=doc)
         needles = list(dict.fromkeys(plan.needles))
         # Where the whole run or phrase occurs, mark only that: the run's single words
         # (一, 肩挑) scattered through the text would drown the passage that matters.
@@ -488,7 +503,8 @@ class Engine:
         # primary needle rather than those present: one list for all the hits, which the snippets compile once
         # (a needle a document lacks is simply not found in it).
         passages = make_passages(doc.paragraphs, list(dict.fromkeys(plan.primary)) if present else needles,
-                                 plan.primary, folded=folded_paragraphs, deadline=deadline) if needles else []
+                                 plan.primary, limit=passages_wanted, folded=folded_paragraphs,
+                                 deadline=deadline) if needles else []
         # No passage matched: the hit matched by title or metadata only, so show the lead and link the top.
         paragraph = passages[0].paragraph if passages else None
         return Hit(
@@ -496,7 +512,7 @@ class Engine:
             title_spans=match_spans(doc.title, list(dict.fromkeys(plan.title_needles))), paragraph=paragraph,
             byline=doc.byline, byline_spans=match_spans(doc.byline, needles) if doc.byline else [],
             authors=list(doc.authors), year=doc.year, place=doc.place,
-            title_supplied=doc.title_supplied, script=doc.script,
+            title_supplied=doc.title_supplied, script=doc.script, document=doc,
         )
 
     def documents_holding(self, needle: str, deadline: float) -> list[str]:
@@ -640,7 +656,8 @@ def release_engine(index_dir: Path) -> None:
 
 
 def search(index_dir: Path, query: str, limit: int = DEFAULT_LIMIT, offset: int = 0,
-           time_limit: float | None = None, sort: str = "relevance", descending: bool = False) -> SearchPage:
+           time_limit: float | None = None, sort: str = "relevance", descending: bool = False,
+           passages: int = MAX_PASSAGES) -> SearchPage:
     """Search the index in ``index_dir`` (see :meth:`Engine.search`)."""
     return get_engine(index_dir).search(query, limit=limit, offset=offset, time_limit=time_limit, sort=sort,
-                                        descending=descending)
+                                        descending=descending, passages=passages)

@@ -95,9 +95,12 @@ def test_quotation_and_bibtex(seed_docs):
     plain = cite(doc, 4, "plain", "L#p4")
     assert plain.startswith("「" + doc.paragraphs[3] + "」") and "第4段" in plain and "[凸顯" in plain
     assert plain.endswith("。L#p4")
-    bib = cite(doc, 4, "bibtex", "L#p4")
-    assert bib.startswith("@article{002_4d89ad2df1300591_p4,")
-    assert "author = {程一舟 and 陳紅革}" in bib and "journal" not in bib and "url = {L#p4}" in bib
+    bib = cite(doc, 4, "bibtex", "L#p4", DAY)
+    # The export's entry: no newspaper known, so @misc with url and urldate (issue 15), names kept whole.
+    (entry,) = __import__("bibtexparser").parse_string(bib).entries
+    assert (entry.entry_type, entry.key) == ("misc", "002_4d89ad2df1300591-p4")
+    assert entry["author"] == "{程一舟} and {陳紅革}" and "journal" not in entry.fields_dict
+    assert (entry["url"], entry["urldate"], entry["note"]) == ("L#p4", DAY.isoformat(), "¶4")
 
 
 def test_bad_paragraph(seed_docs):

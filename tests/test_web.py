@@ -96,9 +96,9 @@ def test_document_page(client, seed_docs):
     # Matched, it carries the query: its quotation is then the sentence matched (tests/test_cite.py).
     assert 'id="cite-p8"' in r.text and 'href="/doc/000_facb8668b9a49bed/cite/8?q=%22%E4%B8%80%E8%82%A9%E6%8C%91%22"' \
         in r.text
-    assert "[N/OL]" not in r.text and "@article" not in r.text
+    assert "[N/OL]" not in r.text and "@misc" not in r.text
     r = client.get("/doc/000_facb8668b9a49bed/cite/8")
-    assert r.status_code == 200 and "[N/OL]" in r.text and "@article" in r.text
+    assert r.status_code == 200 and "[N/OL]" in r.text and "@misc{000_facb8668b9a49bed-p8," in r.text
     assert f"「{doc.paragraphs[7]}」" in r.text
     r = client.get("/doc/002_4d89ad2df1300591", query_string={"lang": "en"})
     assert f"What cleaning changed ({len(seed_docs['002'].repairs)})" in r.text and "〓”宋河鎮" in r.text
@@ -204,6 +204,6 @@ def test_every_setting_is_documented():
     section = readme.split("### Web settings", 1)[1].split("\n## ", 1)[0]
     defaults = set(create_app({"INDEX_DIR": "/nonexistent"}).config) - set(
         __import__("flask").Flask("x").config)
-    assert defaults == {"INDEX_DIR", "PAGE_SIZE", "BASE_URL", "SEARCH_TIME_LIMIT"}
+    assert defaults == {"INDEX_DIR", "PAGE_SIZE", "BASE_URL", "SEARCH_TIME_LIMIT", "EXPORT_LIMIT"}
     for key in defaults:
         assert f"`{key}`" in section, key

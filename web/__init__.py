@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Application factory (no app at module level). Settings: see README, "Web settings"."""
-    from index.limits import DEFAULT_TIME_LIMIT
+    from index.limits import DEFAULT_TIME_LIMIT, MAX_EXPORT
     from web import api, i18n, views
     from web.errors import register_error_handlers
     from web.render import mark_html, script_lang
@@ -24,6 +24,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         PAGE_SIZE=10,
         BASE_URL="",
         SEARCH_TIME_LIMIT=DEFAULT_TIME_LIMIT,
+        EXPORT_LIMIT=MAX_EXPORT,
     )
     # ARCHIVE_INDEX_DIR, ARCHIVE_BASE_URL, … in the environment set INDEX_DIR, BASE_URL, … (values that
     # parse as JSON, such as numbers, are taken as such); test_config wins over both.

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from flask import current_app, request, url_for
 
+from archive.export import csv_cell
 from archive.model import Author, Document, document_to_dict
 from index import query as q
 from index.kwic import Concordance
@@ -96,16 +97,6 @@ def kwic_json(result: Concordance) -> dict:
             "years": [{"year": y, "count": n} for y, n in sorted(result.per_year.items())],
             "lines": [{"id": line.id, "field": line.field, "paragraph": line.paragraph, "left": line.left,
                        "match": line.match, "right": line.right} for line in result.lines]}
-
-
-#: What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: object) -> object:
-    """A text cell a spreadsheet will show, not evaluate: one starting like a formula gets a ``'`` in front,
-    as OWASP recommends. Numbers stay numbers."""
-    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_START) else value
 
 
 def kwic_csv(result: Concordance, rows_per_chunk: int = 500) -> Iterator[str]:

@@ -7,6 +7,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
 from archive.cite import LOST_NOTE, QUOTATION, STYLE_LABELS, STYLES, cite, has_lost_characters
@@ -19,6 +20,17 @@ from index.search import highlight_needles
 from index.snippets import match_spans, quoted_sentences
 from index.store import LISTING_SORTS
 from web.engine import engine, parse_int, time_limit
+from web.export import (
+    ITEM_FORMATS,
+    ITEM_LABELS,
+    LIST_LABELS,
+    export_cap,
+    export_document,
+    export_format,
+    export_response,
+    export_results,
+    file_name,
+)
 from web.present import permalink
 from web.render import render_html
 from web.repairs import lost_rows, repair_log
@@ -63,8 +75,13 @@ def _sort_args() -> tuple[str, bool]:
 
 
 @bp.get("/search")
-def search() -> str:
+def search() -> ResponseReturnValue:
     query = request.args.get("q", "")
+    if fmt := request.args.get("format"):  # every hit (up to the export's cap) as a file, in the list's order
+        fmt = export_format(fmt)
+        sort, descending = _sort_args()
+        found = export_results(engine(), query, fmt, sort, descending, time_limit=time_limit(), cap=export_cap())
+        return export_response(found, file_name(f"search {query}", fmt))
     page_no = parse_int(request.args.get("page"), 1, 1, MAX_PAGE)
     size = current_app.config["PAGE_SIZE"]
     if not query.strip():
@@ -83,6 +100,7 @@ def search() -> str:
     order = {"sort": sort if sort != SEARCH_SORTS[0] else None, "order": "desc" if result.descending else None}
     return render_template("search.html", q=query, result=result, page=page_no, pages=pages, asked=asked,
                            facets=_facet_links(query, result.facets, active), filters=active, order=order,
+                           export_formats=LIST_LABELS, export_cap=export_cap(),
                            sort=sort, descending=result.descending, NO_YEAR=q.NO_YEAR,
                            phrase=q.single_phrase(q.parse_query(query)),
                            hint=q.operator_hint(query) if not result.total else None)
@@ -134,10 +152,13 @@ def kwic() -> str:
 
 
 @bp.get("/doc/<doc_id>")
-def document(doc_id: str) -> str:
+def document(doc_id: str) -> ResponseReturnValue:
     doc = engine().document(doc_id)
     if doc is None:
         abort(404)
+    if fmt := request.args.get("format"):  # the document as one reference
+        fmt = export_format(fmt, ITEM_FORMATS)
+        return export_response(export_document(doc, fmt), file_name(doc.id, fmt))
     query = request.args.get("q", "")
     needles = highlight_needles(query) if query else []
     # Without needles there is nothing to mark, and folding 5 MB of paragraphs to find nothing took 0.4 s.
@@ -155,23 +176,27 @@ def document(doc_id: str) -> str:
     # Highwire Press tags in the head, for Zotero and the like: the document, not a paragraph.
     tags = highwire_tags(csl_item(doc, permalink(doc.id), date.today()))
     return render_template("doc.html", doc=doc, body=body, q=query, matched=sorted(marks),
-                           log=repair_log(doc), highwire=tags)
+                           log=repair_log(doc), highwire=tags, export_formats=ITEM_LABELS)
 
 
 @bp.get("/doc/<doc_id>/cite/<int:n>")
-def citations(doc_id: str, n: int) -> str:
+def citations(doc_id: str, n: int) -> ResponseReturnValue:
     """Paragraph ``n``'s citations in every style, each pointing at the paragraph's permalink, accessed today:
     a small page of its own, linked from the paragraph's cite link on the document page (cite.js brings it
     in under the paragraph). With ``?q=`` (a search's), the quotation is the sentences of the paragraph that
-    the search matched; without, or where it matched none, the whole paragraph."""
+    the search matched; without, or where it matched none, the whole paragraph. With ``format``, the
+    paragraph as one reference to download."""
     doc = engine().document(doc_id)
     if doc is None:
         abort(404)
     text = doc.paragraph(n)  # a paragraph the document does not have: NotFoundError, a 404 saying which exist
+    if fmt := request.args.get("format"):
+        fmt = export_format(fmt, ITEM_FORMATS)
+        return export_response(export_document(doc, fmt, n), file_name(f"{doc.id} p{n}", fmt))
     query = request.args.get("q", "")
     quote = quoted_sentences(text, needles) if query and (needles := highlight_needles(query)) else None
     link, today = permalink(doc.id, n), date.today()
     texts = {style: cite(doc, n, style, link, today, quote) for style in STYLES}
     return render_template("cite.html", doc=doc, n=n, q=query, labels=STYLE_LABELS, citations=texts,
-                           quoted=quote is not None, QUOTATION=QUOTATION,
+                           quoted=quote is not None, QUOTATION=QUOTATION, export_formats=ITEM_LABELS,
                            lost_note=LOST_NOTE if has_lost_characters(texts[QUOTATION]) else None)
