@@ -192,8 +192,9 @@ def kwic_speed(args: argparse.Namespace) -> None:
 
 
 def interface_speed(args: argparse.Namespace) -> None:
-    """Issue 14: the pages a reader meets, through Flask's test client on the 7,353-article index, warm:
-    median and slowest of ``args.repeat`` requests each, in Chinese (the default) and English."""
+    """Issues 14 and 15: the pages a reader meets, and the exports, through Flask's test client on the
+    7,353-article index, warm: median and slowest of ``args.repeat`` requests each, in Chinese (the default)
+    and English."""
     import statistics
 
     from web import create_app
@@ -209,7 +210,12 @@ def interface_speed(args: argparse.Namespace) -> None:
     pages = ["/", "/docs", "/docs?sort=title&order=desc&page=100", "/search?q=党建",
              "/search?q=党建&sort=year&order=desc", "/search?q=党建&sort=title", "/search?q=的",
              "/search?q=的&sort=year", "/search?q=的&sort=title&order=desc", "/search?q=的&page=600",
-             "/search?q=党建+year:none", "/kwic?q=党建", "/search?q=党建&lang=en"]
+             "/search?q=党建+year:none", "/kwic?q=党建", "/search?q=党建&lang=en",
+             # Issue 15: exports of a whole result list (的: the first 1,000 of 6,607), a citation page.
+             "/search?q=的&format=bibtex", "/search?q=的&format=ris", "/search?q=的&format=csljson",
+             "/search?q=的&format=csv", "/api/openapi.json"]
+    first = client.get("/api/search?q=的&limit=1").get_json()["hits"][0]["id"]
+    pages += [f"/doc/{first}/cite/1", f"/doc/{first}/cite/1?q=的", f"/doc/{first}?format=ris"]
     print(f"first `/` after start: {first_home:.0f} ms\n")
     print("| page | status | bytes | median ms | max ms |\n|---|---:|---:|---:|---:|")
     for page in pages:
@@ -257,7 +263,7 @@ def main() -> None:
     sub.add_parser("segmenter", help="rjieba vs jieba on the corpus").set_defaults(func=segmenter)
     sub.add_parser("plot", help="docs/bench-latency.png from the perf results").set_defaults(func=plot_latency)
     sub.add_parser("kwic", help="issue 7: concordance speed for the 20 common words").set_defaults(func=kwic_speed)
-    ui = sub.add_parser("interface", help="issue 14: home, collection list, sorted results, concordance pages")
+    ui = sub.add_parser("interface", help="issues 14, 15: home, collection list, sorted results, concordance, exports")
     ui.add_argument("--repeat", type=int, default=15)
     ui.set_defaults(func=interface_speed)
     fd = sub.add_parser("fidelity", help="issue 12: cleaning and cross-script folding on inews, one paragraph a line")
