@@ -44,7 +44,8 @@ CSV_COLUMNS = ("id", "title", "authors", "year", "place", "publication", "date",
 #: kept as it is, Chinese and its punctuation included: a Chinese bibliography is typeset from UTF-8
 #: (XeLaTeX, biber), where ``{\textemdash}`` would set a Latin dash in place of the printed ——.
 _LATEX = UnicodeToLatexEncoder(
-    conversion_rules=[UnicodeToLatexConversionRule(RULE_REGEX, [(re.compile(r"[^\x00-\x7f]+"), r"\g<0>")]),
+    # and so is the double quote: inside braces it is a character, where pylatexenc's '' would be two.
+    conversion_rules=[UnicodeToLatexConversionRule(RULE_REGEX, [(re.compile(r'[^\x00-\x7f]+|"'), r"\g<0>")]),
                       "defaults"],
     unknown_char_warning=False)
 _BIBTEX_FORMAT = BibtexFormat()
@@ -59,8 +60,9 @@ _LATEX_SPECIAL = re.compile(r"[\x00-\x1f#$%&\\^_{}~<>\"|]")
 
 
 def latex_text(value: str) -> str:
-    """``value`` as BibTeX field text: LaTeX's special characters escaped, line breaks made spaces."""
-    value = " ".join(value.split())
+    """``value`` as BibTeX field text: LaTeX's special characters escaped, line breaks (and every other
+    control character) made spaces."""
+    value = one_line(value)
     return _LATEX.unicode_to_latex(value) if _LATEX_SPECIAL.search(value) else value
 
 
@@ -147,27 +149,35 @@ def ris_reference(item: dict[str, Any]) -> dict[str, Any]:
     """The RIS reference (rispy's keys) of a CSL item: ``TY - NEWS``, ``AU`` per author, ``TI``, ``T2``
     the newspaper, ``DA``/``PY``, ``SP`` the page, ``UR``, ``Y2`` the access date, ``LA``, ``N1`` (¶N),
     ``ID`` the item's id. Line breaks become spaces (RIS is a line per field)."""
-    one_line = " ".join
-    ref: dict[str, Any] = {"type_of_reference": "NEWS", "id": item["id"]}
+    ref: dict[str, Any] = {"type_of_reference": "NEWS", "id": one_line(item["id"])}
     if item.get("author"):
-        ref["authors"] = [one_line(a["literal"].split()) for a in item["author"]]
-    ref["title"] = one_line(item["title"].split())
+        ref["authors"] = [one_line(a["literal"]) for a in item["author"]]
+    ref["title"] = one_line(item["title"])
     if item.get("container-title"):
-        ref["secondary_title"] = one_line(item["container-title"].split())
+        ref["secondary_title"] = one_line(item["container-title"])
     issued = (item.get("issued") or {}).get("date-parts")
     if issued and issued[0]:
         ref["date"], ref["year"] = ris_date(issued[0]), str(issued[0][0])
     if item.get("page"):
-        ref["start_page"] = str(item["page"])
-    ref["urls"] = [item["URL"]]
+        ref["start_page"] = one_line(str(item["page"]))
+    ref["urls"] = [one_line(item["URL"])]
     accessed = (item.get("accessed") or {}).get("date-parts")
     if accessed and accessed[0]:
         ref["access_date"] = ris_date(accessed[0])
     if item.get("language"):
-        ref["language"] = item["language"]
+        ref["language"] = one_line(item["language"])
     if item.get("note"):
-        ref["notes"] = [one_line(item["note"].split())]
+        ref["notes"] = [one_line(item["note"])]
     return ref
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: every run of white space and control characters is one space (a line break
+    would end the field, and the next line could read as a tag of its own: ``ER  -``, a new reference)."""
+    return " ".join(_CONTROLS.sub(" ", text).split())
+
+
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def export_ris(items: Iterable[dict[str, Any]]) -> str:
@@ -183,8 +193,9 @@ def export_csljson(items: Iterable[dict[str, Any]]) -> str:
     return json.dumps(list(items), ensure_ascii=False, indent=2) + "\n"
 
 
-#: What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection"), after any white space, in
+#: ASCII or full width (a spreadsheet set up for Chinese reads ＝SUM(…) as a formula too).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
 def csv_cell(value: object) -> object:
@@ -192,7 +203,7 @@ def csv_cell(value: object) -> object:
     as OWASP recommends. Numbers stay numbers; None is an empty cell."""
     if value is None:
         return ""
-    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+    return f"'{value}" if isinstance(value, str) and value.lstrip(" \u3000").startswith(_FORMULA_START) else value
 
 
 def csv_row(item: dict[str, Any], year: int | None, place: str | None, url: str, paragraph: int | None,

@@ -23,13 +23,16 @@ from archive.cleaning import (
 from archive.decoding import decode_bytes
 from archive.errors import N_, SourceError
 from archive.frontmatter import extract_front_matter, extract_trailing_byline, no_title_reason
-from archive.model import Document, Fix, Repair, say
+from archive.model import Document, Fix, Repair, is_one_line, say, shown_name
 from archive.mojibake import repair_mojibake
 from archive.script import detect_script
 
 SOURCE_SUFFIXES = (".txt", ".md")
 CATALOG_NAME = "catalog.toml"
 
+
+#: Why a file whose name cannot be a document's id is refused.
+BAD_NAME = "has a control character or bytes that are not UTF-8 in its name; rename the file"
 
 #: An article larger than this is refused: it is several articles in one file, or not an article.
 MAX_ARTICLE_BYTES = 5 * 2**20
@@ -209,6 +212,10 @@ def load_seed(path: Path, root: Path | None = None, catalog: dict[str, dict[str,
         data = path.read_bytes()
     except OSError as exc:
         raise SourceError(source, f"cannot be read ({exc.strerror})") from exc
+    if not is_one_line(path.stem):
+        # The name is the document's id: in permalinks, citation keys and RIS's one-line fields, where a
+        # line break or an undecodable byte would break what a reference manager reads.
+        raise SourceError(shown_name(source), BAD_NAME)
     return build_document(data, path.stem, source, (catalog or {}).get(path.stem))
 
 

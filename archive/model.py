@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -9,6 +10,27 @@ from typing import Any
 #: One sentence of a repair's note, translatable: an English template with ``%(name)s`` fields (marked
 #: with ``N_`` where it is written, so that ``make messages`` collects it) and the values of the fields.
 Message = tuple[str, dict[str, Any]]
+
+
+#: What a one-line text (an id, a catalog field) may not hold: control characters (line breaks included),
+#: line and paragraph separators, and the lone surrogates by which Python holds bytes that are not UTF-8.
+_NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def is_one_line(text: str) -> bool:
+    """Whether ``text`` can stand on one line of RIS, BibTeX, a permalink or a terminal as it is."""
+    return _NOT_ONE_LINE.search(text) is None
+
+
+def shown_name(text: str) -> str:
+    """``text`` (a file name) printable on one line: a byte that was not UTF-8 (held by Python as a lone
+    surrogate) as ``\\xNN``, a control character as ``\\xNN`` or ``\\uNNNN``."""
+    def show(m: re.Match[str]) -> str:
+        code = ord(m.group())
+        if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's escape of the byte code - 0xDC00
+            return f"\\x{code - 0xDC00:02x}"
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return _NOT_ONE_LINE.sub(show, text)
 
 
 def say(template: str, **params: Any) -> Message:

@@ -28,8 +28,8 @@ from whoosh import index as whoosh_index
 
 from archive.catalog import load_catalog
 from archive.errors import ArchiveError, SourceError
-from archive.loading import CATALOG_NAME, find_sources, load_seed
-from archive.model import Document
+from archive.loading import BAD_NAME, CATALOG_NAME, find_sources, load_seed
+from archive.model import Document, is_one_line, shown_name
 from archive.wording import counted
 from index.analysis import WordsStr, fold_text
 from index.errors import DamagedIndexError, IndexError_
@@ -140,6 +140,9 @@ def scan_sources(sources: Iterable[Path], known: dict[str, tuple[str, str, str]]
     prefix = {src: len(str(src)) + 1 for src in sources}
     for src, path in (progress(pairs, "reading") if progress else pairs):
         doc_id = path.stem
+        if not is_one_line(doc_id):  # before its name is hashed: a name that is not UTF-8 cannot be
+            errors.append(f"{shown_name(str(path))}: {BAD_NAME}")
+            continue
         if doc_id in seen:
             errors.append(f"{path}: id {doc_id} already used by {seen[doc_id]}")
             continue

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from archive.model import Document, document_from_dict, document_to_dict
+from archive.model import Document, document_from_dict, document_to_dict, is_one_line
 from index.analysis import add_variants, fold_words
 from index.scan import PARAGRAPH_SEP
 
@@ -159,6 +159,8 @@ class Store:
         return [Listed(i, t, bool(s), b, y, p, n, r) for i, t, s, b, y, p, n, r in rows]
 
     def document(self, doc_id: str) -> Document | None:
+        if not is_one_line(doc_id):  # no document has such an id (see load_seed)
+            return None
         row = self._con.execute("SELECT data FROM docs WHERE id = ?", (doc_id,)).fetchone()
         return document_from_dict(json.loads(row[0])) if row else None
 

@@ -242,10 +242,32 @@ def test_a_concordance_file_links_only_to_a_next_file_that_exists(client):
     assert "offset=90" in r.headers["Link"] and r.data.count(b"\n") == 91
 
 
-def test_any_argument_name_is_only_passed_on_by_the_next_file_s_link(client):
-    # url_for took _method, _external or _anchor in a query string as its own keywords: a 500.
-    r = client.get("/api/kwic", query_string={"q": "党建", "format": "csv", "limit": 90, "_method": "POST",
-                                              "_external": "1", "_anchor": "x", "endpoint": "y"})
+def test_argument_names_the_api_does_not_take_are_refused_not_passed_on(client):
+    # url_for took _method, _external or _anchor in a query string as its own keywords: a 500. Now an
+    # unknown argument is a 400 naming it, before any link is built from the request's arguments.
+    for name in ("_method", "_external", "_anchor", "endpoint"):
+        r = client.get("/api/kwic", query_string={"q": "党建", "format": "csv", "limit": 90, name: "1"})
+        assert r.status_code == 400 and r.get_json()["parameter"] == name, name
+    r = client.get("/api/kwic", query_string={"q": "党建", "format": "csv", "limit": 90, "sort": "doc"})
     link = r.headers["Link"]
     assert r.status_code == 200 and link.startswith("</api/kwic?") and link.endswith('>; rel="next"')
-    assert "_method=POST" in link and "_external=1" in link and "offset=90" in link and "offset=0" not in link
+    assert "sort=doc" in link and "offset=90" in link and "offset=0" not in link
+
+
+def test_a_query_string_that_is_not_utf8_is_refused_by_the_api(client):
+    # Werkzeug reads the bytes as U+FFFD; searched, that would find whatever holds a U+FFFD.
+    for path in ("/api/search?q=%ED%A0%80", "/api/kwic?q=%FF%FE", "/api/search?q=%E5%85&limit=5"):
+        r = client.get(path)
+        assert r.status_code == 400 and r.get_json()["parameter"] == "q", path
+        assert "UTF-8" in r.get_json()["error"]
+    assert client.get("/api/search?q=%E5%85%9A").status_code == 200  # 党, whole
+
+
+def test_a_post_body_that_cannot_be_read_says_why(client):
+    for body, said in ((b'{"q": "x", "limit": ' + b"9" * 5000 + b"}", "digits"), (b'{"q": "x"', "delimiter"),
+                       (b'{"q": "\xff"}', "utf-8")):
+        r = client.post("/api/search", data=body, content_type="application/json")
+        assert r.status_code == 400 and "body is not JSON" in r.get_json()["error"], r.get_json()
+        assert said.lower() in r.get_json()["error"].lower(), r.get_json()
+    r = client.post("/api/search", data=b'{"q": "x"}', content_type="text/plain")
+    assert r.status_code == 400 and "Content-Type: application/json" in r.get_json()["error"]

@@ -42,6 +42,20 @@ def test_fifty_megabyte_single_line_file(served):
     assert "MB" in refused(src, ix, "huge.txt")
 
 
+@pytest.mark.parametrize("name, shown", [
+    (b"a\nER  - b.txt", "a\\x0aER  - b.txt"), (b"tab\there.txt", "tab\\x09here.txt"),
+    (b"\xed\xa0\x80.txt", "\\xed\\xa0\\x80.txt"), (b"gbk\xb5\xb3.txt", "gbk\\xb5\\xb3.txt"),
+])
+def test_a_name_that_cannot_be_an_id_is_refused(served, name, shown):
+    # The file name is the document's id: in RIS, BibTeX and permalinks a line break or stray bytes break
+    # what a reference manager reads (a newline in RIS's ID line started a record of its own; a name that
+    # was not UTF-8 stopped the build with a traceback).
+    src, ix = served
+    (Path(os.fsencode(src).decode("utf-8")) / os.fsdecode(name)).write_text("标题\n\n正文一段。\n", encoding="utf-8")
+    message = refused(src, ix, shown)
+    assert "rename the file" in message and "\n  " not in message.split("\n  ", 1)[1]
+
+
 def test_name_with_spaces_and_chinese(served, tmp_path):
     from web import create_app
 

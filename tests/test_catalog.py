@@ -14,11 +14,26 @@ def test_missing_catalog_is_empty(tmp_path):
     ('["a"]\nyear = 3000000000\n', "year must be between 1 and 9999, not 3000000000"),
     ('["a"]\nyear = 0\n', "year must be between 1 and 9999"),
     ('["a"\n', "catalog.toml"),
+    ('["a"]\ndate = "2020-13-01"\n', "date must be a date written YYYY-MM-DD, YYYY-MM or YYYY, not '2020-13-01'"),
+    ('["a"]\ndate = "2020-02-30"\n', "not '2020-02-30'"),
+    ('["a"]\ndate = "0000-00-00"\n', "not '0000-00-00'"),
+    ('["a"]\ndate = "２０２０-０１-１５"\n', "date must be a date"),
+    ('["a"]\ndate = "2020/01/15"\n', "date must be a date"),
+    ('["a"]\ndate = "15 January 2020"\n', "date must be a date"),
+    ('["a"]\npage = "3\\nER  - "\n', "page must be one line without control characters"),
+    ('["a"]\npublication = "报\\u0007"\n', "publication must be one line"),
+    ('["a"]\nurl = "https://a.example/\\u2028"\n', "url must be one line"),
 ])
 def test_bad_catalog_is_reported(tmp_path, body, message):
     (tmp_path / "catalog.toml").write_text(body, encoding="utf-8")
     with pytest.raises(CatalogError, match=message):
         load_catalog(tmp_path / "catalog.toml")
+
+
+@pytest.mark.parametrize("value", ["2020-01-15", "2020-01", "2020", "2024-02-29"])
+def test_a_real_date_is_taken(tmp_path, value):
+    (tmp_path / "catalog.toml").write_text(f'["a"]\ndate = "{value}"\nnote = "line 1\\nline 2"\n', encoding="utf-8")
+    assert load_catalog(tmp_path / "catalog.toml")["a"]["date"] == value
 
 
 def test_catalog_applies_and_title_only_when_unprinted(tmp_path):

@@ -24,6 +24,20 @@ def test_show_paragraph_and_repairs(runner, seeds_dir, seed_docs):
     assert result.output == f"¶{n} {seed_docs['000'].paragraphs[n - 1]}\n"
 
 
+def test_an_id_that_is_not_utf8_is_not_found_not_a_traceback(seed_index):
+    import os
+    import subprocess
+    import sys
+
+    archive = os.path.join(os.path.dirname(sys.executable), "archive")
+    for command in ("cite", "show"):
+        args = [archive, command, b"\xed\xa0\x80x", *(["1"] if command == "cite" else []),
+                "--index-dir", str(seed_index)]
+        done = subprocess.run(args, capture_output=True, timeout=60)
+        assert done.returncode == 1 and b"Traceback" not in done.stderr, done.stderr
+        assert b"no document with id" in done.stderr + done.stdout
+
+
 def test_errors_are_messages_not_tracebacks(runner, seeds_dir, tmp_path):
     result = runner.invoke(main, ["show", "nope", "--source", str(seeds_dir)])
     assert result.exit_code == 1 and "no document with id 'nope'" in result.output

@@ -20,6 +20,7 @@ from archive.export import (
     _LATEX,
     _LATEX_SPECIAL,
     CSV_COLUMNS,
+    csv_cell,
     export_bibtex,
     export_csljson,
     export_ris,
@@ -118,6 +119,32 @@ def test_ris_keeps_each_field_on_its_line(seed_docs):
     text = export_ris([item(seed_docs["000"], title="第一行\n第二行\r\nER  - 第三行")])
     (ref,) = rispy.loads(text)
     assert ref["title"] == "第一行 第二行 ER - 第三行"
+
+
+def test_no_field_can_start_a_reference_of_its_own(seed_docs):
+    # An id (a file name) or a page with a line break put "ER  -" and "TY  -" lines of their own.
+    evil = "\nER  - \nTY  - NEWS\nTI  - 伪造\x0b\u2028"
+    text = export_ris([item(seed_docs["000"], id="x" + evil, page="3" + evil, language="zh" + evil,
+                            URL="https://a.example/" + evil)])
+    (ref,) = rispy.loads(text)
+    assert ref["id"] == "x ER - TY - NEWS TI - 伪造" and ref["start_page"] == "3 ER - TY - NEWS TI - 伪造"
+    assert text.count("TY  - ") == 1 and text.count("ER  - ") == 1
+
+
+def test_bibtex_keeps_double_quotes_and_drops_control_characters(seed_docs):
+    text = export_bibtex([item(seed_docs["000"], title='他说"好"\x07\x1b[31m')])
+    (entry,) = parse_bibtex(text, LatexDecodingMiddleware()).entries
+    assert fields(entry)["title"] == '他说"好" [31m'  # pylatexenc would write '' for each "
+
+
+@pytest.mark.parametrize("cell", ["=1+1", " =1+1", "\u3000＝SUM(A1)", "＋1", "－1", "＠x", "@x", "\t=1"])
+def test_a_cell_that_a_spreadsheet_would_evaluate_is_quoted(cell):
+    assert csv_cell(cell) == "'" + cell
+
+
+@pytest.mark.parametrize("cell", ["党建", "1-1", "a=b", 2019, "“=”"])
+def test_other_cells_are_kept(cell):
+    assert csv_cell(cell) == cell
 
 
 def test_csljson_is_the_list_of_items(seed_docs):
@@ -224,6 +251,10 @@ def test_the_results_page_links_the_exports_of_the_whole_list(client):
 def test_an_unknown_format_is_a_400_that_says_which_exist(client, url, message):
     response = client.get(url)
     assert response.status_code == 400 and message in response.get_data(as_text=True)
+    # A format is a parameter, not the query: no "The query cannot be used", no query syntax help.
+    is_format = "nothing to export" not in message
+    assert ("A parameter cannot be used" in response.text) == is_format
+    assert ("The query cannot be used" in response.text) == (not is_format)
 
 
 # --- one document, one paragraph ----------------------------------------------------------------------------

@@ -124,7 +124,8 @@ def test_its_own_examples_fit_its_schemas(spec, registry):
 
 
 def test_every_documented_answer_is_given_as_documented(app, client, spec, registry, tmp_path):
-    """Each operation: its examples (200), bad values of each of its parameters (400), an unknown document
+    """Each operation: its examples (200), bad values of each of its parameters and a parameter it does not
+    take (400), an unknown document
     (404), a search past its time limit and an index that is not there (503), a method the path does not
     take (the default error). Every status every operation documents is seen."""
     from web import create_app
@@ -156,6 +157,10 @@ def test_every_documented_answer_is_given_as_documented(app, client, spec, regis
                     assert r.get_json()["query"] == bad
                 elif expected == 400:
                     assert r.get_json()["parameter"] == p["name"] and p["name"] in r.get_json()["error"]
+        if method == "get" and "400" in op["responses"]:
+            # A parameter the operation does not take (misspelt, or another endpoint's) is refused by name.
+            r = ask(client, path, method, {**op["x-examples"][0], "bogus": "1"})
+            assert r.status_code == 400 and r.get_json()["parameter"] == "bogus", (path, r.get_json())
         r = client.open(path.replace("{id}", "x"), method="DELETE")
         seen.add((path, method, check_answer(spec, registry, path, method, r)))
         assert r.status_code == 405

@@ -35,8 +35,8 @@ from index.limits import (
     SEARCH_SORTS,
 )
 from web.engine import engine, time_limit
-from web.openapi import KWIC_FORMATS, SEARCH_FIELDS, api_document, example_doc_id, translate
-from web.params import MAX_OFFSET, Params
+from web.openapi import KWIC_FIELDS, KWIC_FORMATS, SEARCH_FIELDS, api_document, example_doc_id, translate
+from web.params import MAX_OFFSET, Params, query_params
 from web.present import attachment, document_json, download_name, kwic_csv, kwic_json, search_json
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -95,7 +95,7 @@ def search() -> Response:
     """Search: ``q``, ``limit``, ``offset``, ``sort`` (relevance, year, title) and ``order`` (asc, desc) from
     the query string, or, with POST, from a JSON object (a 1,000-character Chinese query is 9,000 bytes
     percent-encoded, more than a request line may hold)."""
-    params = Params(request.args) if request.method == "GET" else Params(_json_object(), SEARCH_FIELDS)
+    params = _query(SEARCH_FIELDS) if request.method == "GET" else Params(_json_object(), SEARCH_FIELDS)
     query = params.text("q")
     limit = params.integer("limit", DEFAULT_LIMIT, 0, MAX_LIMIT)
     offset = params.integer("offset", 0, 0, MAX_OFFSET)
@@ -107,11 +107,19 @@ def search() -> Response:
     return jsonify(search_json(page))
 
 
+def _query(known: tuple[str, ...]) -> Params:
+    return query_params(request.query_string, request.args, known)
+
+
 def _json_object() -> dict:
+    if not request.is_json:
+        abort(400, 'send a JSON object with Content-Type: application/json, e.g. {"q": "党建", "limit": 10}')
     try:
-        body = request.get_json(silent=True)
+        body = json.loads(request.get_data())
     except RecursionError:  # JSON nested thousands deep: no request a person sends
         abort(400, "the JSON is nested too deeply")
+    except ValueError as exc:  # not JSON, not UTF-8, or a number of more than 4,300 digits: say which
+        abort(400, f"the body is not JSON that can be read: {str(exc)[:120]}")
     if not isinstance(body, dict):
         abort(400, 'send a JSON object, e.g. {"q": "党建", "limit": 10}')
     return body
@@ -122,7 +130,7 @@ def kwic() -> Response:
     """One page of the concordance of ``q`` (``limit`` lines from ``offset``): JSON, or with ``format=csv``
     a CSV file of up to KWIC_MAX_EXPORT lines, streamed (UTF-8 with BOM, for spreadsheets). The counts are
     always of the whole concordance; ``Link: rel="next"`` names the next file."""
-    params = Params(request.args)
+    params = _query(KWIC_FIELDS)
     query = params.text("q")
     as_csv = params.choice("format", KWIC_FORMATS, KWIC_FORMATS[0]) == "csv"
     sort = params.choice("sort", SORTS, SORTS[0])
@@ -153,6 +161,7 @@ def kwic() -> Response:
 
 @bp.get("/doc/<doc_id>")
 def document(doc_id: str) -> Response:
+    _query(())
     doc = engine().document(doc_id)
     if doc is None:
         abort(404)

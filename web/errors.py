@@ -24,7 +24,8 @@ _HTTP_MESSAGES = {
     500: (N_("Something went wrong"), N_("The server failed to answer; the error has been logged.")),
 }
 _TITLES = ((IndexError_, N_("The index is not available")), (QueryTimeout, N_("The query took too long")),
-           (QueryError, N_("The query cannot be used")), (NotFoundError, N_("Not found")))
+           (QueryError, N_("The query cannot be used")), (NotFoundError, N_("Not found")),
+           (ParameterError, N_("A parameter cannot be used")))
 
 
 def _answer(status: int, title: str, message: str, retry_after: int | None = None,

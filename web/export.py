@@ -21,6 +21,7 @@ from archive.model import Document
 from index.errors import QueryError
 from index.limits import MAX_EXPORT
 from index.search import Engine
+from web.params import ParameterError
 from web.present import permalink
 
 #: The formats of a result list; a document or a paragraph has no CSV (a CSV is a list of hits).
@@ -55,10 +56,11 @@ def export_cap() -> int:
 
 
 def export_format(value: str, allowed: tuple[str, ...] = LIST_FORMATS) -> str:
-    """``value`` if it is one of ``allowed``, else a QueryError saying which are."""
+    """``value`` if it is one of ``allowed``, else a ParameterError saying which are."""
     if value not in allowed:
-        raise QueryError(N_("there is no export format %(format)s here; use %(formats)s"),
-                         format=f"“{value[:20]}”", formats=", ".join(allowed))
+        # A parameter's error, not the query's: the page says so, without the query syntax's help.
+        raise ParameterError("format", N_("there is no export format %(format)s here; use %(formats)s"),
+                             format=f"“{value[:20]}”", formats=", ".join(allowed))
     return value
 
 

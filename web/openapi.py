@@ -249,6 +249,10 @@ _KWIC_PARAMETERS = [
 ]
 
 
+#: The parameters of ``GET /api/kwic`` (any other is refused).
+KWIC_FIELDS = tuple(p["name"] for p in _KWIC_PARAMETERS)
+
+
 def _error(description: str, retry: bool = False) -> dict:
     out: dict = {"description": description, "content": {"application/json": {"schema": _ref("Error")}}}
     if retry:
@@ -259,8 +263,9 @@ def _error(description: str, retry: bool = False) -> dict:
 
 
 _RESPONSES = {
-    "BadRequest": _error(N_("A query that cannot be used, or a parameter's value that cannot: the message "
-                            "says which, and what is allowed.")),
+    "BadRequest": _error(N_("A query that cannot be used, a parameter's value that cannot (or that is not "
+                            "UTF-8), or a parameter the address does not take: the message says which, and "
+                            "what is allowed.")),
     "NotFound": _error(N_("No document has this id.")),
     "Unavailable": _error(N_("The search ran past its time limit (with Retry-After), or the index is missing "
                              "or damaged."), retry=True),
@@ -334,7 +339,7 @@ _PATHS = {
             "parameters": [_param("id", "path", _STRING, N_("The document's id (its file name without the "
                                                               "extension)."), _EXAMPLE_DOC, required=True)],
             "x-examples": [{"id": _EXAMPLE_DOC}],
-            "responses": _responses(_json("Document", N_("The document.")), ("404", "NotFound"),
+            "responses": _responses(_json("Document", N_("The document.")), ("400", "BadRequest"), ("404", "NotFound"),
                                     ("503", "Unavailable")),
         },
     },

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
+from urllib.parse import unquote_to_bytes
 
 from werkzeug.datastructures import MultiDict
 
@@ -38,17 +39,38 @@ def _shown(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)[:40] if not isinstance(value, str) else repr(value[:40])
 
 
+def query_params(query_string: bytes, args: MultiDict, known: Sequence[str]) -> Params:
+    """The parameters of a query string (``args`` as Werkzeug parsed it from ``query_string``). Werkzeug
+    reads bytes that are not UTF-8 as U+FFFD, and a query would then search for that: here it is a 400,
+    as a JSON body that is not UTF-8 is."""
+    for pair in query_string.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        try:
+            unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            raise ParameterError("", "a parameter's name is not UTF-8 text") from None
+        try:
+            unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            shown = unquote_to_bytes(name).decode("utf-8")
+            raise ParameterError(shown, "%(parameter)s is not UTF-8 text (percent-encode the query's UTF-8 "
+                                        "bytes)") from None
+    return Params(args, known)
+
+
 class Params:
     """The parameters of one request, from the query string (``MultiDict``) or a JSON object (``dict``)."""
 
     def __init__(self, source: MultiDict | Mapping[str, object], known: Sequence[str] = ()) -> None:
         self._json = not isinstance(source, MultiDict)
-        if self._json:
-            # A JSON body is written by a program: a misspelt field ("limt") is a mistake worth saying.
-            unknown = [k for k in source if k not in known]
-            if unknown:
-                raise ParameterError(unknown[0], "unknown field %(field)s; the fields are %(known)s",
-                                     field=_shown(unknown[0]), known=", ".join(known))
+        # A program's misspelt parameter ("limt", or format=bibtex where the API has no such format) is a
+        # mistake worth saying: ignored, it would answer something else than was asked, in silence.
+        unknown = [k for k in source if k not in known]
+        if unknown:
+            what = "field" if self._json else "parameter"
+            raise ParameterError(unknown[0], f"unknown {what} %(field)s; " + (
+                f"the {what}s are %(known)s" if known else "this address takes none"),
+                field=_shown(unknown[0]), known=", ".join(known))
         self._source = source
 
     def get(self, name: str) -> object | None:
