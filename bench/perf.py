@@ -191,18 +191,20 @@ def query_peer(peer, queries: list[Query]) -> tuple[dict, dict[str, int]]:
 # --- exactness -------------------------------------------------------------------------------------
 
 def folded_texts(ix: Path) -> list[tuple[str, str, str]]:
-    """(id, folded title, folded body) of every document, from our store (the folded text we index)."""
+    """(id, folded title and front matter, folded body) of every document, sorted by id, from the
+    generation's mapped files (the folded text we scan)."""
     from index.generation import current_generation
-    from index.store import STORE_NAME
+    from index.mapped import FOLDED, IDS, Texts
+    from index.store import FRONT_FIELDS
 
     gen = current_generation(ix)
     assert gen is not None
-    con = sqlite3.connect(f"file:{gen / STORE_NAME}?mode=ro", uri=True)
-    try:
-        return list(con.execute(
-            "SELECT id, folded_title || char(10) || folded_front, folded_body FROM docs ORDER BY id"))
-    finally:
-        con.close()
+    out = []
+    for doc_id, text in zip(Texts(gen, IDS), Texts(gen, FOLDED), strict=True):
+        if doc_id:
+            lines = text.split("\n")
+            out.append((doc_id, "\n".join(lines[:len(FRONT_FIELDS)]), "\n".join(lines[len(FRONT_FIELDS):])))
+    return sorted(out)
 
 
 def truth(texts: list[tuple[str, str, str]], phrase: str) -> set[str]:

@@ -31,7 +31,7 @@ from archive.errors import ArchiveError, SourceError
 from archive.loading import BAD_NAME, CATALOG_NAME, find_sources, load_seed
 from archive.model import Document, is_one_line, shown_name
 from archive.wording import counted
-from index.analysis import WordsStr, fold_text
+from index.analysis import WordsStr, add_variants, fold_text
 from index.errors import DamagedIndexError, IndexError_
 from index.generation import (
     clone_generation,
@@ -44,6 +44,7 @@ from index.generation import (
     swap_current,
     verify_generation,
 )
+from index.mapped import SPOOL_NAME, Spool, write_mapped
 from index.scan import PARAGRAPH_SEP
 from index.schema import build_schema, sort_keys
 from index.store import STORE_NAME, StoreWriter, count_paragraphs, printed_lines_for_words, read_sources
@@ -305,6 +306,7 @@ def build_index(sources: Iterable[Path], index_dir: Path, progress: Progress | N
                 gen.mkdir()
                 ix = whoosh_index.create_in(str(gen), build_schema())
             store = StoreWriter(gen / STORE_NAME)
+            spool = Spool(gen / SPOOL_NAME)
             with _writer(ix, len(changed)) as writer:
                 try:
                     replaced = removed + [s.id for s in changed if s.id in previous]
@@ -317,17 +319,26 @@ def build_index(sources: Iterable[Path], index_dir: Path, progress: Progress | N
                         except SourceError as exc:
                             errors.append(f"{src.path}: {exc.reason}")
                             continue
-                        lines = printed_lines_for_words(doc)  # each line folded once, for index and store
+                        lines = printed_lines_for_words(doc)  # each line folded once, for words and phrases
                         _index_document(writer, doc, lines)
-                        store.add(doc, src, lines)
+                        store.add(doc, src)
+                        spool.add(doc.id, PARAGRAPH_SEP.join(map(add_variants, lines)))
                     if errors:
                         raise BuildError(refusal(errors))
                     writer.commit(merge=not previous or len(changed) > 100)
                 except BaseException:
                     _cancel(writer)
                     store.cancel()
+                    spool.discard()
                     raise
             store.commit()
+            # The docnums are known now: the phrase scans' mapped files, in docnum order.
+            with ix.reader() as reader:
+                live = set(reader.all_doc_ids())
+                ids = [i if n in live else None for n, i in enumerate(reader.column_reader("id"))]
+            del live
+            write_mapped(gen, ids, spool, current if previous else None)
+            del ids
             ix.close()
             finish_generation(gen, version)
         except BaseException:

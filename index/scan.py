@@ -1,7 +1,8 @@
 """Exact phrase matching: a substring scan of every document's folded text, with StringZilla's SIMD search.
 
-The folded texts are joined into one UTF-8 buffer: each document's title and paragraphs separated by
-``\\n``, documents separated by NUL. UTF-8 is self-synchronising, so the bytes of a folded needle match
+The folded texts are one UTF-8 buffer, a file of the index generation mapped read-only
+(:mod:`index.mapped`): each document's title and paragraphs separated by ``\\n``, documents separated by
+NUL. UTF-8 is self-synchronising, so the bytes of a folded needle match
 only at character boundaries; a needle holds neither separator (queries are normalised to single spaces
 and control characters are dropped), so every match lies inside the title or inside one paragraph. That
 is the definition of a phrase match, tested by a plain ``in`` on the same strings.
@@ -11,58 +12,48 @@ from __future__ import annotations
 
 import time
 from bisect import bisect_right
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 
 import stringzilla
 
 from index.errors import N_, QueryTimeout
+from index.mapped import ENTRY_END, Texts
 
 PARAGRAPH_SEP = "\n"
-DOCUMENT_SEP = "\x00"
+DOCUMENT_SEP = ENTRY_END.decode()
 _CHECK_EVERY = 4096  # matches between two looks at the clock
 
 
 class Haystack:
-    """Documents, each under a key (a Whoosh docnum), as one searchable buffer."""
+    """The documents of a texts file (:class:`index.mapped.Texts`), each under its docnum, searched in place:
+    the file is mapped, never read into the process."""
 
-    def __init__(self, documents: Iterable[tuple[int, str]]) -> None:
-        self.keys: list[int] = []
-        parts: list[bytes] = []
-        for key, text in documents:
-            self.keys.append(key)
-            parts.append(text.encode("utf-8"))
-        self._position = {key: k for k, key in enumerate(self.keys)}
-        self.starts = [0]
-        for part in parts:
-            self.starts.append(self.starts[-1] + len(part) + 1)
-        self._bytes = DOCUMENT_SEP.encode().join(parts) + DOCUMENT_SEP.encode()
-        self._text = stringzilla.Str(self._bytes)  # a view, not a copy
+    def __init__(self, texts: Texts) -> None:
+        self._texts = texts
+        self.starts = texts.starts
+        self._text = stringzilla.Str(texts.buffer)  # a view of the mapping, not a copy
 
     def __len__(self) -> int:
-        return len(self.keys)
+        return len(self._texts)
 
     def text(self, key: int) -> str:
-        """The folded text of the document under ``key``, as it was given."""
-        k = self._position[key]
-        return self._bytes[self.starts[k]:self.starts[k + 1] - 1].decode("utf-8")
+        """The folded text of the document under ``key``, as it was written."""
+        return self._texts.text(key)
 
     def find(self, needle: str, deadline: float, within: Collection[int] | None = None) -> set[int]:
         """The keys of every document holding ``needle`` (limited to the keys ``within`` when given)."""
         if not needle or PARAGRAPH_SEP in needle or DOCUMENT_SEP in needle:
             raise ValueError(f"not a searchable needle: {needle!r}")
         pattern = needle.encode("utf-8")
-        starts, text = self.starts, self._text
-        if within is not None and len(within) * 8 < len(self):
+        starts, text, n = self.starts, self._text, len(self)
+        if within is not None and len(within) * 8 < n:
             # A few documents: look in each one's own range.
-            position = self._position
-            return {key for key in within if key in position and
-                    text.find(pattern, starts[position[key]], starts[position[key] + 1]) != -1}
-        keys = self.keys
+            return {key for key in within if 0 <= key < n and text.find(pattern, starts[key], starts[key + 1]) != -1}
         found: set[int] = set()
         i = text.find(pattern)
         while i != -1:
             k = bisect_right(starts, i) - 1
-            found.add(keys[k])
+            found.add(k)
             if len(found) % _CHECK_EVERY == 0 and time.monotonic() > deadline:
                 raise QueryTimeout(N_("the query ran past its time limit; make it more specific"))
             i = text.find(pattern, starts[k + 1])  # the next document: one match per document is enough

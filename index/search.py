@@ -24,6 +24,7 @@ from index.analysis import fold_text, is_punctuation_or_space, query_words
 from index.errors import N_, QueryError, QueryTimeout
 from index.generation import current_stamp, damaged_index, open_current
 from index.limits import DEFAULT_LIMIT, DEFAULT_TIME_LIMIT, MAX_LIMIT, SEARCH_SORTS
+from index.mapped import FOLDED, IDS, TITLES, Texts
 from index.scan import PARAGRAPH_SEP, Haystack
 from index.schema import SORT_COLUMNS
 from index.snippets import MAX_PASSAGES, Passage, Span, lead_passage, make_passages, match_spans
@@ -224,11 +225,13 @@ class Engine:
         stamp = current_stamp(self.index_dir)
         gen, searcher, store = open_current(self.index_dir)
         try:
-            reader = searcher.reader()
-            ids = list(reader.column_reader("id"))
-            id_to_docnum = {doc_id: n for n, doc_id in enumerate(ids) if not reader.is_deleted(n)}
-            docnum_to_id = {n: doc_id for doc_id, n in id_to_docnum.items()}
-            rows = [(id_to_docnum[i], title, front, body) for i, title, front, body in store.folded()]
+            # What phrase scans search, mapped from the generation's files: every printed line of each
+            # document (title, subtitle, byline, paragraphs), and the titles alone; each under its docnum.
+            haystack, titles, ids = Haystack(Texts(gen, FOLDED)), Haystack(Texts(gen, TITLES)), Texts(gen, IDS)
+            if not len(haystack) == len(titles) == len(ids) == searcher.reader().doc_count_all():
+                raise damaged_index(gen, "its word index and phrase files disagree on how many documents it holds")
+            docnum_to_id = {n: doc_id for n, doc_id in enumerate(ids) if doc_id}
+            id_to_docnum = {doc_id: n for n, doc_id in docnum_to_id.items()}
             if set(id_to_docnum) != set(store.meta):
                 raise damaged_index(gen, "its word index and document store disagree on which documents it holds")
         except BaseException as exc:
@@ -237,11 +240,6 @@ class Engine:
             if isinstance(exc, OSError | EOFError | ValueError | KeyError | sqlite3.DatabaseError):
                 raise damaged_index(gen, f"it cannot be read: {type(exc).__name__}: {exc}") from exc
             raise
-        # What phrase scans search: every printed line of each document (title, subtitle, byline, paragraphs),
-        # and the titles alone.
-        haystack = Haystack((n, PARAGRAPH_SEP.join((title, front, body))) for n, title, front, body in rows)
-        titles = Haystack((n, title) for n, title, _, _ in rows)
-        del rows
         meta = {id_to_docnum[i]: m for i, m in store.meta.items()}
         facet_values, facet_labels = _facet_tables(meta)
         query_words("党建")  # load the segmenter's dictionary now, not inside the first query's time

@@ -1,23 +1,21 @@
-"""The document store kept beside the Whoosh index: every Document and its folded text.
+"""The document store kept beside the Whoosh index: every Document, read one at a time.
 
-SQLite, one row per document: the full cleaned document (JSON) for display and
-citation, and the folded text that exact phrase search scans: the title, the
-front matter (subtitle and byline, one line each, empty when not printed) and
-the paragraphs.
+SQLite, one row per document: the full cleaned document (JSON) for display and citation, the metadata the
+collection's list sorts on, and what the next build needs to tell a changed file. The folded text that
+exact phrase search scans is not here but in the generation's mapped files (:mod:`index.mapped`).
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from archive.model import Document, document_from_dict, document_to_dict, is_one_line
-from index.analysis import add_variants, fold_words
-from index.scan import PARAGRAPH_SEP
+from index.analysis import fold_words
 
 STORE_NAME = "docs.sqlite"
 
@@ -63,8 +61,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     con = sqlite3.connect(path, check_same_thread=False)
     con.execute(
         "CREATE TABLE IF NOT EXISTS docs (id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL,"
-        " data TEXT NOT NULL, folded_title TEXT NOT NULL, folded_front TEXT NOT NULL, folded_body TEXT NOT NULL,"
-        " year INTEGER, place TEXT, authors TEXT NOT NULL, paragraphs INTEGER NOT NULL,"
+        " data TEXT NOT NULL, year INTEGER, place TEXT, authors TEXT NOT NULL, paragraphs INTEGER NOT NULL,"
         " source TEXT NOT NULL, stat TEXT NOT NULL, sha256 TEXT NOT NULL, title_supplied INTEGER NOT NULL,"
         " title TEXT NOT NULL, byline TEXT, repairs INTEGER NOT NULL)"
     )
@@ -80,13 +77,10 @@ class StoreWriter:
         self._con = _connect(path)
         self._rows: list[tuple] = []
 
-    def add(self, doc: Document, source: SourceRecord, words_lines: list[str] | None = None) -> None:
-        """Store ``doc`` with its folded lines (from :func:`printed_lines_for_words`, if already made) and what
-        the next build needs to tell whether its file changed."""
-        lines = [add_variants(x) for x in (words_lines or printed_lines_for_words(doc))]
-        n = len(FRONT_FIELDS)
+    def add(self, doc: Document, source: SourceRecord) -> None:
+        """Store ``doc`` with what the next build needs to tell whether its file changed. (Its folded text
+        is in the generation's mapped files: :mod:`index.mapped`.)"""
         self._rows.append((doc.id, source.fingerprint, json.dumps(document_to_dict(doc), ensure_ascii=False),
-                           lines[0], PARAGRAPH_SEP.join(lines[1:n]), PARAGRAPH_SEP.join(lines[n:]),
                            doc.year, doc.place,
                            json.dumps(doc.author_names, ensure_ascii=False), len(doc.paragraphs),
                            source.source, source.stat, source.digest, int(doc.title_supplied),
@@ -98,7 +92,7 @@ class StoreWriter:
         self._con.executemany("DELETE FROM docs WHERE id = ?", [(i,) for i in ids])
 
     def _flush(self) -> None:
-        self._con.executemany(f"INSERT OR REPLACE INTO docs VALUES ({', '.join('?' * 17)})", self._rows)
+        self._con.executemany(f"INSERT OR REPLACE INTO docs VALUES ({', '.join('?' * 14)})", self._rows)
         self._rows = []
 
     def commit(self) -> None:
@@ -142,11 +136,6 @@ class Store:
         for i, year, place, authors, supplied in rows:
             self.meta[i] = {"year": year, "place": place, "authors": json.loads(authors),
                             "title_supplied": bool(supplied)}
-
-    def folded(self) -> Iterator[tuple[str, str, str, str]]:
-        """``(id, folded title, folded front matter, folded body)`` of every document; lines and paragraphs
-        are joined by ``PARAGRAPH_SEP``."""
-        yield from self._con.execute("SELECT id, folded_title, folded_front, folded_body FROM docs ORDER BY id")
 
     def listing(self, sort: str, descending: bool, offset: int, limit: int) -> list[Listed]:
         """One page of every document's catalogue line, sorted by ``sort`` (a key of :data:`LISTING_SORTS`);

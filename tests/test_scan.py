@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from index.mapped import Texts, write_texts
 from index.scan import Haystack
 
 # One-, two-, three- and four-byte UTF-8 characters: a byte match must never start mid-character.
@@ -15,15 +16,25 @@ documents = st.lists(paragraphs, min_size=1, max_size=12)
 needles = st.text(ALPHABET, min_size=1, max_size=4)
 
 
+def mapped(tmp_path, texts: list[str | None]) -> Haystack:
+    """A haystack of ``texts`` (docnum k: ``texts[k]``; None: a deleted docnum), written as a build writes
+    it and mapped as a search maps it."""
+    write_texts(tmp_path, "folded", ((t or "").encode() for t in texts))
+    return Haystack(Texts(tmp_path, "folded"))
+
+
 def expected(docs: list[list[str]], needle: str, keys: list[int]) -> set[int]:
     return {key for key, paras in zip(keys, docs, strict=True) if any(needle in p for p in paras)}
 
 
 @settings(max_examples=400, deadline=None)
 @given(documents, needles, st.data())
-def test_find_is_a_substring_test_per_paragraph(docs, needle, data):
-    keys = [7 * k + 3 for k in range(len(docs))]  # keys are docnums, not positions
-    hay = Haystack((key, "\n".join(paras)) for key, paras in zip(keys, docs, strict=True))
+def test_find_is_a_substring_test_per_paragraph(tmp_path_factory, docs, needle, data):
+    keys = [3 * k + 1 for k in range(len(docs))]  # docnums with deleted ones between them
+    texts: list[str | None] = [None] * (3 * len(docs) + 1)
+    for key, paras in zip(keys, docs, strict=True):
+        texts[key] = "\n".join(paras)
+    hay = mapped(tmp_path_factory.mktemp("hay"), texts)
     deadline = time.monotonic() + 10
     assert hay.find(needle, deadline) == expected(docs, needle, keys)
     within = set(data.draw(st.lists(st.sampled_from(keys), max_size=len(keys))))
@@ -32,8 +43,8 @@ def test_find_is_a_substring_test_per_paragraph(docs, needle, data):
         assert hay.text(key) == "\n".join(paras)
 
 
-def test_a_match_never_spans_two_paragraphs_or_documents():
-    hay = Haystack([(0, "党建\n引领"), (1, "发展")])
+def test_a_match_never_spans_two_paragraphs_or_documents(tmp_path):
+    hay = mapped(tmp_path, ["党建\n引领", "发展"])
     deadline = time.monotonic() + 10
     assert hay.find("建引", deadline) == set()
     assert hay.find("领发", deadline) == set()

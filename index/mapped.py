@@ -1,0 +1,165 @@
+"""Files of a generation that every search process maps read-only instead of loading: the folded text that
+phrases are scanned in, the titles, the ids. Mapped, they live once in the page cache, shared by every
+worker and every command, and a process is ready as soon as the files are open (issue 16).
+
+A texts file ``NAME.bin`` holds one entry per Whoosh docnum, each followed by a NUL (a deleted docnum's
+entry is empty), in UTF-8; ``NAME.idx`` holds the entries' starts as little-endian int64, one more than
+there are entries (the last is the file's length). Entries hold no NUL (folded text has no control
+characters but the ``\\n`` between lines), so a match never runs from one document into the next.
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+import sys
+from array import array
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+#: What ends each entry.
+ENTRY_END = b"\x00"
+#: The texts files of a generation: scanned by phrases (the printed lines), by title: (the titles), and
+#: the docnums' ids.
+FOLDED, TITLES, IDS = "folded", "titles", "ids"
+MAPPED_NAMES = (FOLDED, TITLES, IDS)
+#: Where a build keeps its documents' folded text until it writes the texts files (then removes it).
+SPOOL_NAME = "spool.tmp"
+
+
+def _map(path: Path) -> mmap.mmap | bytes:
+    with open(path, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        # An empty file cannot be mapped (an index of no documents): its contents are b"".
+        return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+
+
+class Texts:
+    """One texts file, mapped: entry ``k`` is the text of docnum ``k``."""
+
+    def __init__(self, gen: Path, name: str) -> None:
+        self._data = _map(gen / f"{name}.bin")
+        index = _map(gen / f"{name}.idx")
+        self.buffer = memoryview(self._data)
+        # int64 starts, read in place: a memoryview of the mapping, never a list in the process's memory.
+        self.starts = memoryview(index).cast("q") if index else memoryview(array("q", [0]))
+        if sys.byteorder != "little":  # pragma: no cover - every platform we run on is little-endian
+            raise OSError("the index's mapped files are little-endian")
+        if len(self.starts) < 1 or self.starts[-1] != len(self.buffer):
+            raise ValueError(f"{name}.idx does not match {name}.bin")
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
+
+    def raw(self, k: int) -> bytes:
+        """Entry ``k``, as bytes (a copy of that entry only)."""
+        return self.buffer[self.starts[k]:self.starts[k + 1] - 1].tobytes()
+
+    def text(self, k: int) -> str:
+        return self.raw(k).decode("utf-8")
+
+    def entry(self, k: int) -> memoryview:
+        """Entry ``k`` in place (no copy)."""
+        return self.buffer[self.starts[k]:self.starts[k + 1] - 1]
+
+    def first_line(self, k: int) -> memoryview:
+        """Entry ``k`` up to its first ``\\n`` (a folded document's title), in place."""
+        start, end = self.starts[k], self.starts[k + 1] - 1
+        newline = self._data.find(b"\n", start, end)
+        return self.buffer[start:end if newline == -1 else newline]
+
+    def __iter__(self) -> Iterator[str]:
+        for k in range(len(self)):
+            yield self.text(k)
+
+
+def write_texts(gen: Path, name: str, entries: Iterable[bytes | memoryview]) -> int:
+    """Write the texts file ``name`` in ``gen`` (entries in docnum order); returns how many were written.
+    Written under temporary names, then renamed: a generation never holds half a file."""
+    starts = array("q", [0])
+    bin_tmp, idx_tmp = gen / f"{name}.bin.tmp", gen / f"{name}.idx.tmp"
+    with open(bin_tmp, "wb") as out:
+        position = 0
+        for entry in entries:
+            out.write(entry)
+            out.write(ENTRY_END)
+            position += len(entry) + 1
+            starts.append(position)
+        out.flush()
+        os.fsync(out.fileno())
+    if sys.byteorder != "little":  # pragma: no cover
+        starts.byteswap()
+    with open(idx_tmp, "wb") as out:
+        starts.tofile(out)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(bin_tmp, gen / f"{name}.bin")
+    os.replace(idx_tmp, gen / f"{name}.idx")
+    return len(starts) - 1
+
+
+def mapped_files(name: str) -> tuple[str, str]:
+    return f"{name}.bin", f"{name}.idx"
+
+
+class Spool:
+    """The folded text of each document one build indexes, kept in a file of the new generation until the
+    build knows its docnum (after Whoosh's commit): a build of the whole archive keeps none of it in memory."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._out = open(path, "wb")
+        self._at: dict[str, tuple[int, int]] = {}  # id → (start, length)
+        self._position = 0
+        self._data: mmap.mmap | bytes = b""
+
+    def add(self, doc_id: str, folded: str) -> None:
+        data = folded.encode("utf-8")
+        self._out.write(data)
+        self._at[doc_id] = (self._position, len(data))
+        self._position += len(data)
+
+    def __contains__(self, doc_id: str) -> bool:
+        return doc_id in self._at
+
+    def done(self) -> None:
+        """Every document is in: map the file to read the entries back."""
+        self._out.close()
+        self._data = _map(self.path)
+
+    def entry(self, doc_id: str) -> memoryview:
+        start, length = self._at[doc_id]
+        return memoryview(self._data)[start:start + length]
+
+    def discard(self) -> None:
+        self._out.close()
+        self._data = b""
+        self.path.unlink(missing_ok=True)
+
+
+def write_mapped(gen: Path, ids: list[str | None], spool: Spool, previous: Path | None = None) -> None:
+    """Write the texts files of ``gen`` for the docnums' ``ids`` (None: deleted): a document of this build
+    from the ``spool``, any other from the ``previous`` generation's files (copied, not folded again)."""
+    spool.done()
+    old_at: dict[str, int] = {}
+    old_folded = None
+    if previous is not None:
+        old_ids = Texts(previous, IDS)
+        old_at = {i: k for k, i in enumerate(old_ids) if i}
+        old_folded = Texts(previous, FOLDED)
+
+    def folded() -> Iterator[bytes | memoryview]:
+        for doc_id in ids:
+            if doc_id is None:
+                yield b""
+            elif doc_id in spool:
+                yield spool.entry(doc_id)
+            else:
+                assert old_folded is not None, f"{doc_id} is neither new nor in the previous generation"
+                yield old_folded.entry(old_at[doc_id])
+
+    write_texts(gen, FOLDED, folded())
+    written = Texts(gen, FOLDED)
+    write_texts(gen, TITLES, (written.first_line(k) for k in range(len(written))))
+    write_texts(gen, IDS, ((doc_id or "").encode("utf-8") for doc_id in ids))
+    spool.discard()
