@@ -235,7 +235,6 @@ class Engine:
             if isinstance(exc, OSError | EOFError | ValueError | KeyError | sqlite3.DatabaseError):
                 raise damaged_index(gen, f"it cannot be read: {type(exc).__name__}: {exc}") from exc
             raise
-        query_words("党建")  # load the segmenter's dictionary now, not inside the first query's time
         # The generation it replaces is not closed here: a request in another thread may still be reading
         # it. It is closed when the last reference goes (its SQLite connection and Whoosh files with it).
         self._shared = _Generation(gen, stamp, _SearcherPool(searcher), store, haystack, titles, tables)
