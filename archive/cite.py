@@ -15,7 +15,6 @@ from functools import lru_cache
 
 from archive.csl import csl_item, full_title
 from archive.errors import N_, StyleError
-from archive.export import export_bibtex
 from archive.model import Document
 from archive.mojibake import LOST
 from archive.styles import STYLE_ALIASES, load_style
@@ -97,6 +96,8 @@ def has_lost_characters(quotation: str) -> bool:
 def cite_bibtex(doc: Document, paragraph: int, permalink: str, accessed: date) -> str:
     """The paragraph as a BibTeX entry: the export's entry (written by bibtexparser), so that the citation
     page and the downloads say the same thing."""
+    from archive.export import export_bibtex  # bibtexparser: loaded by the commands that write BibTeX only
+
     return export_bibtex([csl_item(doc, permalink, accessed, paragraph)]).strip()
 
 

@@ -23,13 +23,10 @@ from bibtexparser.writer import BibtexFormat
 from pylatexenc.latexencode import RULE_REGEX, UnicodeToLatexConversionRule, UnicodeToLatexEncoder
 from rispy.writer import RisWriter
 
-#: The formats of an export: name → (file extension, MIME type).
-FORMATS: dict[str, tuple[str, str]] = {
-    "bibtex": ("bib", "application/x-bibtex"),
-    "ris": ("ris", "application/x-research-info-systems"),
-    "csljson": ("json", "application/vnd.citationstyles.csl+json"),
-    "csv": ("csv", "text/csv"),
-}
+from archive.formats import FORMATS
+
+__all__ = ["FORMATS"]  # re-exported: the formats are named beside the writers
+
 
 #: The columns of a result list's CSV, one row per hit: the document (its title as cited, with the
 #: subtitle; the authors as printed, separated by "; "), the year it reports on and its place (as the

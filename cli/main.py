@@ -15,7 +15,7 @@ import click
 from archive import ArchiveError, Document, load_sources
 from archive.cite import DEFAULT_STYLE, STYLE_LABELS, STYLES
 from archive.errors import NotFoundError
-from archive.export import FORMATS as EXPORT_FORMATS
+from archive.formats import FORMATS as EXPORT_FORMATS
 from archive.wording import counted
 from index.limits import (
     DEFAULT_LIMIT,

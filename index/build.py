@@ -48,6 +48,7 @@ from index.mapped import SPOOL_NAME, Spool, write_mapped
 from index.scan import PARAGRAPH_SEP
 from index.schema import build_schema, sort_keys
 from index.store import STORE_NAME, StoreWriter, count_paragraphs, printed_lines_for_words, read_sources
+from index.tables import meta_entry, write_tables
 
 LOCK_NAME = ".lock"
 
@@ -322,7 +323,8 @@ def build_index(sources: Iterable[Path], index_dir: Path, progress: Progress | N
                         lines = printed_lines_for_words(doc)  # each line folded once, for words and phrases
                         _index_document(writer, doc, lines)
                         store.add(doc, src)
-                        spool.add(doc.id, PARAGRAPH_SEP.join(map(add_variants, lines)))
+                        spool.add(doc.id, PARAGRAPH_SEP.join(map(add_variants, lines)),
+                                  meta_entry(doc.year, doc.title_supplied, doc.place, doc.author_names))
                     if errors:
                         raise BuildError(refusal(errors))
                     writer.commit(merge=not previous or len(changed) > 100)
@@ -339,6 +341,7 @@ def build_index(sources: Iterable[Path], index_dir: Path, progress: Progress | N
             del live
             write_mapped(gen, ids, spool, current if previous else None)
             del ids
+            write_tables(gen)
             ix.close()
             finish_generation(gen, version)
         except BaseException:

@@ -21,8 +21,7 @@ from pathlib import Path
 ENTRY_END = b"\x00"
 #: The texts files of a generation: scanned by phrases (the printed lines), by title: (the titles), and
 #: the docnums' ids.
-FOLDED, TITLES, IDS = "folded", "titles", "ids"
-MAPPED_NAMES = (FOLDED, TITLES, IDS)
+FOLDED, TITLES, IDS, META = "folded", "titles", "ids", "meta"
 #: Where a build keeps its documents' folded text until it writes the texts files (then removes it).
 SPOOL_NAME = "spool.tmp"
 
@@ -98,10 +97,6 @@ def write_texts(gen: Path, name: str, entries: Iterable[bytes | memoryview]) -> 
     return len(starts) - 1
 
 
-def mapped_files(name: str) -> tuple[str, str]:
-    return f"{name}.bin", f"{name}.idx"
-
-
 class Spool:
     """The folded text of each document one build indexes, kept in a file of the new generation until the
     build knows its docnum (after Whoosh's commit): a build of the whole archive keeps none of it in memory."""
@@ -109,15 +104,17 @@ class Spool:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._out = open(path, "wb")
-        self._at: dict[str, tuple[int, int]] = {}  # id → (start, length)
+        self._at: dict[str, tuple[int, int, int]] = {}  # id → (start, folded length, meta length)
         self._position = 0
         self._data: mmap.mmap | bytes = b""
 
-    def add(self, doc_id: str, folded: str) -> None:
-        data = folded.encode("utf-8")
+    def add(self, doc_id: str, folded: str, meta: str) -> None:
+        """``folded``: the document's folded printed lines; ``meta``: :func:`meta_entry`."""
+        data, info = folded.encode("utf-8"), meta.encode("utf-8")
         self._out.write(data)
-        self._at[doc_id] = (self._position, len(data))
-        self._position += len(data)
+        self._out.write(info)
+        self._at[doc_id] = (self._position, len(data), len(info))
+        self._position += len(data) + len(info)
 
     def __contains__(self, doc_id: str) -> bool:
         return doc_id in self._at
@@ -127,9 +124,12 @@ class Spool:
         self._out.close()
         self._data = _map(self.path)
 
-    def entry(self, doc_id: str) -> memoryview:
-        start, length = self._at[doc_id]
-        return memoryview(self._data)[start:start + length]
+    def entry(self, doc_id: str, name: str) -> memoryview:
+        """The document's entry of the texts file ``name`` (FOLDED or META)."""
+        start, folded, meta = self._at[doc_id]
+        if name == META:
+            start, folded = start + folded, meta
+        return memoryview(self._data)[start:start + folded]
 
     def discard(self) -> None:
         self._out.close()
@@ -138,27 +138,26 @@ class Spool:
 
 
 def write_mapped(gen: Path, ids: list[str | None], spool: Spool, previous: Path | None = None) -> None:
-    """Write the texts files of ``gen`` for the docnums' ``ids`` (None: deleted): a document of this build
+    """Write the mapped files of ``gen`` for the docnums' ``ids`` (None: deleted): a document of this build
     from the ``spool``, any other from the ``previous`` generation's files (copied, not folded again)."""
     spool.done()
     old_at: dict[str, int] = {}
-    old_folded = None
     if previous is not None:
-        old_ids = Texts(previous, IDS)
-        old_at = {i: k for k, i in enumerate(old_ids) if i}
-        old_folded = Texts(previous, FOLDED)
+        old_at = {i: k for k, i in enumerate(Texts(previous, IDS)) if i}
 
-    def folded() -> Iterator[bytes | memoryview]:
+    def entries(name: str) -> Iterator[bytes | memoryview]:
+        old = Texts(previous, name) if previous is not None else None
         for doc_id in ids:
             if doc_id is None:
                 yield b""
             elif doc_id in spool:
-                yield spool.entry(doc_id)
+                yield spool.entry(doc_id, name)
             else:
-                assert old_folded is not None, f"{doc_id} is neither new nor in the previous generation"
-                yield old_folded.entry(old_at[doc_id])
+                assert old is not None, f"{doc_id} is neither new nor in the previous generation"
+                yield old.entry(old_at[doc_id])
 
-    write_texts(gen, FOLDED, folded())
+    write_texts(gen, FOLDED, entries(FOLDED))
+    write_texts(gen, META, entries(META))
     written = Texts(gen, FOLDED)
     write_texts(gen, TITLES, (written.first_line(k) for k in range(len(written))))
     write_texts(gen, IDS, ((doc_id or "").encode("utf-8") for doc_id in ids))

@@ -29,6 +29,7 @@ from index.scan import PARAGRAPH_SEP, Haystack
 from index.schema import SORT_COLUMNS
 from index.snippets import MAX_PASSAGES, Passage, Span, lead_passage, make_passages, match_spans
 from index.store import FRONT_FIELDS, LISTING_SORTS, Listed, Store
+from index.tables import FACETS, Tables
 
 
 @dataclass(frozen=True)
@@ -39,16 +40,10 @@ class _Generation:
     stamp: tuple[int, int] | None
     searchers: _SearcherPool
     store: Store
-    id_to_docnum: dict[str, int]
-    docnum_to_id: dict[int, str]
     haystack: Haystack
     titles: Haystack
-    meta: dict[int, dict]
-    facet_values: dict[str, dict[int, tuple[str, ...]]]
-    facet_labels: dict[str, dict[str, str]]
-    all_docnums: frozenset[int]
-    all_ids: frozenset[str]
-    undated: frozenset[int]  # the documents without a year
+    #: Each docnum's id, year, facets; the ids in order (mapped: nothing per document in memory).
+    tables: Tables
     #: What is worked out once per generation, when first asked for (:meth:`Engine.collection`).
     memo: dict = field(default_factory=dict)
 
@@ -228,11 +223,11 @@ class Engine:
             # What phrase scans search, mapped from the generation's files: every printed line of each
             # document (title, subtitle, byline, paragraphs), and the titles alone; each under its docnum.
             haystack, titles, ids = Haystack(Texts(gen, FOLDED)), Haystack(Texts(gen, TITLES)), Texts(gen, IDS)
-            if not len(haystack) == len(titles) == len(ids) == searcher.reader().doc_count_all():
+            tables = Tables(gen, ids)
+            reader = searcher.reader()
+            if not len(haystack) == len(titles) == len(ids) == reader.doc_count_all():
                 raise damaged_index(gen, "its word index and phrase files disagree on how many documents it holds")
-            docnum_to_id = {n: doc_id for n, doc_id in enumerate(ids) if doc_id}
-            id_to_docnum = {doc_id: n for n, doc_id in docnum_to_id.items()}
-            if set(id_to_docnum) != set(store.meta):
+            if not tables.live == reader.doc_count() == store.count():
                 raise damaged_index(gen, "its word index and document store disagree on which documents it holds")
         except BaseException as exc:
             searcher.close()
@@ -240,15 +235,9 @@ class Engine:
             if isinstance(exc, OSError | EOFError | ValueError | KeyError | sqlite3.DatabaseError):
                 raise damaged_index(gen, f"it cannot be read: {type(exc).__name__}: {exc}") from exc
             raise
-        meta = {id_to_docnum[i]: m for i, m in store.meta.items()}
-        facet_values, facet_labels = _facet_tables(meta)
-        query_words("党建")  # load the segmenter's dictionary now, not inside the first query's time
         # The generation it replaces is not closed here: a request in another thread may still be reading
         # it. It is closed when the last reference goes (its SQLite connection and Whoosh files with it).
-        self._shared = _Generation(gen, stamp, _SearcherPool(searcher), store, id_to_docnum,
-                                   docnum_to_id, haystack, titles, meta, facet_values, facet_labels,
-                                   frozenset(docnum_to_id), frozenset(store.meta),
-                                   frozenset(n for n, m in meta.items() if m["year"] is None))
+        self._shared = _Generation(gen, stamp, _SearcherPool(searcher), store, haystack, titles, tables)
         self._local.generation = self._shared
 
     def refresh(self) -> None:
@@ -283,8 +272,13 @@ class Engine:
         return self._g.path
 
     @property
-    def all_ids(self) -> frozenset[str]:
-        return self._g.all_ids
+    def document_count(self) -> int:
+        """How many documents the generation in service holds."""
+        return self._g.tables.live
+
+    def _live(self) -> set[int]:
+        """Every document's docnum (a set made when a query needs it: NOT, or a year range's complement)."""
+        return set(self._g.tables.order)
 
     # --- evaluation: the exact set of matching docnums --------------------------------------------
     # ``within`` is the set an enclosing AND has narrowed the search to (None: everything), so a
@@ -300,7 +294,10 @@ class Engine:
             for fieldname in ("title", "body"):
                 if (fieldname, word) in reader:
                     found.update(reader.postings(fieldname, word).all_ids())
-        return found & self._g.all_docnums  # leaves out deleted documents
+        tables = self._g.tables
+        if tables.live < len(tables.years):  # postings still hold deleted documents until a merge drops them
+            found = {n for n in found if tables.is_live(n)}
+        return found
 
     def _eval(self, node: q.Node, plan: _Plan, deadline: float, positive: bool = True,
               within: set[int] | None = None) -> set[int]:
@@ -313,20 +310,23 @@ class Engine:
         if isinstance(node, q.Or):
             return set().union(*(self._eval(n, plan, deadline, positive, within) for n in node.nodes))
         if isinstance(node, q.Not):
-            return set(self._g.all_docnums if within is None else within) - self._eval(
+            return set(self._live() if within is None else within) - self._eval(
                 node.node, plan, deadline, not positive, within)
         found = self._eval_leaf(node, plan, deadline, positive, within)
         return found if within is None else found & within
 
     def _eval_leaf(self, node: q.Node, plan: _Plan, deadline: float, positive: bool,
                    within: set[int] | None) -> set[int]:
+        years = self._g.tables.years
         if isinstance(node, q.Year):
-            return {n for n, m in self._g.meta.items() if m["year"] is not None and node.start <= m["year"] <= node.end}
+            candidates = self._g.tables.order if within is None else within
+            return {n for n in candidates if years[n] and node.start <= years[n] <= node.end}
         if isinstance(node, q.NoYear):
-            return set(self._g.undated)
+            candidates = self._g.tables.order if within is None else within
+            return {n for n in candidates if not years[n]}
         if isinstance(node, q.Author | q.Place):
             field_name, key = ("author" if isinstance(node, q.Author) else "place"), q.field_key(node.text)
-            return {n for n, keys in self._g.facet_values[field_name].items() if key in keys}
+            return self._g.tables.with_key(field_name, key)
         if isinstance(node, q.Title):
             needle = fold_text(node.text)
             if positive:
@@ -452,7 +452,7 @@ class Engine:
             words = list(dict.fromkeys(plan.words))
             scores = self._score_each(sorted(order), words, deadline) if words and order else {}
             page = [(n, scores.get(n, 0.0)) for n in order]
-        hits = [self._hit(self._g.docnum_to_id[n], score, plan, deadline, passages) for n, score in page]
+        hits = [self._hit(self._g.tables.doc_id(n), score, plan, deadline, passages) for n, score in page]
         return SearchPage(query=query, total=len(docnums), took_ms=(time.perf_counter() - started) * 1000,
                           hits=hits, offset=offset, limit=limit, facets=self._facets(docnums),
                           sort=sort, descending=descending and sort != "relevance")
@@ -473,11 +473,15 @@ class Engine:
     def _facets(self, docnums: set[int], top: int = 8) -> dict[str, list[tuple[str, int]]]:
         """The ``top`` values of each facet, most common first; the year facet ends with the documents
         without a year (value :data:`index.query.NO_YEAR`), if any match."""
-        counts = {name: Counter(chain.from_iterable(map(values.__getitem__, docnums)))
-                  for name, values in self._g.facet_values.items()}
-        facets = {name: [(self._g.facet_labels[name][key], n) for key, n in c.most_common(top)]
-                  for name, c in counts.items()}
-        if undated := len(docnums & self._g.undated):
+        tables = self._g.tables
+        years = Counter(map(tables.years.__getitem__, docnums))
+        undated = years.pop(0, 0)
+        facets = {"year": [(str(year), n) for year, n in years.most_common(top)]}
+        for name in FACETS:
+            numbers = Counter(chain.from_iterable(tables.facet_numbers(name, n) for n in docnums))
+            keys, labels = tables.keys[name], tables.labels[name]
+            facets[name] = [(labels[keys[number]], n) for number, n in numbers.most_common(top)]
+        if undated:
             facets["year"].append((q.NO_YEAR, undated))
         return {name: values for name, values in facets.items() if values}
 
@@ -517,20 +521,26 @@ class Engine:
         """The ids, in order, of the documents one of whose folded printed lines holds ``needle``
         (already folded)."""
         self.refresh()
-        return sorted(self._g.docnum_to_id[n] for n in self._g.haystack.find(needle, deadline))
+        return sorted(self._g.tables.doc_id(n) for n in self._g.haystack.find(needle, deadline))
 
     def year(self, doc_id: str) -> int | None:
         """The year of ``doc_id`` (from the catalog or its text), or None."""
-        return self._g.meta[self._g.id_to_docnum[doc_id]]["year"]
+        return self._g.tables.year(self._docnum(doc_id))
 
     def title_printed(self, doc_id: str) -> bool:
         """Whether the title of ``doc_id`` is printed in the article (not supplied from a file name or heading)."""
-        return not self._g.meta[self._g.id_to_docnum[doc_id]]["title_supplied"]
+        return not self._g.tables.supplied(self._docnum(doc_id))
 
     def folded_text(self, doc_id: str) -> str:
         """The folded title, subtitle, byline and paragraphs of ``doc_id``, one per line (empty when not
         printed): what phrases are matched against."""
-        return self._g.haystack.text(self._g.id_to_docnum[doc_id])
+        return self._g.haystack.text(self._docnum(doc_id))
+
+    def _docnum(self, doc_id: str) -> int:
+        n = self._g.tables.docnum(doc_id)
+        if n is None:
+            raise KeyError(doc_id)
+        return n
 
     def folded_lines(self, doc_id: str) -> list[str]:
         """:meth:`folded_text` as lines: :data:`FRONT_FIELDS`, then the paragraphs (``[3]`` is ¶1)."""
@@ -563,12 +573,15 @@ class Engine:
         key = ("collection", places, sample)
         found = g.memo.get(key)
         if found is None:
-            years = Counter(m["year"] for m in g.meta.values() if m["year"] is not None)
-            by_place = Counter(chain.from_iterable(g.facet_values["place"].values()))
+            years = Counter(map(g.tables.years.__getitem__, g.tables.order))
+            undated = years.pop(0, 0)
+            keys, labels = g.tables.keys["place"], g.tables.labels["place"]
+            by_place = Counter({labels[keys[number]]: n for number, n in Counter(
+                chain.from_iterable(g.tables.facet_numbers("place", n) for n in g.tables.order)).items()})
             sample_by = "year" if years else "title"
             found = g.memo[key] = Collection(
-                documents=len(g.all_docnums), years=sorted(years.items()), undated=len(g.undated),
-                places=[(g.facet_labels["place"][k], n) for k, n in by_place.most_common(places)],
+                documents=g.tables.live, years=sorted(years.items()), undated=undated,
+                places=by_place.most_common(places),
                 place_count=len(by_place),
                 sample=[r for r in g.store.listing(sample_by, sample_by == "year", 0, sample)
                         if sample_by == "title" or r.year is not None],
@@ -577,7 +590,8 @@ class Engine:
 
     def documents(self) -> list[Document]:
         self.refresh()
-        return [d for i in sorted(self.all_ids) if (d := self._g.store.document(i)) is not None]
+        g = self._g
+        return [d for n in g.tables.order if (d := g.store.document(g.tables.doc_id(n))) is not None]
 
     def segments(self) -> int:
         """How many Whoosh segments the generation in service holds (each is searched in turn)."""
@@ -609,27 +623,6 @@ def highlight_needles(query: str) -> list[str]:
 
     walk(tree, True)
     return [n for n in needles if n]
-
-
-def _facet_tables(meta: dict[int, dict]) -> tuple[dict[str, dict[int, tuple[str, ...]]], dict[str, dict[str, str]]]:
-    """Each document's facet keys per field, as tuples (so counting is one C loop per facet), and the label
-    shown for each key: the spelling most documents print."""
-    raw = {
-        "year": {n: (str(m["year"]),) if m["year"] is not None else () for n, m in meta.items()},
-        "place": {n: (m["place"],) if m["place"] else () for n, m in meta.items()},
-        "author": {n: tuple(m["authors"]) for n, m in meta.items()},
-    }
-    values: dict[str, dict[int, tuple[str, ...]]] = {}
-    labels: dict[str, dict[str, str]] = {}
-    for name, per_doc in raw.items():
-        printed = Counter(chain.from_iterable(per_doc.values()))
-        key = {shown: q.field_key(shown) for shown in printed}  # each spelling folded once
-        spellings: dict[str, Counter] = {}
-        for shown, n in printed.items():
-            spellings.setdefault(key[shown], Counter())[shown] += n
-        labels[name] = {k: c.most_common(1)[0][0] for k, c in spellings.items()}
-        values[name] = {n: tuple(dict.fromkeys(key[s] for s in shown)) for n, shown in per_doc.items()}
-    return values, labels
 
 
 _engines: dict[Path, Engine] = {}

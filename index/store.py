@@ -127,15 +127,13 @@ def count_paragraphs(path: Path) -> int:
 
 
 class Store:
-    """Read access used by searches: metadata in memory, folded texts streamed once, documents on demand."""
+    """Read access used by searches: documents on demand, the list of the collection."""
 
     def __init__(self, path: Path) -> None:
         self._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        self.meta: dict[str, dict] = {}
-        rows = self._con.execute("SELECT id, year, place, authors, title_supplied FROM docs ORDER BY id")
-        for i, year, place, authors, supplied in rows:
-            self.meta[i] = {"year": year, "place": place, "authors": json.loads(authors),
-                            "title_supplied": bool(supplied)}
+
+    def count(self) -> int:
+        return self._con.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
 
     def listing(self, sort: str, descending: bool, offset: int, limit: int) -> list[Listed]:
         """One page of every document's catalogue line, sorted by ``sort`` (a key of :data:`LISTING_SORTS`);

@@ -26,10 +26,13 @@ class _Gunicorn(BaseApplication):
 
 
 def _open_engine(worker: Any) -> None:
-    """Open the index as each worker starts, so no user's first query pays for loading it."""
+    """Open the index and load the segmenter's dictionary as each worker starts, so no user's first query
+    pays for either."""
+    from index.analysis import query_words
     from index.errors import IndexError_
     from index.search import get_engine
 
+    query_words("党建")
     try:
         get_engine(Path(str(worker.wsgi.config["INDEX_DIR"])))
     except IndexError_ as exc:  # no index, or a damaged one: the pages say so too (503), the server still starts

@@ -114,11 +114,11 @@ def documents() -> str:
         sort = "title"
     descending = request.args.get("order") == "desc"
     eng = engine()
-    pages = max(1, -(-len(eng.all_ids) // DOCS_PAGE))
+    pages = max(1, -(-eng.document_count // DOCS_PAGE))
     page_no = min(parse_int(request.args.get("page"), 1, 1, MAX_KWIC_PAGE), pages)
     rows = eng.listing(sort, descending, (page_no - 1) * DOCS_PAGE, DOCS_PAGE)
     return render_template("docs.html", rows=rows, sort=sort, descending=descending, page=page_no, pages=pages,
-                           total=len(eng.all_ids), first=(page_no - 1) * DOCS_PAGE, sorts=LISTING_SORTS)
+                           total=eng.document_count, first=(page_no - 1) * DOCS_PAGE, sorts=LISTING_SORTS)
 
 
 @bp.get("/kwic")
