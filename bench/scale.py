@@ -523,8 +523,9 @@ def size_table(r: dict) -> list[str]:
     return lines
 
 
-def report(results: list[dict], plot_path: Path) -> str:
+def report(results: list[dict], plot_path: Path, out: Path) -> str:
     results = sorted(results, key=lambda r: r["copies"])
+    image = os.path.relpath(plot_path.resolve(), out.resolve().parent)  # as the markdown file links it
     mach = results[-1]["machine"]
     lines = [BEGIN, "## Scale (issue 16): `python -m bench scale`", "",
              f"Machine: {mach['cpu']}, {mach['cores']} cores, {mach['memory_gb']} GB; Python {mach['python']}, "
@@ -532,7 +533,7 @@ def report(results: list[dict], plot_path: Path) -> str:
              f"Server: `archive serve --workers {WORKERS}`, one client asking one query at a time; each query "
              "once to warm, then 5 timed. Anonymous memory: the `Anonymous:` line of `/proc/PID/smaps_rollup` "
              "(pages a worker still shares with the master after the fork count in each); PSS splits those.",
-             "", f"![build time and memory against corpus size]({plot_path.name})", "",
+             "", f"![build time and memory against corpus size]({image})", "",
              "| articles | build ours / FTS5 s | ×FTS5 | build peak ours / FTS5 MB | size ours / FTS5 MB | "
              "server anon MB (all) | server PSS MB | ready s | HTTP p95 ms | 的 s | CLI s |",
              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
@@ -659,7 +660,7 @@ def run(args: argparse.Namespace) -> None:
         sys.exit("no results to report: run without --report-only first")
     out, plot_path = Path(args.out), Path(args.plot)
     plot(results, plot_path)
-    section = report(results, plot_path)
+    section = report(results, plot_path, out)
     write_section(out, section)
     print(section)
     log(f"wrote {out} and {plot_path}")
