@@ -201,3 +201,25 @@ def test_an_index_and_its_sources_may_not_overlap(tmp_path, corpus, where):
     with pytest.raises(BuildError, match="overlap"):
         build_index([corpus], ix)
     assert sorted(p.name for p in corpus.iterdir())  # the sources are all still there
+
+
+def test_incremental_builds_keep_the_segments_bounded(tmp_path, corpus):
+    """30 builds of a few new articles each: without a merge policy, 31 segments that every search visits in
+    turn; with it, the small ones are merged whenever there are MAX_SMALL_SEGMENTS of them."""
+    ix = tmp_path / "ix"
+    build_index([corpus], ix)
+    bound = index.build.MAX_SMALL_SEGMENTS + int(1 / index.build.LARGE_SHARE)
+    counts = []
+    for k in range(30):
+        (corpus / f"new_{k:02d}.txt").write_text(f"新闻{k}\n\n第{k}篇新稿，乡村振兴编号X{k:02d}Y。\n", encoding="utf-8")
+        build_index([corpus], ix)
+        counts.append(Engine(ix).segments())
+    assert max(counts) <= bound and counts[-1] < 30, counts
+    assert min(counts[5:]) < max(counts), counts  # merges happened, not only growth
+    engine = Engine(ix)
+    assert engine.search("乡村振兴编号").total == 30 and engine.search('"一肩挑"').total == 1
+    assert [engine.search(f'"编号X{k:02d}Y"').total for k in range(30)] == [1] * 30
+    # A deleted article is gone from every segment it was merged through.
+    (corpus / "new_07.txt").unlink()
+    build_index([corpus], ix)
+    assert Engine(ix).search('"编号X07Y"').total == 0 and Engine(ix).search("乡村振兴编号").total == 29

@@ -24,12 +24,23 @@ def truncate_store(ix):
 
 
 def delete_segment(ix):
-    segment = next(p for p in current_generation(ix).iterdir() if p.suffix == ".seg")
+    """A segment's postings (segments are plain files, not Whoosh's compound .seg: index.build.COMPOUND)."""
+    segment = next(p for p in current_generation(ix).iterdir() if p.suffix == ".pst")
     segment.unlink()
     return segment.name
 
 
-@pytest.mark.parametrize("damage", [truncate_store, delete_segment])
+def delete_folded_text(ix):
+    (current_generation(ix) / "folded.bin").unlink()
+
+
+def truncate_years(ix):
+    path = current_generation(ix) / "years.bin"
+    with open(path, "r+b") as fh:
+        fh.truncate(path.stat().st_size - 2)
+
+
+@pytest.mark.parametrize("damage", [truncate_store, delete_segment, delete_folded_text, truncate_years])
 def test_damage_is_detected_on_open_and_named(ix, damage):
     damage(ix)
     with pytest.raises(DamagedIndexError) as err:

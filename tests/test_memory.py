@@ -1,0 +1,67 @@
+"""The folded text a search scans is mapped from the generation's files, never copied into a process: the
+memory that each worker owns alone (anonymous) does not grow with the archive's text (issue 16)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from archive import load_sources
+from index.build import build_index
+from index.generation import current_generation
+
+#: Run in a fresh process: its anonymous memory before the index is opened (the libraries and the jieba
+#: dictionary loaded), and after opening it and searching it through (phrases that scan every document,
+#: words, a year facet, a concordance, folded text read for snippets).
+PROBE = """
+import json, sys
+from pathlib import Path
+
+def anonymous():
+    for line in Path("/proc/self/smaps_rollup").read_text().splitlines():
+        if line.startswith("Anonymous:"):
+            return int(line.split()[1]) * 1024
+
+from index.analysis import query_words
+from index.kwic import concordance
+from index.search import Engine
+query_words("党建")
+before = anonymous()
+engine = Engine(Path(sys.argv[1]))
+for query in ('"不在任何文章里的词组"', '"编号"', "党建", "党建 -扶贫", "year:none", '"的"'):
+    engine.search(query, limit=20)
+concordance(engine, "党建", limit=50)
+print(json.dumps({"before": before, "after": anonymous(), "documents": engine.document_count}))
+"""
+
+
+@pytest.fixture(scope="module")
+def large_index(tmp_path_factory, seeds_dir) -> Path:
+    """An archive whose folded text is 38 MB: 320 articles of the seeds' paragraphs, each about 100 KB."""
+    paragraphs = [p for d in load_sources([seeds_dir]) for p in d.paragraphs]
+    src = tmp_path_factory.mktemp("large") / "src"
+    src.mkdir()
+    for i in range(320):
+        body = "\n\n".join(f"{paragraphs[(i + k) % len(paragraphs)]}编号{i}-{k}。" for k in range(400))
+        (src / f"{i:03d}.txt").write_text(f"第{i}篇长文\n\n{body}\n", encoding="utf-8")
+    ix = tmp_path_factory.mktemp("large") / "ix"
+    build_index([src], ix)
+    return ix
+
+
+def test_a_worker_does_not_copy_the_folded_text(large_index):
+    folded = (current_generation(large_index) / "folded.bin").stat().st_size
+    assert folded > 32 * 2**20
+    done = subprocess.run([sys.executable, "-c", PROBE, str(large_index)], capture_output=True, text=True,
+                          timeout=120, cwd=Path(__file__).parent.parent)
+    assert done.returncode == 0, done.stderr
+    probe = json.loads(done.stdout)
+    grown = probe["after"] - probe["before"]
+    assert probe["documents"] == 320
+    # Copied into the process (as before: the joined buffer, and the texts it was joined from), the folded
+    # text alone would add its size; mapped, what grows is the engine's own bookkeeping and the answers.
+    assert grown < folded / 4, f"anonymous memory grew {grown / 2**20:.1f} MB for {folded / 2**20:.1f} MB of text"
