@@ -91,6 +91,13 @@ def mb(n: float) -> float:
     return round(n / MB, 1)
 
 
+def commit() -> str:
+    """The commit of the code measured (its short hash), or "?" outside a git checkout."""
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=Path(__file__).resolve().parent,
+                          capture_output=True, text=True)
+    return done.stdout.strip() if done.returncode == 0 else "?"
+
+
 def load() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
@@ -394,7 +401,7 @@ def measure_size(copies: int, queries: list[Query], runs: int, skip_fts5: bool, 
     corpus = corpus_dir(copies)
     log(f"writing the {copies}× corpus …")
     n = write_inews(corpus, copies=copies)
-    result: dict = {"copies": copies, "documents": n, "command": command, "machine": machine(),
+    result: dict = {"copies": copies, "documents": n, "command": command, "commit": commit(), "machine": machine(),
                     "started": datetime.now(UTC).isoformat(timespec="seconds"), "load_before": load()}
     ix = WORK / f"ours-{copies}"
     result["build"] = build_both(corpus, copies, runs, skip_fts5)
@@ -459,7 +466,8 @@ def size_table(r: dict) -> list[str]:
         return f"| {label} | {measured} | {shown or '—'} | {verdict(f[key], limit) if key else '—'} |"
 
     lines = [f"### {r['documents']:,} articles ({copies}× inews)", "",
-             f"`{r['command']}`, {r['started']} → {r['finished']}; load average (1, 5, 15 min) "
+             f"`{r['command']}` at commit {r.get('commit', '?')}, {r['started']} → {r['finished']}; "
+             "load average (1, 5, 15 min) "
              f"{r['load_before']} before, {r['load_after']} after (2 cores: above 2 means other work competed).", "",
              "| figure | measured | target | met |", "|---|---|---|---|"]
     runs = f" (runs {', '.join(map(str, ours['runs_s']))})" if len(ours["runs_s"]) > 1 else ""
