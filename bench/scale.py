@@ -236,21 +236,31 @@ class ScaleServer:
         self.stop()
 
 
-def http_latencies(server: ScaleServer, queries: list[Query]) -> tuple[dict[str, list[float]], dict[str, int]]:
-    """Milliseconds of each query over HTTP (one warm-up, then timed runs), top 10 with snippets; totals."""
+def http_latencies(server: ScaleServer, queries: list[Query],
+                   errors: list[str]) -> tuple[dict[str, list[float]], dict[str, int | None]]:
+    """Milliseconds of each query over HTTP (one warm-up, then timed runs), top 10 with snippets; totals.
+    A wrong answer (not a 200, a hit without snippets) is appended to ``errors``, not raised: a run of
+    hours goes on, and the report counts them."""
     lat: dict[str, list[float]] = {k: [] for k in KINDS}
-    totals: dict[str, int] = {}
+    totals: dict[str, int | None] = {}
     for query in queries:
         path = f"/api/search?limit=10&q={quote(query.text)}"
 
-        def ask(path: str = path) -> None:
+        def ask(path: str = path, text: str = query.text) -> None:
             status, body = server.get(path)
             if status != 200:
-                raise RuntimeError(f"{path}: HTTP {status}: {body[:300]!r}")
+                errors.append(f"{text}: HTTP {status}: {body[:200].decode(errors='replace')}")
+                log(f"  {errors[-1]}")
 
         lat[query.kind] += timed(ask)
-        page = json.loads(server.get(path)[1])
-        assert all(h["passages"] for h in page["hits"]), f"{query.text}: a hit without snippets"
+        status, body = server.get(path)
+        if status != 200:
+            errors.append(f"{query.text}: HTTP {status}: {body[:200].decode(errors='replace')}")
+            totals[query.text] = None
+            continue
+        page = json.loads(body)
+        if not all(h["passages"] for h in page["hits"]):
+            errors.append(f"{query.text}: a hit without snippets")
         totals[query.text] = page["total"]
     return lat, totals
 
@@ -305,13 +315,14 @@ def serve_and_query(ix: Path, queries: list[Query]) -> dict:
         log(f"  ready: {ready}")
         at_ready = server.memory()
         log("  querying over HTTP …")
-        lat, totals = http_latencies(server, queries)
+        errors: list[str] = []
+        lat, totals = http_latencies(server, queries, errors)
         log("  concordance of 的 …")
         kwic = kwic_times(server)
         after = server.memory()
     log(f"  p95 {summarize(lat)['all']['p95']} ms, 的 {kwic['max_s']} s, anonymous {after['anon_all_mb']} MB")
     return {"ready": ready, "memory_at_ready": at_ready, "memory": after, "http": summarize(lat), "totals": totals,
-            "kwic": kwic}
+            "kwic": kwic, "errors": errors}
 
 
 # --- queries ---------------------------------------------------------------------------------------------
@@ -335,14 +346,15 @@ def add_articles(extra: Path, templates: list[Path], start: int, n: int) -> None
         (extra / f"inews_incr_{k:05d}.txt").write_bytes(src.read_bytes())
 
 
-def _ask_in_turns(a: ScaleServer, b: ScaleServer, queries: list[Query], lat: dict, totals: dict) -> None:
+def _ask_in_turns(a: ScaleServer, b: ScaleServer, queries: list[Query], lat: dict, totals: dict,
+                  errors: list[str]) -> None:
     """The query set, :data:`INCR_QUERY_ROUNDS` times, of ``a`` (incremental) and ``b`` (fresh) in turns
     (a b, b a, a b, …), so that a slow spell of the machine falls on both."""
     turns = (("incremental", a), ("fresh", b))
     for r in range(INCR_QUERY_ROUNDS):
         for name, server in turns if r % 2 == 0 else turns[::-1]:
             log(f"  querying the {name} index ({r + 1}/{INCR_QUERY_ROUNDS}) …")
-            got, totals[name] = http_latencies(server, queries)
+            got, totals[name] = http_latencies(server, queries, errors)
             for k in KINDS:
                 lat[name][k] += got[k]
 
@@ -381,7 +393,9 @@ def incremental(corpus: Path, ix: Path, copies: int, queries: list[Query]) -> di
         a.wait_ready()
         with ScaleServer(fresh, "fresh") as b:
             b.wait_ready()
-            _ask_in_turns(a, b, queries, lat, totals)
+            errors: list[str] = []
+            _ask_in_turns(a, b, queries, lat, totals, errors)
+            out["errors"] = errors
             out["memory_incremental"], out["memory_fresh"] = a.memory(), b.memory()
     out["http_incremental"], out["http_fresh"] = summarize(lat["incremental"]), summarize(lat["fresh"])
     p95i, p95f = out["http_incremental"]["all"]["p95"], out["http_fresh"]["all"]["p95"]
@@ -404,17 +418,26 @@ def measure_size(copies: int, queries: list[Query], runs: int, skip_fts5: bool, 
     result: dict = {"copies": copies, "documents": n, "command": command, "commit": commit(), "machine": machine(),
                     "started": datetime.now(UTC).isoformat(timespec="seconds"), "load_before": load()}
     ix = WORK / f"ours-{copies}"
+    partial = DATA / f"scale-{copies}.partial.json"  # what is measured so far, should the run stop midway
+
+    def keep() -> None:
+        partial.write_text(json.dumps(result, ensure_ascii=False, indent=1))
+
     result["build"] = build_both(corpus, copies, runs, skip_fts5)
     result["segments"] = segments(ix)
+    keep()
     result["serve"] = serve_and_query(ix, queries)
+    keep()
     log("cold CLI searches …")
     result["cli"] = cli_search(ix)
     log(f"  {result['cli']}")
+    keep()
     if with_incremental:
         result["incremental"] = incremental(corpus, ix, copies, queries)
     result["load_after"] = load()
     result["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
     (DATA / f"scale-{copies}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1))
+    partial.unlink()
     return result
 
 
@@ -439,6 +462,14 @@ def verdict(value: float | None, limit: float | None) -> str:
     if value is None:
         return "not measured"
     return "**yes**" if value <= limit else "**NO**"
+
+
+def _errors(errors: list[str] | None) -> str:
+    if errors is None:
+        return "not counted"
+    if not errors:
+        return "none"
+    return f"**{len(errors)}**: " + "; ".join(e.replace("|", "/") for e in errors[:3])
 
 
 def size_table(r: dict) -> list[str]:
@@ -501,6 +532,7 @@ def size_table(r: dict) -> list[str]:
         lines.append(row(f"HTTP p50 / p95, {k} queries", f"{h[k]['p50']} / {h[k]['p95']} ms"))
     lines.append(row("HTTP p50 / p95, all 60 queries (top 10 with snippets)",
                      f"{h['all']['p50']} / {h['all']['p95']} ms", "p95_ms"))
+    lines.append(row("wrong answers (not 200, or a hit without snippets)", _errors(s.get("errors"))))
     kw = s["kwic"]
     lines.append(row("concordance of 的, first page over HTTP (slowest of 4; first)",
                      f"{kw['max_s']} s; first {kw['first_s']} s ({kw['occurrences']:,} occurrences in "
@@ -528,6 +560,7 @@ def size_table(r: dict) -> list[str]:
                          f"p50 / p95; fresh build {i['fresh_build_s']} s)", "incr_p95_ratio"))
         lines.append(row("same totals from both indexes for every query",
                          "yes" if not i["totals_differ"] else f"NO: {', '.join(i['totals_differ'][:5])}"))
+        lines.append(row("wrong answers while asking both", _errors(i.get("errors"))))
     return lines
 
 
