@@ -33,7 +33,7 @@ from index.limits import KWIC_MAX_WIDTH as MAX_WIDTH
 from index.limits import KWIC_SORTS as SORTS
 from index.query import check_query_text, unquote
 from index.scan import PARAGRAPH_SEP
-from index.search import Engine
+from index.search import Engine, HeldText
 from index.store import FRONT_FIELDS
 
 TIMEOUT_MESSAGE = N_("the concordance ran past its time limit; look for a longer phrase")
@@ -138,32 +138,34 @@ class _Reader:
         return "paragraph", n, doc.paragraphs[n - 1]
 
 
-def _count(reader: _Reader, doc_ids: list[str], deadline: float) -> list[tuple[str, int]]:
-    """Each document's number of occurrences, in document order."""
-    needle, counts = reader.needle, []
-    for j, doc_id in enumerate(doc_ids):
+def _count(reader: _Reader, held: Iterable[HeldText], deadline: float) -> tuple[list[tuple[str, int]], Counter]:
+    """Each document's number of occurrences, in document order, and the occurrences per year."""
+    needle, counts, per_year = reader.needle, [], Counter()
+    for j, doc in enumerate(held):
         if j % 64 == 0:
             _check(deadline)
         # One count over the whole folded text (a folded phrase never holds the line separator, so this is
         # the sum over its lines), less a supplied title's.
-        text = reader.engine.folded_text(doc_id)
+        text = doc.folded
         n = text.count(needle)
         title = text[:text.find(PARAGRAPH_SEP)]
-        if needle in title and not reader.engine.title_printed(doc_id):
+        if needle in title and not doc.title_printed:
             n -= title.count(needle)
         if n:
-            counts.append((doc_id, n))
-    return counts
+            counts.append((doc.id, n))
+            if doc.year is not None:
+                per_year[doc.year] += n
+    return counts, per_year
 
 
 #: Recent phrases' counts per generation: the next page of a concordance, or the same one asked for again,
 #: skips the counting pass. Small: an entry holds a pair per document.
 _COUNTS_KEPT = 16
-_counts_cache: OrderedDict[tuple[Path, str], list[tuple[str, int]]] = OrderedDict()
+_counts_cache: OrderedDict[tuple[Path, str], tuple[list[tuple[str, int]], Counter]] = OrderedDict()
 _counts_lock = threading.Lock()
 
 
-def _counts(engine: Engine, reader: _Reader, deadline: float) -> list[tuple[str, int]]:
+def _counts(engine: Engine, reader: _Reader, deadline: float) -> tuple[list[tuple[str, int]], Counter]:
     """:func:`_count` of every document holding the phrase, remembered for the generation in service."""
     engine.refresh()  # the generation this request reads, and so the key
     key = (engine.generation, reader.needle)
@@ -171,7 +173,7 @@ def _counts(engine: Engine, reader: _Reader, deadline: float) -> list[tuple[str,
         if (known := _counts_cache.get(key)) is not None:
             _counts_cache.move_to_end(key)
             return known
-    counts = _count(reader, engine.documents_holding(reader.needle, deadline), deadline)
+    counts = _count(reader, engine.texts_holding(reader.needle, deadline), deadline)
     with _counts_lock:
         _counts_cache[key] = counts
         while len(_counts_cache) > _COUNTS_KEPT:
@@ -279,13 +281,8 @@ def concordance(engine: Engine, query: str, width: int = DEFAULT_WIDTH, sort: st
     needle = _phrase(query)
     deadline = engine.deadline(time_limit)
     reader = _Reader(engine, needle)
-    counts = _counts(engine, reader, deadline)
+    counts, per_year = _counts(engine, reader, deadline)
     per_document = Counter(dict(counts))
-    per_year: Counter = Counter()
-    for doc_id, n in counts:
-        year = engine.year(doc_id)
-        if year is not None:
-            per_year[year] += n
     occurrences = sum(per_document.values())
     if sort != "doc" and limit is not None and min(offset + limit, occurrences) > KWIC_MAX_SORTED:
         # Every line of a page of a sorted concordance is kept until the end of the pass: bound them.

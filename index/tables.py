@@ -16,7 +16,7 @@ import os
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from index.mapped import IDS, META, Texts, _map
@@ -126,6 +126,12 @@ class Tables:
     def doc_id(self, docnum: int) -> str:
         return self._ids.text(docnum)
 
+    def sorted_by_id(self, docnums: set[int]) -> list[int]:
+        """``docnums`` in the order of their ids."""
+        if len(docnums) * 8 > len(self.order):  # most of the archive: walk the ids in order
+            return [n for n in self.order if n in docnums]
+        return sorted(docnums, key=self._ids.raw)
+
     def is_live(self, docnum: int) -> bool:
         return bool(self.flags[docnum] & LIVE)
 
@@ -138,6 +144,23 @@ class Tables:
     def facet_numbers(self, name: str, docnum: int) -> memoryview:
         starts = self._starts[name]
         return self._values[name][starts[docnum]:starts[docnum + 1]]
+
+    def count_facet(self, name: str, docnums: Iterable[int]) -> Counter[int]:
+        """How many of ``docnums`` hold each key number of facet ``name``."""
+        values = self._values[name]
+        if not len(values):  # a collection without places (or authors): nothing to look up per document
+            return Counter()
+        starts = self._starts[name]
+        counts: Counter[int] = Counter()
+        for n in docnums:
+            start, end = starts[n], starts[n + 1]
+            if start == end:
+                continue
+            if end - start == 1:
+                counts[values[start]] += 1
+            else:
+                counts.update(values[start:end])
+        return counts
 
     def with_key(self, name: str, key: str) -> set[int]:
         """The docnums whose facet ``name`` holds ``key``."""

@@ -25,14 +25,21 @@ class _Gunicorn(BaseApplication):
         return create_app(self.app_config)
 
 
-def _open_engine(worker: Any) -> None:
-    """Open the index and load the segmenter's dictionary as each worker starts, so no user's first query
-    pays for either."""
+def _preload() -> None:
+    """Load, in the arbiter before it forks the workers, what every worker needs and never changes: the
+    search code and the segmenter's dictionary. Each worker starts with them (its pages shared with the
+    arbiter until written), so a worker is ready as soon as it has opened the index's files."""
     from index.analysis import query_words
+    from index.search import Engine  # noqa: F401 - imported for the workers
+
+    query_words("党建")
+
+
+def _open_engine(worker: Any) -> None:
+    """Open the index as each worker starts, so no user's first query pays for it."""
     from index.errors import IndexError_
     from index.search import get_engine
 
-    query_words("党建")
     try:
         get_engine(Path(str(worker.wsgi.config["INDEX_DIR"])))
     except IndexError_ as exc:  # no index, or a damaged one: the pages say so too (503), the server still starts
@@ -52,6 +59,7 @@ FORM_QUERY_LENGTH = 900
 def serve(host: str = "127.0.0.1", port: int = 5000, workers: int = 2, config: dict[str, Any] | None = None) -> None:
     """Run gunicorn in the foreground with ``create_app(config)``: threaded workers (web.worker), so that
     idle or slow clients cannot take the site."""
+    _preload()
     # No control socket: gunicorn's default one (~/.gunicorn/gunicorn.ctl) is shared by every server of the
     # account, and stopping one removes it for the others; nothing here uses gunicornc.
     _Gunicorn({"bind": f"{host}:{port}", "workers": workers, "worker_class": "web.worker.ArchiveWorker",
