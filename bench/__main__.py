@@ -8,6 +8,7 @@
     python -m bench design           # issue 3: the two exact-phrase designs on the inews corpus
     python -m bench fidelity         # issue 12: cleaning and cross-script folding on real news
     python -m bench interface        # issue 14: the pages a reader meets, on 7,353 articles
+    python -m bench scale            # issue 16: 1×, 10×, 100× inews, ours and FTS5 (hours; not in make test)
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from bench.corpus import write_inews
 from bench.measure import du, pct
 
 DATA = Path(__file__).resolve().parent / "data"
+DOCS = Path(__file__).resolve().parent.parent / "docs"
 QUOTES = set('"“”「」『』')
 
 
@@ -245,6 +247,12 @@ def run_fidelity(args: argparse.Namespace) -> None:
     run(DATA, sample=args.sample, seed=args.seed, parts=args.parts)
 
 
+def run_scale(args: argparse.Namespace) -> None:
+    from bench.scale import run
+
+    run(args)
+
+
 def run_all(args: argparse.Namespace) -> None:
     segmenter(args)
     for copies in (1, 10):
@@ -282,6 +290,20 @@ def main() -> None:
     h.add_argument("--idle", type=int, default=50)
     h.add_argument("--slow", type=int, default=30)
     h.set_defaults(func=run_hostile)
+    s = sub.add_parser("scale", help="issue 16: 1x, 10x, 100x inews, ours and FTS5 in turns: builds, memory, "
+                       "serving with 4 workers, latency, concordance, incremental builds (hours at 100x)")
+    s.add_argument("--copies", default="1,10,100", help="corpus sizes, comma-separated (1: 7,353 articles)")
+    s.add_argument("--skip-fts5", action="store_true", help="do not build SQLite FTS5 beside ours")
+    s.add_argument("--incremental", action=argparse.BooleanOptionalAction, default=True,
+                   help="the incremental-build figures, on the largest size of the run")
+    s.add_argument("--build-runs", type=int, default=None, help="timed builds per engine (default: 3 at 1x, else 1)")
+    s.add_argument("--out", default=str(DOCS / "bench-latest.md"),
+                   help="markdown file whose scale section is written (the rest of the file is kept)")
+    s.add_argument("--plot", default=str(DOCS / "bench-scale.png"), help="PNG: time and memory against corpus size")
+    s.add_argument("--include-saved", action=argparse.BooleanOptionalAction, default=True,
+                   help="report the sizes measured by earlier runs too (bench/data/scale-*.json)")
+    s.add_argument("--report-only", action="store_true", help="remake the report and plot from the saved results")
+    s.set_defaults(func=run_scale)
     d = sub.add_parser("design", help="issue 3: compare the two exact-phrase designs")
     d.add_argument("--seed", type=int, default=3)
     d.add_argument("--skip-a", action="store_true", help="only measure the chosen design")
