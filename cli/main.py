@@ -467,10 +467,13 @@ def _check_port_free(host: str, port: int) -> None:
 @index_option
 def serve(host: str, port: int, workers: int, index_dir: Path) -> None:
     """Serve the web site and JSON API with gunicorn on http://HOST:PORT."""
-    from index.search import get_engine
+    from index.search import Engine
     from web.serve import serve as run
 
-    get_engine(index_dir)  # fail now, with a clear message, if there is no index
+    # Fail now, with a clear message, if there is no index; then close it. The workers open their own: a
+    # file opened here would be inherited by every worker with one shared offset, and Whoosh reads its
+    # segments by seek-then-read, so two workers reading at once would read each other's bytes.
+    Engine(index_dir).close()
     _check_port_free(host, port)
     _say(f"serving {index_dir} on http://{host}:{port}", err=True)
     run(host, port, workers, {"INDEX_DIR": str(index_dir.resolve())})

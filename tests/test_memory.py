@@ -4,8 +4,10 @@ memory that each worker owns alone (anonymous) does not grow with the archive's 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -65,3 +67,38 @@ def test_a_worker_does_not_copy_the_folded_text(large_index):
     # Copied into the process (as before: the joined buffer, and the texts it was joined from), the folded
     # text alone would add its size; mapped, what grows is the engine's own bookkeeping and the answers.
     assert grown < folded / 4, f"anonymous memory grew {grown / 2**20:.1f} MB for {folded / 2**20:.1f} MB of text"
+
+
+def _open_index_files(pid: int, gen: Path) -> set[str]:
+    fds = Path(f"/proc/{pid}/fd")
+    found = set()
+    for fd in fds.iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:  # closed meanwhile
+            continue
+        if target.startswith(str(gen)):
+            found.add(target)
+    return found
+
+
+def test_the_server_s_workers_open_the_index_themselves(seed_index, start_server):
+    """Whoosh reads its segment files by seek-then-read: a file the arbiter opened before forking would be
+    shared by every worker with one offset, and two workers reading at once would read each other's bytes
+    (seen as a zlib error, a 500, once in 720 requests). The arbiter holds no file of the index open."""
+    import urllib.request
+
+    server = start_server(seed_index, workers=2)
+    with urllib.request.urlopen(server.url + "/api/search?q=%E5%85%9A%E5%BB%BA", timeout=10) as r:
+        assert r.status == 200
+    gen = current_generation(seed_index)
+    children = Path(f"/proc/{server.proc.pid}/task/{server.proc.pid}/children")
+    deadline = time.monotonic() + 20
+    while True:  # until both workers have started and opened the index (as each starts, before any request)
+        workers = [int(c) for c in children.read_text().split()]
+        opened = [any(f.endswith(".pst") for f in _open_index_files(w, gen)) for w in workers]
+        if (len(workers) == 2 and all(opened)) or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert len(workers) == 2 and all(opened), (workers, opened)
+    assert _open_index_files(server.proc.pid, gen) == set()
