@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import threading
 import time
@@ -644,6 +645,17 @@ def highlight_needles(query: str) -> list[str]:
 
 _engines: dict[Path, Engine] = {}
 _engines_lock = threading.Lock()
+
+
+def _forget_engines_in_child() -> None:
+    """A forked child does not use the engines of its parent: it would share their open files, one offset
+    for both processes, while Whoosh reads by seek-then-read. It opens its own on first use."""
+    global _engines_lock
+    _engines.clear()
+    _engines_lock = threading.Lock()  # the parent's may have been held by another thread at the fork
+
+
+os.register_at_fork(after_in_child=_forget_engines_in_child)
 
 
 def get_engine(index_dir: Path) -> Engine:

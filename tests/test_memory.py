@@ -102,3 +102,22 @@ def test_the_server_s_workers_open_the_index_themselves(seed_index, start_server
         time.sleep(0.1)
     assert len(workers) == 2 and all(opened), (workers, opened)
     assert _open_index_files(server.proc.pid, gen) == set()
+
+
+def test_a_forked_child_opens_its_own_engine(seed_index):
+    """get_engine in a child forked after the parent opened it gives a new engine (its own files)."""
+    from index.search import get_engine
+
+    parent = get_engine(seed_index)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: report whether it got the parent's engine, and whether its own answers
+        try:
+            child = get_engine(seed_index)
+            os.write(write, b"own" if child is not parent and child.search('"一肩挑"').total == 1 else b"shared")
+        finally:
+            os._exit(0)
+    os.close(write)
+    said = os.read(read, 16)
+    os.waitpid(pid, 0)
+    assert said == b"own" and get_engine(seed_index) is parent
