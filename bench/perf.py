@@ -114,6 +114,17 @@ def reindex_one(corpus: Path, ix: Path) -> dict:
 
 # --- querying ------------------------------------------------------------------------------------
 
+def http_get(port: int, path: str, timeout: float) -> tuple[int, bytes]:
+    """GET ``path`` from a server on loopback ``port``, on a connection of its own: (status, body)."""
+    con = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        con.request("GET", path)
+        resp = con.getresponse()
+        return resp.status, resp.read()
+    finally:
+        con.close()
+
+
 class Server:
     """``archive serve`` (gunicorn, two workers) on a free loopback port, for as long as the block runs."""
 
@@ -126,13 +137,7 @@ class Server:
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def get(self, path: str) -> tuple[int, bytes]:
-        con = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        try:
-            con.request("GET", path)
-            resp = con.getresponse()
-            return resp.status, resp.read()
-        finally:
-            con.close()
+        return http_get(self.port, path, timeout=60)
 
     def __enter__(self) -> Server:
         deadline = time.monotonic() + 300

@@ -20,7 +20,6 @@ Times on a shared machine drift: the load average before and after each size is 
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import re
@@ -38,7 +37,7 @@ import psutil
 
 from bench.corpus import write_inews
 from bench.measure import du, run_measured, run_rusage, smaps_rollup
-from bench.perf import DATA, folded_texts, machine, summarize, timed
+from bench.perf import DATA, folded_texts, http_get, machine, summarize, timed
 from bench.queries import KINDS, Query, choose_queries
 
 WORK = DATA / "scale-work"
@@ -164,13 +163,7 @@ class ScaleServer:
                                                      "--workers", str(workers)), stdout=fh, stderr=fh)
 
     def get(self, path: str, timeout: float = 120) -> tuple[int, bytes]:
-        con = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-        try:
-            con.request("GET", path)
-            resp = con.getresponse()
-            return resp.status, resp.read()
-        finally:
-            con.close()
+        return http_get(self.port, path, timeout)
 
     def processes(self) -> tuple[psutil.Process, list[psutil.Process]]:
         master = psutil.Process(self.proc.pid)

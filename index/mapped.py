@@ -26,7 +26,7 @@ FOLDED, TITLES, IDS, META = "folded", "titles", "ids", "meta"
 SPOOL_NAME = "spool.tmp"
 
 
-def _map(path: Path) -> mmap.mmap | bytes:
+def map_file(path: Path) -> mmap.mmap | bytes:
     with open(path, "rb") as fh:
         size = os.fstat(fh.fileno()).st_size
         # An empty file cannot be mapped (an index of no documents): its contents are b"".
@@ -37,8 +37,8 @@ class Texts:
     """One texts file, mapped: entry ``k`` is the text of docnum ``k``."""
 
     def __init__(self, gen: Path, name: str) -> None:
-        self._data = _map(gen / f"{name}.bin")
-        index = _map(gen / f"{name}.idx")
+        self._data = map_file(gen / f"{name}.bin")
+        index = map_file(gen / f"{name}.idx")
         self.buffer = memoryview(self._data)
         # int64 starts, read in place: a memoryview of the mapping, never a list in the process's memory.
         self.starts = memoryview(index).cast("q") if index else memoryview(array("q", [0]))
@@ -52,7 +52,7 @@ class Texts:
 
     def raw(self, k: int) -> bytes:
         """Entry ``k``, as bytes (a copy of that entry only)."""
-        return self.buffer[self.starts[k]:self.starts[k + 1] - 1].tobytes()
+        return self.entry(k).tobytes()
 
     def text(self, k: int) -> str:
         return self.raw(k).decode("utf-8")
@@ -122,7 +122,7 @@ class Spool:
     def done(self) -> None:
         """Every document is in: map the file to read the entries back."""
         self._out.close()
-        self._data = _map(self.path)
+        self._data = map_file(self.path)
 
     def entry(self, doc_id: str, name: str) -> memoryview:
         """The document's entry of the texts file ``name`` (FOLDED or META)."""

@@ -493,8 +493,7 @@ class Engine:
         facets = {"year": [(str(year), n) for year, n in years.most_common(top)]}
         for name in FACETS:
             numbers = tables.count_facet(name, docnums)
-            keys, labels = tables.keys[name], tables.labels[name]
-            facets[name] = [(labels[keys[number]], n) for number, n in numbers.most_common(top)]
+            facets[name] = [(tables.label(name, number), n) for number, n in numbers.most_common(top)]
         if undated:
             facets["year"].append((q.NO_YEAR, undated))
         return {name: values for name, values in facets.items() if values}
@@ -593,9 +592,8 @@ class Engine:
         if found is None:
             years = Counter(map(g.tables.years.__getitem__, g.tables.order))
             undated = years.pop(0, 0)
-            keys, labels = g.tables.keys["place"], g.tables.labels["place"]
-            by_place = Counter({labels[keys[number]]: n for number, n in Counter(
-                chain.from_iterable(g.tables.facet_numbers("place", n) for n in g.tables.order)).items()})
+            by_place = Counter({g.tables.label("place", number): n
+                                for number, n in g.tables.count_facet("place", g.tables.order).items()})
             sample_by = "year" if years else "title"
             found = g.memo[key] = Collection(
                 documents=g.tables.live, years=sorted(years.items()), undated=undated,

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from index.mapped import IDS, META, Texts, _map
+from index.mapped import IDS, META, Texts, map_file
 
 #: What separates the fields of a document's meta entry.
 FIELD_SEP = "\x1f"
@@ -91,7 +91,7 @@ def write_tables(gen: Path) -> None:
 
 
 def _view(gen: Path, name: str, code: str) -> memoryview:
-    data = _map(gen / name)
+    data = map_file(gen / name)
     return memoryview(data).cast(code) if data else memoryview(array(code))
 
 
@@ -161,6 +161,10 @@ class Tables:
             else:
                 counts.update(values[start:end])
         return counts
+
+    def label(self, name: str, number: int) -> str:
+        """What facet ``name``'s key number ``number`` is shown as."""
+        return self.labels[name][self.keys[name][number]]
 
     def with_key(self, name: str, key: str) -> set[int]:
         """The docnums whose facet ``name`` holds ``key``."""
