@@ -44,8 +44,7 @@ from index.generation import (
     swap_current,
     verify_generation,
 )
-from index.mapped import SPOOL_NAME, Spool, write_mapped
-from index.scan import PARAGRAPH_SEP
+from index.mapped import LINE_SEP, SPOOL_NAME, Spool, write_mapped
 from index.schema import build_schema, sort_keys
 from index.store import STORE_NAME, StoreWriter, count_paragraphs, printed_lines_for_words, read_sources
 from index.tables import meta_entry, write_tables
@@ -178,8 +177,8 @@ def _index_document(writer, doc: Document, lines: list[str]) -> None:
     """``lines``: :func:`index.store.printed_lines_for_words` of ``doc`` (title, subtitle, byline, paragraphs)."""
     writer.add_document(
         id=doc.id,
-        title=WordsStr(PARAGRAPH_SEP.join(lines[:2])),  # the subtitle counts as the headline
-        body=WordsStr(PARAGRAPH_SEP.join(lines[2:])),  # byline and paragraphs; a word never runs across lines
+        title=WordsStr(LINE_SEP.join(lines[:2])),  # the subtitle counts as the headline
+        body=WordsStr(LINE_SEP.join(lines[2:])),  # byline and paragraphs; a word never runs across lines
         authors=",".join(fold_text(a.name) for a in doc.authors),
         year=doc.year,
         place=doc.place,
@@ -356,7 +355,7 @@ def build_index(sources: Iterable[Path], index_dir: Path, progress: Progress | N
                         lines = printed_lines_for_words(doc)  # each line folded once, for words and phrases
                         _index_document(writer, doc, lines)
                         store.add(doc, src)
-                        spool.add(doc.id, PARAGRAPH_SEP.join(map(add_variants, lines)),
+                        spool.add(doc.id, LINE_SEP.join(map(add_variants, lines)),
                                   meta_entry(doc.year, doc.title_supplied, doc.place, doc.author_names))
                     if errors:
                         raise BuildError(refusal(errors))

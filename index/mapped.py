@@ -16,9 +16,12 @@ import sys
 from array import array
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 #: What ends each entry.
 ENTRY_END = b"\x00"
+#: What separates the lines (title, subtitle, byline, paragraphs) of a folded document's entry.
+LINE_SEP = "\n"
 #: The texts files of a generation: scanned by phrases (the printed lines), by title: (the titles), and
 #: the docnums' ids.
 FOLDED, TITLES, IDS, META = "folded", "titles", "ids", "meta"
@@ -72,29 +75,65 @@ class Texts:
             yield self.text(k)
 
 
+class _TextsWriter:
+    """Writes one texts file, entry by entry, under temporary names; :meth:`close` renames them into place,
+    so a generation never holds half a file."""
+
+    def __init__(self, gen: Path, name: str) -> None:
+        self.gen, self.name = gen, name
+        self.starts = array("q", [0])
+        self._out = open(gen / f"{name}.bin.tmp", "wb")
+
+    def add(self, entry: bytes | memoryview) -> None:
+        self._out.write(entry)
+        self._out.write(ENTRY_END)
+        self.starts.append(self.starts[-1] + len(entry) + 1)
+
+    def close(self) -> int:
+        """Finish the file; returns how many entries it holds."""
+        gen, name, starts = self.gen, self.name, self.starts
+        self._out.flush()
+        os.fsync(self._out.fileno())
+        self._out.close()
+        if sys.byteorder != "little":  # pragma: no cover
+            starts.byteswap()
+        with open(gen / f"{name}.idx.tmp", "wb") as out:
+            starts.tofile(out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(gen / f"{name}.bin.tmp", gen / f"{name}.bin")
+        os.replace(gen / f"{name}.idx.tmp", gen / f"{name}.idx")
+        return len(starts) - 1
+
+
 def write_texts(gen: Path, name: str, entries: Iterable[bytes | memoryview]) -> int:
-    """Write the texts file ``name`` in ``gen`` (entries in docnum order); returns how many were written.
-    Written under temporary names, then renamed: a generation never holds half a file."""
-    starts = array("q", [0])
-    bin_tmp, idx_tmp = gen / f"{name}.bin.tmp", gen / f"{name}.idx.tmp"
-    with open(bin_tmp, "wb") as out:
-        position = 0
-        for entry in entries:
-            out.write(entry)
-            out.write(ENTRY_END)
-            position += len(entry) + 1
-            starts.append(position)
-        out.flush()
-        os.fsync(out.fileno())
-    if sys.byteorder != "little":  # pragma: no cover
-        starts.byteswap()
-    with open(idx_tmp, "wb") as out:
-        starts.tofile(out)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(bin_tmp, gen / f"{name}.bin")
-    os.replace(idx_tmp, gen / f"{name}.idx")
-    return len(starts) - 1
+    """Write the texts file ``name`` in ``gen`` (entries in docnum order); returns how many were written."""
+    writer = _TextsWriter(gen, name)
+    for entry in entries:
+        writer.add(entry)
+    return writer.close()
+
+
+class _ReadTexts:
+    """A texts file read entry by entry with ``pread``, not mapped: a build copying a whole generation's text
+    would otherwise have every page of it counted in its own memory (its resident and proportional set)."""
+
+    def __init__(self, gen: Path, name: str) -> None:
+        self._file = open(gen / f"{name}.bin", "rb")
+        with open(gen / f"{name}.idx", "rb") as fh:
+            self._starts = array("q", fh.read())
+        if sys.byteorder != "little":  # pragma: no cover
+            self._starts.byteswap()
+
+    def __len__(self) -> int:
+        return len(self._starts) - 1
+
+    def entry(self, k: int) -> bytes:
+        start = self._starts[k]
+        return os.pread(self._file.fileno(), self._starts[k + 1] - 1 - start, start)
+
+    def close(self) -> None:
+        self._file.close()
 
 
 class Spool:
@@ -106,7 +145,7 @@ class Spool:
         self._out = open(path, "wb")
         self._at: dict[str, tuple[int, int, int]] = {}  # id → (start, folded length, meta length)
         self._position = 0
-        self._data: mmap.mmap | bytes = b""
+        self._in: BinaryIO | None = None
 
     def add(self, doc_id: str, folded: str, meta: str) -> None:
         """``folded``: the document's folded printed lines; ``meta``: :func:`meta_entry`."""
@@ -120,20 +159,23 @@ class Spool:
         return doc_id in self._at
 
     def done(self) -> None:
-        """Every document is in: map the file to read the entries back."""
+        """Every document is in: open the file to read the entries back (by ``pread``, not mapped, as
+        :class:`_ReadTexts`)."""
         self._out.close()
-        self._data = map_file(self.path)
+        self._in = open(self.path, "rb")
 
-    def entry(self, doc_id: str, name: str) -> memoryview:
+    def entry(self, doc_id: str, name: str) -> bytes:
         """The document's entry of the texts file ``name`` (FOLDED or META)."""
+        assert self._in is not None, "Spool.done() first"
         start, folded, meta = self._at[doc_id]
         if name == META:
             start, folded = start + folded, meta
-        return memoryview(self._data)[start:start + folded]
+        return os.pread(self._in.fileno(), folded, start)
 
     def discard(self) -> None:
         self._out.close()
-        self._data = b""
+        if self._in is not None:
+            self._in.close()
         self.path.unlink(missing_ok=True)
 
 
@@ -143,22 +185,32 @@ def write_mapped(gen: Path, ids: list[str | None], spool: Spool, previous: Path 
     spool.done()
     old_at: dict[str, int] = {}
     if previous is not None:
-        old_at = {i: k for k, i in enumerate(Texts(previous, IDS)) if i}
+        old_ids = _ReadTexts(previous, IDS)
+        old_at = {old_ids.entry(k).decode("utf-8"): k for k in range(len(old_ids))}
+        old_at.pop("", None)  # deleted docnums
+        old_ids.close()
 
-    def entries(name: str) -> Iterator[bytes | memoryview]:
-        old = Texts(previous, name) if previous is not None else None
-        for doc_id in ids:
-            if doc_id is None:
-                yield b""
-            elif doc_id in spool:
-                yield spool.entry(doc_id, name)
-            else:
-                assert old is not None, f"{doc_id} is neither new nor in the previous generation"
-                yield old.entry(old_at[doc_id])
+    def entries(name: str) -> Iterator[bytes]:
+        old = _ReadTexts(previous, name) if previous is not None else None
+        try:
+            for doc_id in ids:
+                if doc_id is None:
+                    yield b""
+                elif doc_id in spool:
+                    yield spool.entry(doc_id, name)
+                else:
+                    assert old is not None, f"{doc_id} is neither new nor in the previous generation"
+                    yield old.entry(old_at[doc_id])
+        finally:
+            if old is not None:
+                old.close()
 
-    write_texts(gen, FOLDED, entries(FOLDED))
+    folded, titles = _TextsWriter(gen, FOLDED), _TextsWriter(gen, TITLES)
+    for entry in entries(FOLDED):
+        folded.add(entry)
+        titles.add(entry.partition(LINE_SEP.encode())[0])  # a document's first line is its title
+    folded.close()
+    titles.close()
     write_texts(gen, META, entries(META))
-    written = Texts(gen, FOLDED)
-    write_texts(gen, TITLES, (written.first_line(k) for k in range(len(written))))
     write_texts(gen, IDS, ((doc_id or "").encode("utf-8") for doc_id in ids))
     spool.discard()

@@ -17,9 +17,9 @@ from collections.abc import Collection
 import stringzilla
 
 from index.errors import N_, QueryTimeout
-from index.mapped import ENTRY_END, Texts
+from index.mapped import ENTRY_END, LINE_SEP, Texts
 
-PARAGRAPH_SEP = "\n"
+PARAGRAPH_SEP = LINE_SEP
 DOCUMENT_SEP = ENTRY_END.decode()
 _CHECK_EVERY = 4096  # matches between two looks at the clock
 

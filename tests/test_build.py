@@ -223,3 +223,41 @@ def test_incremental_builds_keep_the_segments_bounded(tmp_path, corpus):
     (corpus / "new_07.txt").unlink()
     build_index([corpus], ix)
     assert Engine(ix).search('"编号X07Y"').total == 0 and Engine(ix).search("乡村振兴编号").total == 29
+
+
+def test_a_build_runs_no_module_left_out_of_the_code_fingerprint(tmp_path, seeds_dir):
+    """The fingerprint that says an index must be rebuilt skips the modules that only read an index; a build
+    that used one of them could change the index without anyone knowing it must be rebuilt."""
+    script = (
+        "import sys; from pathlib import Path; from index.build import build_index; "
+        "from index.generation import READ_ONLY_MODULES; "
+        f"build_index([Path({str(seeds_dir)!r})], Path({str(tmp_path / 'ix')!r})); "
+        "print(sorted(READ_ONLY_MODULES & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+    assert current_generation(tmp_path / "ix") is not None
+
+
+def test_changing_a_read_only_module_keeps_the_index_and_others_do_not(tmp_path, monkeypatch):
+    """The fingerprint follows the modules a build runs and nothing else."""
+    import index.generation as generation
+
+    root = tmp_path / "code"
+    for rel in ("archive", "index"):
+        shutil.copytree(Path(generation.__file__).resolve().parent.parent / rel, root / rel)
+    monkeypatch.setattr(generation, "_PACKAGE_ROOT", root)
+
+    def version() -> str:
+        generation.code_version.cache_clear()
+        return generation.code_version()
+
+    first = version()
+    (root / "index" / "search.py").write_text("# a faster search\n", encoding="utf-8")
+    (root / "archive" / "cite.py").write_text("# another style\n", encoding="utf-8")
+    assert version() == first
+    with open(root / "index" / "analysis.py", "a", encoding="utf-8") as fh:
+        fh.write("\n# a change to folding\n")
+    assert version() != first
+    generation.code_version.cache_clear()
