@@ -7,7 +7,7 @@ half width), counted as ``str.count`` counts: left to right, not overlapping. It
 
 A phrase such as ``，`` occurs a million times in a few thousand articles, so nothing here holds every
 line. One pass counts the occurrences of each document (exact totals per document and per year, cheap:
-``str.count`` on the folded lines the engine keeps in memory); then only the lines of the page asked for
+a byte count in the mapped folded text, kept as arrays); then only the lines of the page asked for
 are made. In document order a page is found by skipping whole documents by their counts. A sorted page
 needs every occurrence's sort key, but only ``offset + limit`` of them are kept (a heap), and a sorted
 order is offered for its first :data:`KWIC_MAX_SORTED` lines. The time limit covers counting, sorting
@@ -19,10 +19,13 @@ from __future__ import annotations
 import heapq
 import threading
 import time
+from bisect import bisect_left
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 from archive.model import Document
 from index.analysis import fold_known, fold_text
@@ -32,8 +35,7 @@ from index.limits import KWIC_MAX_SORTED
 from index.limits import KWIC_MAX_WIDTH as MAX_WIDTH
 from index.limits import KWIC_SORTS as SORTS
 from index.query import check_query_text, unquote
-from index.scan import PARAGRAPH_SEP
-from index.search import Engine, HeldText
+from index.search import Engine, Occurrences
 from index.store import FRONT_FIELDS
 
 TIMEOUT_MESSAGE = N_("the concordance ran past its time limit; look for a longer phrase")
@@ -68,7 +70,8 @@ class Concordance:
     query: str
     lines: list[KwicLine] | Iterator[KwicLine]
     occurrences: int
-    per_document: Counter = field(default_factory=Counter)
+    #: Each document's occurrences, by id (a :class:`DocumentCounts`, or any mapping).
+    per_document: Mapping[str, int] = field(default_factory=dict)
     per_year: Counter = field(default_factory=Counter)
     offset: int = 0
     limit: int | None = None
@@ -138,47 +141,54 @@ class _Reader:
         return "paragraph", n, doc.paragraphs[n - 1]
 
 
-def _count(reader: _Reader, held: Iterable[HeldText], deadline: float) -> tuple[list[tuple[str, int]], Counter]:
-    """Each document's number of occurrences, in document order, and the occurrences per year."""
-    needle, counts, per_year = reader.needle, [], Counter()
-    for j, doc in enumerate(held):
-        if j % 64 == 0:
-            _check(deadline)
-        # One count over the whole folded text (a folded phrase never holds the line separator, so this is
-        # the sum over its lines), less a supplied title's.
-        text = doc.folded
-        n = text.count(needle)
-        title = text[:text.find(PARAGRAPH_SEP)]
-        if needle in title and not doc.title_printed:
-            n -= title.count(needle)
-        if n:
-            counts.append((doc.id, n))
-            if doc.year is not None:
-                per_year[doc.year] += n
-    return counts, per_year
+class DocumentCounts(Mapping[str, int]):
+    """Each document's number of occurrences, by id, in id order: read from the engine's arrays when asked
+    (a dict of 700,000 ids would take longer to make than the counting)."""
+
+    def __init__(self, held: Occurrences) -> None:
+        self._held = held
+
+    def __len__(self) -> int:
+        return len(self._held)
+
+    def __iter__(self) -> Iterator[str]:
+        return (self._held.id(i) for i in range(len(self._held)))
+
+    def __getitem__(self, doc_id: str) -> int:
+        held = self._held
+        i = bisect_left(range(len(held)), doc_id.encode("utf-8"), key=lambda k: held.id(k).encode("utf-8"))
+        if i < len(held) and held.id(i) == doc_id:
+            return int(held.counts[i])
+        raise KeyError(doc_id)
+
+    def most_common(self, n: int) -> list[tuple[str, int]]:
+        """The ``n`` documents holding the most occurrences, most first (ties in id order), as
+        :meth:`collections.Counter.most_common`."""
+        best = np.argsort(-self._held.counts, kind="stable")[:n]
+        return [(self._held.id(int(i)), int(self._held.counts[i])) for i in best]
 
 
 #: Recent phrases' counts per generation: the next page of a concordance, or the same one asked for again,
-#: skips the counting pass. Small: an entry holds a pair per document.
+#: skips the counting pass. An entry holds two numbers per document holding the phrase.
 _COUNTS_KEPT = 16
-_counts_cache: OrderedDict[tuple[Path, str], tuple[list[tuple[str, int]], Counter]] = OrderedDict()
+_counts_cache: OrderedDict[tuple[Path, str], Occurrences] = OrderedDict()
 _counts_lock = threading.Lock()
 
 
-def _counts(engine: Engine, reader: _Reader, deadline: float) -> tuple[list[tuple[str, int]], Counter]:
-    """:func:`_count` of every document holding the phrase, remembered for the generation in service."""
+def _counts(engine: Engine, reader: _Reader, deadline: float) -> Occurrences:
+    """:meth:`Engine.occurrences` of the phrase, remembered for the generation in service."""
     engine.refresh()  # the generation this request reads, and so the key
     key = (engine.generation, reader.needle)
     with _counts_lock:
         if (known := _counts_cache.get(key)) is not None:
             _counts_cache.move_to_end(key)
             return known
-    counts = _count(reader, engine.texts_holding(reader.needle, deadline), deadline)
+    held = engine.occurrences(reader.needle, deadline)
     with _counts_lock:
-        _counts_cache[key] = counts
+        _counts_cache[key] = held
         while len(_counts_cache) > _COUNTS_KEPT:
             _counts_cache.popitem(last=False)
-    return counts
+    return held
 
 
 Place = tuple[str, int, int]  # document id, line number, folded offset of the match
@@ -195,45 +205,44 @@ def _occurrences(reader: _Reader, doc_id: str) -> Iterator[tuple[int, str, int]]
             i = line.find(needle, i + len(needle))
 
 
-def _places_in_order(reader: _Reader, counts: list[tuple[str, int]], offset: int, limit: int | None,
+def _places_in_order(reader: _Reader, held: Occurrences, offset: int, limit: int | None,
                      deadline: float) -> list[Place]:
-    """The places of occurrences ``offset`` … ``offset + limit`` in document order: whole documents
-    before the page are skipped by their counts."""
+    """The places of occurrences ``offset`` … ``offset + limit`` in document order: the documents before
+    the page are skipped by their counts, all at once."""
     places: list[Place] = []
-    seen = 0
+    before = np.cumsum(held.counts)
+    d = int(np.searchsorted(before, offset, side="right"))  # the document holding occurrence ``offset``
+    seen = int(before[d - 1]) if d else 0
     end = None if limit is None else offset + limit
-    for doc_id, n in counts:
-        if end is not None and seen >= end:
-            break
-        if seen + n <= offset:
-            seen += n
-            continue
+    while d < len(held) and (end is None or seen < end):
         _check(deadline)
-        for k, _, i in _occurrences(reader, doc_id):
+        for k, _, i in _occurrences(reader, held.id(d)):
             if end is not None and seen >= end:
                 break
             if seen >= offset:
-                places.append((doc_id, k, i))
+                places.append((held.id(d), k, i))
             seen += 1
+        d += 1
     return places
 
 
-def _places_sorted(reader: _Reader, counts: list[tuple[str, int]], width: int, sort: str, offset: int,
+def _places_sorted(reader: _Reader, held: Occurrences, width: int, sort: str, offset: int,
                    limit: int | None, deadline: float) -> list[Place]:
     """The places of sorted occurrences ``offset`` … ``offset + limit``: every occurrence's key is made,
     only the first ``offset + limit`` are kept."""
     size = len(reader.needle)
 
     def keyed() -> Iterator[tuple[str, int, int, int, str]]:
-        for d, (doc_id, _) in enumerate(counts):
+        for d in range(len(held)):
             if d % 64 == 0:
                 _check(deadline)
+            doc_id = held.id(d)
             for k, line, i in _occurrences(reader, doc_id):
                 # The folded context, as phrase search reads it: Traditional and Simplified sort together.
                 key = line[max(0, i - width):i][::-1] if sort == "left" else line[i + size:i + size + width]
                 yield key, d, k, i, doc_id
 
-    total = sum(n for _, n in counts)
+    total = int(held.counts.sum())
     want = total if limit is None else min(total, offset + limit)
     chosen = heapq.nsmallest(want, keyed())
     _check(deadline)
@@ -281,19 +290,18 @@ def concordance(engine: Engine, query: str, width: int = DEFAULT_WIDTH, sort: st
     needle = _phrase(query)
     deadline = engine.deadline(time_limit)
     reader = _Reader(engine, needle)
-    counts, per_year = _counts(engine, reader, deadline)
-    per_document = Counter(dict(counts))
-    occurrences = sum(per_document.values())
+    held = _counts(engine, reader, deadline)
+    occurrences = int(held.counts.sum())
     if sort != "doc" and limit is not None and min(offset + limit, occurrences) > KWIC_MAX_SORTED:
         # Every line of a page of a sorted concordance is kept until the end of the pass: bound them.
         raise QueryError(N_("a sorted concordance shows its first %(lines)s lines; sort by document to read further"),
                          lines=f"{KWIC_MAX_SORTED:,}")
     if sort == "doc":
-        places = _places_in_order(reader, counts, offset, limit, deadline)
+        places = _places_in_order(reader, held, offset, limit, deadline)
     else:
-        places = _places_sorted(reader, counts, width, sort, offset, limit, deadline)
+        places = _places_sorted(reader, held, width, sort, offset, limit, deadline)
     lines: list[KwicLine] | Iterator[KwicLine] = _make_lines(reader, places, width, deadline)
     if not lazy:
         lines = list(lines)
-    return Concordance(query, lines, occurrences, per_document, per_year, offset, limit, sort,
+    return Concordance(query, lines, occurrences, DocumentCounts(held), held.per_year, offset, limit, sort,
                        (time.perf_counter() - started) * 1000)

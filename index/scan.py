@@ -11,9 +11,9 @@ is the definition of a phrase match, tested by a plain ``in`` on the same string
 from __future__ import annotations
 
 import time
-from bisect import bisect_right
 from collections.abc import Collection
 
+import numpy as np
 import stringzilla
 
 from index.errors import N_, QueryTimeout
@@ -22,6 +22,7 @@ from index.mapped import ENTRY_END, LINE_SEP, Texts
 PARAGRAPH_SEP = LINE_SEP
 DOCUMENT_SEP = ENTRY_END.decode()
 _CHECK_EVERY = 4096  # matches between two looks at the clock
+_END = ENTRY_END
 
 
 class Haystack:
@@ -31,6 +32,7 @@ class Haystack:
     def __init__(self, texts: Texts) -> None:
         self._texts = texts
         self.starts = texts.starts
+        self._starts = np.frombuffer(texts.starts, dtype=np.int64)  # the same mapping, for numpy
         self._text = stringzilla.Str(texts.buffer)  # a view of the mapping, not a copy
 
     def __len__(self) -> int:
@@ -49,12 +51,39 @@ class Haystack:
         if within is not None and len(within) * 8 < n:
             # A few documents: look in each one's own range.
             return {key for key in within if 0 <= key < n and text.find(pattern, starts[key], starts[key + 1]) != -1}
-        found: set[int] = set()
-        i = text.find(pattern)
+        # One match per document is enough: after one, the search goes on past the document's end (a NUL,
+        # found by a byte search). The matches' documents are looked up all at once at the end.
+        find, at = text.find, []
+        i = find(pattern)
         while i != -1:
-            k = bisect_right(starts, i) - 1
-            found.add(k)
-            if len(found) % _CHECK_EVERY == 0 and time.monotonic() > deadline:
+            at.append(i)
+            if len(at) % _CHECK_EVERY == 0 and time.monotonic() > deadline:
                 raise QueryTimeout(N_("the query ran past its time limit; make it more specific"))
-            i = text.find(pattern, starts[k + 1])  # the next document: one match per document is enough
+            i = find(pattern, find(_END, i) + 1)
+        keys = np.searchsorted(self._starts, np.array(at, dtype=np.int64), side="right") - 1
+        found = set(keys.tolist())
         return found if within is None else found & set(within)
+
+    def count_each(self, needle: str, deadline: float) -> tuple[np.ndarray, np.ndarray]:
+        """The keys of the documents holding ``needle``, in key order, and how many times each holds it,
+        counted as ``str.count`` counts (left to right, not overlapping: in UTF-8 the byte matches are the
+        character matches)."""
+        if not needle or PARAGRAPH_SEP in needle or DOCUMENT_SEP in needle:
+            raise ValueError(f"not a searchable needle: {needle!r}")
+        pattern = needle.encode("utf-8")
+        find, count = self._text.find, self._text.count
+        at, counts = [], []
+        i = find(pattern)
+        while i != -1:
+            end = find(_END, i)
+            at.append(i)
+            counts.append(count(pattern, i, end))
+            if len(at) % _CHECK_EVERY == 0 and time.monotonic() > deadline:
+                raise QueryTimeout(N_("the query ran past its time limit; make it more specific"))
+            i = find(pattern, end + 1)
+        keys = np.searchsorted(self._starts, np.array(at, dtype=np.int64), side="right") - 1
+        return keys, np.array(counts, dtype=np.int64)
+
+    def count(self, key: int, needle: str) -> int:
+        """How many times the document under ``key`` holds ``needle`` (as ``str.count`` counts)."""
+        return self._text.count(needle.encode("utf-8"), self.starts[key], self.starts[key + 1])

@@ -10,12 +10,11 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import chain
 from pathlib import Path
 
+import numpy as np
 from whoosh.collectors import Collector, TimeLimit, TimeLimitCollector
-from whoosh.query import Every, Query, Term
-from whoosh.query import Or as WOr
+from whoosh.query import Every, Query
 from whoosh.searching import Searcher
 from whoosh.sorting import FieldFacet
 
@@ -26,11 +25,12 @@ from index.errors import N_, QueryError, QueryTimeout
 from index.generation import current_stamp, damaged_index, open_current
 from index.limits import DEFAULT_LIMIT, DEFAULT_TIME_LIMIT, MAX_LIMIT, SEARCH_SORTS
 from index.mapped import FOLDED, IDS, TITLES, Texts
+from index.ranking import Scorer
 from index.scan import PARAGRAPH_SEP, Haystack
 from index.schema import SORT_COLUMNS
 from index.snippets import MAX_PASSAGES, Passage, Span, lead_passage, make_passages, match_spans
 from index.store import FRONT_FIELDS, LISTING_SORTS, Listed, Store
-from index.tables import FACETS, Tables
+from index.tables import FACETS, SUPPLIED, Tables
 
 
 @dataclass(frozen=True)
@@ -154,14 +154,23 @@ class Hit:
 
 
 @dataclass(frozen=True)
-class HeldText:
-    """A document holding a phrase (:meth:`Engine.texts_holding`)."""
+class Occurrences:
+    """Every document one of whose printed lines holds a phrase (:meth:`Engine.occurrences`), in id order,
+    with how many times each holds it: arrays, not an object per document (的 is in nearly every one)."""
 
-    id: str
-    year: int | None
-    title_printed: bool
-    #: Its folded printed lines (title, subtitle, byline, paragraphs) joined by PARAGRAPH_SEP.
-    folded: str
+    #: The occurrences in each document, in id order.
+    counts: np.ndarray
+    #: The occurrences in the documents of each year (documents without a year are not counted here).
+    per_year: Counter
+    _docnums: np.ndarray
+    _tables: Tables
+
+    def __len__(self) -> int:
+        return len(self.counts)
+
+    def id(self, i: int) -> str:
+        """The id of the ``i``-th document (in id order)."""
+        return self._tables.doc_id(int(self._docnums[i]))
 
 
 @dataclass(frozen=True)
@@ -209,9 +218,6 @@ class _Plan:
     verbatim: list[set[int]] = field(default_factory=list)  # per primary needle, docnums holding it
 
 
-#: A tier of at most this many documents is scored document by document (skipping through each
-#: word's postings); a larger one goes through Whoosh's top-k collector, which skips whole blocks.
-DIRECT_SCORING_MAX = 2000
 _RANKING_TIMEOUT = N_("ranking ran past the time limit; make the query more specific")
 
 
@@ -370,59 +376,33 @@ class Engine:
 
     # --- ranking: only as far as the page needs ---------------------------------------------------
 
-    def _rank(self, docnums: set[int], plan: _Plan, deadline: float, need: int) -> list[tuple[int, float]]:
-        """The best ``need`` documents, best first: more verbatim runs first, then BM25F, then docnum."""
-        held = Counter(chain.from_iterable(s & docnums for s in plan.verbatim))  # verbatim runs per document
-        tiers: dict[int, list[int]] = {}
-        for n in sorted(docnums):
-            tiers.setdefault(held[n], []).append(n)
-        words = list(dict.fromkeys(plan.words))
-        ranked: list[tuple[int, float]] = []
-        for tier in sorted(tiers, reverse=True):
-            want = need - len(ranked)
-            if want <= 0:
-                break
-            ranked.extend(self._top(tiers[tier], words, want, deadline))
-        return ranked
+    def _scorer(self) -> Scorer:
+        g = self._g
+        scorer = g.memo.get("scorer")
+        if scorer is None:
+            with g.searchers.lend(self.time_limit) as searcher:
+                scorer = g.memo["scorer"] = Scorer(searcher)
+        return scorer
 
-    def _top(self, group: list[int], words: list[str], want: int, deadline: float) -> list[tuple[int, float]]:
-        """The best ``want`` of ``group`` (sorted docnums) by BM25F over ``words``."""
-        if not words:
-            return [(n, 0.0) for n in group[:want]]
-        if len(group) <= DIRECT_SCORING_MAX:
-            scores = self._score_each(group, words, deadline)
-            return sorted(((n, scores.get(n, 0.0)) for n in group), key=lambda t: (-t[1], t[0]))[:want]
-        wq = WOr([Term(f, w) for w in words for f in ("title", "body")])
+    def _scores(self, docnums: np.ndarray, words: list[str], deadline: float) -> np.ndarray:
+        """BM25F of each of ``docnums`` (sorted) over ``words`` (:mod:`index.ranking`)."""
+        if not words or not len(docnums):
+            return np.zeros(len(docnums), dtype=np.float64)
+        scorer = self._scorer()
         with self._g.searchers.lend(deadline - time.monotonic()) as searcher:
-            top = [(hit.docnum, hit.score) for hit in
-                   _collect(searcher, wq, searcher.collector(limit=want), set(group), deadline)]
-        if len(top) < want:  # documents that match verbatim but hold none of the words score 0
-            seen = {n for n, _ in top}
-            top.extend((n, 0.0) for n in group if n not in seen)
-        return top[:want]
+            return scorer.score(searcher, docnums, words, deadline)
 
-    def _score_each(self, group: list[int], words: list[str], deadline: float) -> dict[int, float]:
-        """BM25F of each document of ``group``, by Whoosh's scorer on each word's postings."""
-        scores: dict[int, float] = {}
-        with self._g.searchers.lend(deadline - time.monotonic()) as searcher:
-            reader = searcher.reader()
-            for fieldname in ("title", "body"):
-                for word in words:
-                    if (fieldname, word) not in reader:
-                        continue
-                    if time.monotonic() > deadline:
-                        raise QueryTimeout(_RANKING_TIMEOUT)
-                    matcher = searcher.postings(fieldname, word)
-                    for n in group:
-                        if not matcher.is_active():
-                            break
-                        if matcher.id() < n:
-                            matcher.skip_to(n)
-                            if not matcher.is_active():
-                                break
-                        if matcher.id() == n:
-                            scores[n] = scores.get(n, 0.0) + matcher.score()
-        return scores
+    def _rank(self, found: np.ndarray, plan: _Plan, deadline: float, need: int) -> list[tuple[int, float]]:
+        """The best ``need`` of the documents ``found`` (sorted docnums), best first: more verbatim runs
+        first, then BM25F, then docnum."""
+        if not need or not len(found):
+            return []
+        held = np.zeros(len(found), dtype=np.int64)  # verbatim runs per document
+        for verbatim in plan.verbatim:
+            held += np.isin(found, np.fromiter(verbatim, dtype=np.int64, count=len(verbatim)))
+        scores = self._scores(found, list(dict.fromkeys(plan.words)), deadline)
+        best = np.lexsort((found, -scores, -held))[:need]
+        return [(int(found[i]), float(scores[i])) for i in best]
 
     # --- public ------------------------------------------------------------------------------
 
@@ -458,17 +438,20 @@ class Engine:
         tree = q.parse_query(query)
         plan = _Plan()
         docnums = self._eval(tree, plan, deadline)
+        found = np.fromiter(docnums, dtype=np.int64, count=len(docnums))
+        found.sort()
         if sort == "relevance":
-            page = self._rank(docnums, plan, deadline, need=offset + limit)[offset:offset + limit]
+            page = self._rank(found, plan, deadline, need=offset + limit)[offset:offset + limit]
         else:
             order = self._sorted(docnums, SORT_COLUMNS[sort, descending], deadline, need=offset + limit)[offset:]
             # The score of each hit shown, as relevance would give it (the JSON's ``score``): the page's alone.
-            words = list(dict.fromkeys(plan.words))
-            scores = self._score_each(sorted(order), words, deadline) if words and order else {}
-            page = [(n, scores.get(n, 0.0)) for n in order]
+            shown = np.array(sorted(order), dtype=np.int64)
+            shown_scores = self._scores(shown, list(dict.fromkeys(plan.words)), deadline)
+            scores = dict(zip(shown.tolist(), shown_scores.tolist(), strict=True))
+            page = [(n, scores[n]) for n in order]
         hits = [self._hit(self._g.tables.doc_id(n), score, plan, deadline, passages) for n, score in page]
         return SearchPage(query=query, total=len(docnums), took_ms=(time.perf_counter() - started) * 1000,
-                          hits=hits, offset=offset, limit=limit, facets=self._facets(docnums),
+                          hits=hits, offset=offset, limit=limit, facets=self._facets(found, docnums),
                           sort=sort, descending=descending and sort != "relevance")
 
     def _sorted(self, docnums: set[int], column: str, deadline: float, need: int) -> list[int]:
@@ -484,11 +467,13 @@ class Engine:
             return [hit.docnum for hit in
                     _collect(searcher, Every(), searcher.collector(limit=need, sortedby=facet), docnums, deadline)]
 
-    def _facets(self, docnums: set[int], top: int = 8) -> dict[str, list[tuple[str, int]]]:
-        """The ``top`` values of each facet, most common first; the year facet ends with the documents
-        without a year (value :data:`index.query.NO_YEAR`), if any match."""
+    def _facets(self, found: np.ndarray, docnums: set[int], top: int = 8) -> dict[str, list[tuple[str, int]]]:
+        """The ``top`` values of each facet over the documents ``found`` (the set ``docnums``), most common
+        first (ties in order of value); the year facet ends with the documents without a year (value
+        :data:`index.query.NO_YEAR`), if any match."""
         tables = self._g.tables
-        years = Counter(map(tables.years.__getitem__, docnums))
+        values, counts = np.unique(np.asarray(tables.years)[found], return_counts=True)
+        years = Counter(dict(zip(values.tolist(), counts.tolist(), strict=True)))
         undated = years.pop(0, 0)
         facets = {"year": [(str(year), n) for year, n in years.most_common(top)]}
         for name in FACETS:
@@ -530,15 +515,29 @@ class Engine:
             title_supplied=doc.title_supplied, script=doc.script, document=doc,
         )
 
-    def texts_holding(self, needle: str, deadline: float) -> Iterator[HeldText]:
-        """The documents one of whose folded printed lines holds ``needle`` (already folded), in id order,
-        each with what the concordance counts in it: read from the mapped files as the caller goes, by
-        docnum (a lookup by id per document would cost more than the count)."""
+    def occurrences(self, needle: str, deadline: float) -> Occurrences:
+        """How many times each document's folded printed lines hold ``needle`` (already folded): counted in
+        the mapped text in one pass, less the matches in a supplied title (searched as a title, but not
+        text of the article)."""
         self.refresh()
         g = self._g
-        tables, haystack = g.tables, g.haystack
-        for n in tables.sorted_by_id(haystack.find(needle, deadline)):
-            yield HeldText(tables.doc_id(n), tables.year(n), not tables.supplied(n), haystack.text(n))
+        tables = g.tables
+        docnums, counts = g.haystack.count_each(needle, deadline)
+        for j in np.flatnonzero(np.asarray(tables.flags)[docnums] & SUPPLIED):
+            counts[j] -= g.titles.count(int(docnums[j]), needle)
+        held = counts > 0
+        docnums, counts = docnums[held], counts[held]
+        years = np.asarray(tables.years)[docnums]
+        dated = years > 0
+        values, where = np.unique(years[dated], return_inverse=True)
+        sums = np.bincount(where, weights=counts[dated], minlength=len(values)).astype(np.int64)
+        per_year = Counter(dict(zip(values.tolist(), sums.tolist(), strict=True)))
+        # In id order: the order of all the ids, kept to the documents found.
+        order = np.asarray(tables.order)
+        count_of = np.zeros(len(tables.years), dtype=np.int64)
+        count_of[docnums] = counts
+        in_order = order[count_of[order] > 0]
+        return Occurrences(count_of[in_order], per_year, in_order, tables)
 
     def year(self, doc_id: str) -> int | None:
         """The year of ``doc_id`` (from the catalog or its text), or None."""

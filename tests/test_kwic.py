@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from collections import Counter
 
 import pytest
 
@@ -26,6 +27,19 @@ def test_count_equals_a_plain_count_over_every_printed_line(engine, seed_docs):
     assert dict(result.per_document) == {i: n for i, n in counts.items() if n}
     assert result.per_year == {2019: counts["000_facb8668b9a49bed"], 2020: counts["001_e97faf7f5b0c99b6"],
                                2023: counts["004_0a8221172ae4e7ee"]}
+
+
+@pytest.mark.parametrize("phrase", ["的", "，", "党建", "一肩挑", "不在文中"])
+def test_per_document_counts_read_as_a_counter_would(engine, seed_docs, phrase):
+    needle = fold_text(phrase)
+    counter = Counter({d.id: n for d in sorted(seed_docs.values(), key=lambda d: d.id)
+                       if (n := sum(fold_text(p).count(needle) for p in printed_lines(d)))})
+    per_document = concordance(engine, phrase, limit=0).per_document
+    assert list(per_document) == sorted(counter) and len(per_document) == len(counter)
+    assert per_document.most_common(3) == counter.most_common(3)
+    assert all(per_document[i] == n for i, n in counter.items())
+    with pytest.raises(KeyError):
+        per_document["no such id"]
 
 
 def test_title_subtitle_and_byline_rows_are_labelled(engine, client):

@@ -41,6 +41,12 @@ def test_find_is_a_substring_test_per_paragraph(tmp_path_factory, docs, needle, 
     assert hay.find(needle, deadline, within) == expected(docs, needle, keys) & within
     for key, paras in zip(keys, docs, strict=True):
         assert hay.text(key) == "\n".join(paras)
+    # Counted as str.count counts, in each paragraph, each document holding it once, in key order.
+    counts = {key: sum(p.count(needle) for p in paras) for key, paras in zip(keys, docs, strict=True)}
+    found, numbers = hay.count_each(needle, deadline)
+    assert found.tolist() == sorted(k for k, n in counts.items() if n)
+    assert numbers.tolist() == [counts[k] for k in found.tolist()]
+    assert all(hay.count(key, needle) == counts[key] for key in keys)
 
 
 def test_a_match_never_spans_two_paragraphs_or_documents(tmp_path):
@@ -49,5 +55,8 @@ def test_a_match_never_spans_two_paragraphs_or_documents(tmp_path):
     assert hay.find("建引", deadline) == set()
     assert hay.find("领发", deadline) == set()
     assert hay.find("党建", deadline) == {0}
+    assert hay.count_each("建引", deadline)[0].tolist() == hay.count_each("领发", deadline)[0].tolist() == []
     with pytest.raises(ValueError):
         hay.find("党建\n引领", deadline)
+    with pytest.raises(ValueError):
+        hay.count_each("党建\n引领", deadline)

@@ -1,0 +1,92 @@
+"""index.ranking: BM25F of a whole group in numpy, held equal to Whoosh's own scorer."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+from whoosh.query import Or, Term
+from whoosh.scoring import BM25F
+
+from index.build import build_index
+from index.errors import QueryTimeout
+from index.ranking import FIELDS, Scorer
+from index.search import Engine
+
+WORDS = [["党建"], ["党建", "引领"], ["一", "肩挑"], ["村", "书记"], ["发展"], ["第", "篇"], ["编号"], ["的", "了"],
+         ["不在任何文章里的词"]]
+
+
+@pytest.fixture(scope="module")
+def grown(tmp_path_factory, seeds_dir):
+    """An index of several segments, with deleted documents: 300 generated articles and the seeds, built
+    in three steps, the last replacing an article and removing another."""
+    from tests.conftest import write_many
+
+    root = tmp_path_factory.mktemp("grown")
+    src = write_many(root / "src", seeds_dir, 300)
+    ix = root / "ix"
+    build_index([src], ix)
+    for seed in seeds_dir.iterdir():
+        shutil.copy(seed, src / seed.name)
+    build_index([src], ix)
+    (src / "00007.txt").write_text("第七篇改写\n\n党建引领，一肩挑。\n", encoding="utf-8")
+    (src / "00011.txt").unlink()
+    build_index([src], ix)
+    engine = Engine(ix)
+    yield engine
+    engine.close()
+
+
+def whoosh_scores(searcher, words: list[str]) -> dict[int, float]:
+    query = Or([Term(f, w) for w in words for f in FIELDS])
+    return {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
+
+
+def test_the_index_has_segments_and_deletions(grown):
+    with grown._g.searchers.lend(5) as searcher:
+        assert len(searcher.leaf_searchers()) >= 2
+        assert searcher.doc_count_all() > searcher.doc_count()
+
+
+@pytest.mark.parametrize("words", WORDS)
+def test_scores_are_whoosh_s_bm25f(grown, words):
+    with grown._g.searchers.lend(5) as searcher:
+        assert isinstance(searcher.weighting, BM25F)
+        expected = whoosh_scores(searcher, words)
+        live = np.array(sorted(n for n in range(searcher.doc_count_all()) if not searcher.reader().is_deleted(n)))
+        got = Scorer(searcher).score(searcher, live, words)
+    by_doc = dict(zip(live.tolist(), got.tolist(), strict=True))
+    assert {n for n, s in by_doc.items() if s} == set(expected)  # the same documents score
+    for n, score in expected.items():
+        assert by_doc[n] == pytest.approx(score, rel=1e-12), n
+    if words == ["不在任何文章里的词"]:
+        assert not expected and not got.any()
+
+
+def test_a_subset_scores_as_in_the_whole(grown):
+    with grown._g.searchers.lend(5) as searcher:
+        scorer = Scorer(searcher)
+        every = np.array(sorted(whoosh_scores(searcher, ["党建"])))
+        part = every[::3]
+        whole = dict(zip(every.tolist(), scorer.score(searcher, every, ["党建"]).tolist(), strict=True))
+        some = scorer.score(searcher, part, ["党建"])
+    assert len(part) >= 2 and [whole[n] for n in part.tolist()] == some.tolist()
+
+
+def test_the_ranking_is_verbatim_runs_then_score_then_docnum(grown):
+    # The run 党建引领 matches documents holding it, and documents holding both its words apart.
+    page = grown.search("党建引领", limit=1000, passages=0)
+    with grown._g.searchers.lend(5) as searcher:
+        docnum = {searcher.stored_fields(n).get("id"): n for n in range(searcher.doc_count_all())
+                  if not searcher.reader().is_deleted(n)}
+    verbatim = {h.id for h in grown.search('"党建引领"', limit=1000, passages=0).hits}
+    keys = [(-(h.id in verbatim), -h.score, docnum[h.id]) for h in page.hits]
+    assert page.total == len(page.hits) > len(verbatim) > 0
+    assert keys == sorted(keys)
+
+
+def test_ranking_keeps_to_the_time_limit(grown):
+    with pytest.raises(QueryTimeout):
+        grown._scores(np.arange(10), ["党建"], deadline=0)
