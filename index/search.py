@@ -11,12 +11,11 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from whoosh.collectors import Collector, TimeLimit, TimeLimitCollector
 from whoosh.query import Every, Query
 from whoosh.searching import Searcher
-from whoosh.sorting import FieldFacet
 
 from archive.model import Author, Document
 from index import query as q
@@ -31,6 +30,9 @@ from index.schema import SORT_COLUMNS
 from index.snippets import MAX_PASSAGES, Passage, Span, lead_passage, make_passages, match_spans
 from index.store import FRONT_FIELDS, LISTING_SORTS, Listed, Store
 from index.tables import FACETS, SUPPLIED, Tables
+
+if TYPE_CHECKING:
+    from whoosh.collectors import Collector
 
 
 @dataclass(frozen=True)
@@ -49,34 +51,29 @@ class _Generation:
     memo: dict = field(default_factory=dict)
 
 
-class _Within(TimeLimitCollector):
-    """Whoosh's collector ``child``, given only the matches in ``allow`` (global docnums), within a time limit.
+def _collect(searcher: Searcher, query: Query, child: Collector, allow: set[int], deadline: float) -> list:
+    """The hits of ``query`` in ``allow`` as Whoosh's collector ``child`` keeps them (the first in a sort
+    order), or QueryTimeout past ``deadline``.
 
     Not ``searcher.collector(filter=allow)`` inside a ``TimeLimitCollector``: Whoosh's ``FilterCollector``
     filters in its ``collect_matches``, which the time limit's own ``collect_matches`` replaces, so the pair
-    collected every match, allowed or not (a ranking of over DIRECT_SCORING_MAX documents listed documents
-    the query had excluded).
+    collected every match, allowed or not (a ranking once listed documents the query had excluded).
     """
+    from whoosh.collectors import TimeLimit, TimeLimitCollector  # only sorted pages: not at every start
 
-    def __init__(self, child: Collector, allow: set[int] | frozenset[int], timelimit: float) -> None:
-        super().__init__(child, timelimit=timelimit, use_alarm=False)  # SIGALRM works only in the main thread
-        self.allow = allow
-
-    def collect_matches(self) -> None:
-        child, allow, offset = self.child, self.allow, self.offset
-        for sub_docnum in child.matches():
+    class Within(TimeLimitCollector):
+        def collect_matches(self) -> None:
+            child, offset = self.child, self.offset
+            for sub_docnum in child.matches():
+                if self.timedout:
+                    raise TimeLimit
+                if offset + sub_docnum in allow:
+                    child.collect(sub_docnum)
             if self.timedout:
                 raise TimeLimit
-            if offset + sub_docnum in allow:
-                child.collect(sub_docnum)
-        if self.timedout:
-            raise TimeLimit
 
-
-def _collect(searcher: Searcher, query: Query, child: Collector, allow: set[int], deadline: float) -> list:
-    """The hits of ``query`` in ``allow`` as Whoosh's collector ``child`` keeps them (the best, or the first
-    in a sort order), or QueryTimeout past ``deadline``."""
-    collector = _Within(child, allow, max(0.01, deadline - time.monotonic()))
+    # SIGALRM works only in the main thread: no alarm, the collector looks at the clock.
+    collector = Within(child, timelimit=max(0.01, deadline - time.monotonic()), use_alarm=False)
     try:
         searcher.search_with_collector(query, collector)
     except TimeLimit as exc:
@@ -462,6 +459,8 @@ class Engine:
             return []
         if time.monotonic() > deadline:
             raise QueryTimeout(_RANKING_TIMEOUT)
+        from whoosh.sorting import FieldFacet
+
         facet = FieldFacet(column)
         with self._g.searchers.lend(deadline - time.monotonic()) as searcher:
             return [hit.docnum for hit in
