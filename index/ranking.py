@@ -13,7 +13,7 @@ that are not public; Whoosh-Reloaded is pinned, and the tests would see a change
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
@@ -77,6 +77,26 @@ class Scorer:
         if not ids:
             return np.empty(0, np.int64), np.empty(0, np.float64)
         return np.concatenate(ids), np.concatenate(weights)
+
+    def documents(self, searcher: Searcher, word: str) -> np.ndarray:
+        """The docnums whose title or body holds ``word``, sorted (deleted documents included)."""
+        every = [ids for field in FIELDS for ids in self._blocks(searcher, field, word)]
+        return np.unique(np.concatenate(every)) if every else np.empty(0, np.int64)
+
+    @staticmethod
+    def _blocks(searcher: Searcher, field: str, word: str) -> Iterator[np.ndarray]:
+        """The global docnums of each block of a word's postings in ``field``."""
+        for sub, offset in searcher.leaf_searchers():
+            reader = sub.reader()
+            if (field, word) not in reader:
+                continue
+            matcher = reader.postings(field, word)
+            while isinstance(matcher, WrappingMatcher):  # the filter of deleted documents
+                matcher = matcher.child
+            while matcher.is_active():
+                matcher._read_ids()
+                yield np.asarray(matcher._ids, dtype=np.int64) + offset
+                matcher._next_block()
 
     def score(self, searcher: Searcher, docnums: np.ndarray, words: Sequence[str],
               deadline: float | None = None) -> np.ndarray:

@@ -11,7 +11,6 @@ is the definition of a phrase match, tested by a plain ``in`` on the same string
 from __future__ import annotations
 
 import time
-from collections.abc import Collection
 
 import numpy as np
 import stringzilla
@@ -42,15 +41,18 @@ class Haystack:
         """The folded text of the document under ``key``, as it was written."""
         return self._texts.text(key)
 
-    def find(self, needle: str, deadline: float, within: Collection[int] | None = None) -> set[int]:
-        """The keys of every document holding ``needle`` (limited to the keys ``within`` when given)."""
+    def find(self, needle: str, deadline: float, within: np.ndarray | None = None) -> np.ndarray:
+        """The keys of every document holding ``needle``, sorted (limited to the sorted keys ``within`` when
+        given)."""
         if not needle or PARAGRAPH_SEP in needle or DOCUMENT_SEP in needle:
             raise ValueError(f"not a searchable needle: {needle!r}")
         pattern = needle.encode("utf-8")
         starts, text, n = self.starts, self._text, len(self)
         if within is not None and len(within) * 8 < n:
             # A few documents: look in each one's own range.
-            return {key for key in within if 0 <= key < n and text.find(pattern, starts[key], starts[key + 1]) != -1}
+            return np.array([key for key in within.tolist()
+                             if 0 <= key < n and text.find(pattern, starts[key], starts[key + 1]) != -1],
+                            dtype=np.int64)
         # One match per document is enough: after one, the search goes on past the document's end (a NUL,
         # found by a byte search). The matches' documents are looked up all at once at the end.
         find, at = text.find, []
@@ -60,9 +62,8 @@ class Haystack:
             if len(at) % _CHECK_EVERY == 0 and time.monotonic() > deadline:
                 raise QueryTimeout(N_("the query ran past its time limit; make it more specific"))
             i = find(pattern, find(_END, i) + 1)
-        keys = np.searchsorted(self._starts, np.array(at, dtype=np.int64), side="right") - 1
-        found = set(keys.tolist())
-        return found if within is None else found & set(within)
+        found = np.searchsorted(self._starts, np.array(at, dtype=np.int64), side="right") - 1
+        return found if within is None else np.intersect1d(found, within, assume_unique=True)
 
     def count_each(self, needle: str, deadline: float) -> tuple[np.ndarray, np.ndarray]:
         """The keys of the documents holding ``needle``, in key order, and how many times each holds it,

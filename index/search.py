@@ -29,7 +29,7 @@ from index.scan import PARAGRAPH_SEP, Haystack
 from index.schema import SORT_COLUMNS
 from index.snippets import MAX_PASSAGES, Passage, Span, lead_passage, make_passages, match_spans
 from index.store import FRONT_FIELDS, LISTING_SORTS, Listed, Store
-from index.tables import FACETS, SUPPLIED, Tables
+from index.tables import FACETS, LIVE, SUPPLIED, Tables
 
 if TYPE_CHECKING:
     from whoosh.collectors import Collector
@@ -212,7 +212,16 @@ class _Plan:
     primary: list[str] = field(default_factory=list)  # whole runs and phrases
     title_needles: list[str] = field(default_factory=list)
     words: list[str] = field(default_factory=list)  # jieba words for BM25F
-    verbatim: list[set[int]] = field(default_factory=list)  # per primary needle, docnums holding it
+    verbatim: list[np.ndarray] = field(default_factory=list)  # per primary needle, docnums holding it (sorted)
+
+
+#: No document: the start of a union.
+_NONE = np.empty(0, dtype=np.int64)
+
+
+def _array(docnums: set[int]) -> np.ndarray:
+    """A set of docnums as a sorted array."""
+    return np.sort(np.fromiter(docnums, dtype=np.int64, count=len(docnums)))
 
 
 _RANKING_TIMEOUT = N_("ranking ran past the time limit; make the query more specific")
@@ -293,31 +302,29 @@ class Engine:
         """How many documents the generation in service holds."""
         return self._g.tables.live
 
-    def _live(self) -> set[int]:
-        """Every document's docnum (a set made when a query needs it: NOT, or a year range's complement)."""
-        return set(self._g.tables.order)
+    def _live(self) -> np.ndarray:
+        """Every document's docnum, sorted (made when a query needs it: NOT, or a year range's complement)."""
+        return np.sort(np.asarray(self._g.tables.order, dtype=np.int64))
 
-    # --- evaluation: the exact set of matching docnums --------------------------------------------
+    # --- evaluation: the exact set of matching docnums, a sorted array -------------------------------
     # ``within`` is the set an enclosing AND has narrowed the search to (None: everything), so a
     # later term of ``a b`` is only looked for in the documents that hold ``a``.
 
-    def _scan(self, needle: str, deadline: float, within: set[int] | None, titles_only: bool = False) -> set[int]:
+    def _scan(self, needle: str, deadline: float, within: np.ndarray | None,
+              titles_only: bool = False) -> np.ndarray:
         return (self._g.titles if titles_only else self._g.haystack).find(needle, deadline, within)
 
-    def _docs_with_word(self, word: str) -> set[int]:
-        found: set[int] = set()
-        with self._g.searchers.lend(self.time_limit) as searcher:
-            reader = searcher.reader()
-            for fieldname in ("title", "body"):
-                if (fieldname, word) in reader:
-                    found.update(reader.postings(fieldname, word).all_ids())
+    def _docs_with_word(self, word: str, deadline: float) -> np.ndarray:
+        """The live documents whose title or body holds the jieba word ``word``, sorted."""
+        with self._g.searchers.lend(deadline - time.monotonic()) as searcher:
+            found = self._scorer().documents(searcher, word)
         tables = self._g.tables
-        if tables.live < len(tables.years):  # postings still hold deleted documents until a merge drops them
-            found = {n for n in found if tables.is_live(n)}
+        if tables.live < len(tables.years) and len(found):  # postings hold deleted documents until a merge
+            found = found[(np.asarray(tables.flags)[found] & LIVE) > 0]
         return found
 
     def _eval(self, node: q.Node, plan: _Plan, deadline: float, positive: bool = True,
-              within: set[int] | None = None) -> set[int]:
+              within: np.ndarray | None = None) -> np.ndarray:
         if isinstance(node, q.And):
             found = within
             for child in node.nodes:
@@ -325,25 +332,27 @@ class Engine:
             assert found is not None
             return found
         if isinstance(node, q.Or):
-            return set().union(*(self._eval(n, plan, deadline, positive, within) for n in node.nodes))
+            found = _NONE
+            for child in node.nodes:
+                found = np.union1d(found, self._eval(child, plan, deadline, positive, within))
+            return found
         if isinstance(node, q.Not):
-            return set(self._live() if within is None else within) - self._eval(
-                node.node, plan, deadline, not positive, within)
+            return np.setdiff1d(self._live() if within is None else within,
+                                self._eval(node.node, plan, deadline, not positive, within), assume_unique=True)
         found = self._eval_leaf(node, plan, deadline, positive, within)
-        return found if within is None else found & within
+        return found if within is None else np.intersect1d(found, within, assume_unique=True)
 
     def _eval_leaf(self, node: q.Node, plan: _Plan, deadline: float, positive: bool,
-                   within: set[int] | None) -> set[int]:
-        years = self._g.tables.years
-        if isinstance(node, q.Year):
-            candidates = self._g.tables.order if within is None else within
-            return {n for n in candidates if years[n] and node.start <= years[n] <= node.end}
-        if isinstance(node, q.NoYear):
-            candidates = self._g.tables.order if within is None else within
-            return {n for n in candidates if not years[n]}
+                   within: np.ndarray | None) -> np.ndarray:
+        if isinstance(node, q.Year | q.NoYear):
+            candidates = self._live() if within is None else within
+            years = np.asarray(self._g.tables.years)[candidates]
+            if isinstance(node, q.NoYear):
+                return candidates[years == 0]
+            return candidates[(years != 0) & (years >= node.start) & (years <= node.end)]
         if isinstance(node, q.Author | q.Place):
             field_name, key = ("author" if isinstance(node, q.Author) else "place"), q.field_key(node.text)
-            return self._g.tables.with_key(field_name, key)
+            return _array(self._g.tables.with_key(field_name, key))
         if isinstance(node, q.Title):
             needle = fold_text(node.text)
             if positive:
@@ -358,11 +367,14 @@ class Engine:
                                                         if not is_punctuation_or_space(w)]
         marks = [fold_text(w) for w in words]  # the words as the scanned text is folded (with variants)
         verbatim = self._scan(needle, deadline, within)
-        found = set(verbatim)
+        found = verbatim
         # A run that is one word needs no postings: every document holding the word holds the run.
         if words and marks != [needle]:
-            word_sets = sorted((self._docs_with_word(w) for w in words), key=len)
-            found |= set.intersection(*word_sets)
+            word_sets = sorted((self._docs_with_word(w, deadline) for w in words), key=len)
+            every = word_sets[0]
+            for other in word_sets[1:]:
+                every = np.intersect1d(every, other, assume_unique=True)
+            found = np.union1d(found, every)
         if positive:
             plan.primary.append(needle)
             plan.needles.extend([needle, *marks])
@@ -396,7 +408,7 @@ class Engine:
             return []
         held = np.zeros(len(found), dtype=np.int64)  # verbatim runs per document
         for verbatim in plan.verbatim:
-            held += np.isin(found, np.fromiter(verbatim, dtype=np.int64, count=len(verbatim)))
+            held += np.isin(found, verbatim, assume_unique=True)
         scores = self._scores(found, list(dict.fromkeys(plan.words)), deadline)
         best = np.lexsort((found, -scores, -held))[:need]
         return [(int(found[i]), float(scores[i])) for i in best]
@@ -434,21 +446,20 @@ class Engine:
         self.refresh()
         tree = q.parse_query(query)
         plan = _Plan()
-        docnums = self._eval(tree, plan, deadline)
-        found = np.fromiter(docnums, dtype=np.int64, count=len(docnums))
-        found.sort()
+        found = self._eval(tree, plan, deadline)
         if sort == "relevance":
             page = self._rank(found, plan, deadline, need=offset + limit)[offset:offset + limit]
         else:
-            order = self._sorted(docnums, SORT_COLUMNS[sort, descending], deadline, need=offset + limit)[offset:]
+            column = SORT_COLUMNS[sort, descending]
+            order = self._sorted(set(found.tolist()), column, deadline, need=offset + limit)[offset:]
             # The score of each hit shown, as relevance would give it (the JSON's ``score``): the page's alone.
             shown = np.array(sorted(order), dtype=np.int64)
             shown_scores = self._scores(shown, list(dict.fromkeys(plan.words)), deadline)
             scores = dict(zip(shown.tolist(), shown_scores.tolist(), strict=True))
             page = [(n, scores[n]) for n in order]
         hits = [self._hit(self._g.tables.doc_id(n), score, plan, deadline, passages) for n, score in page]
-        return SearchPage(query=query, total=len(docnums), took_ms=(time.perf_counter() - started) * 1000,
-                          hits=hits, offset=offset, limit=limit, facets=self._facets(found, docnums),
+        return SearchPage(query=query, total=len(found), took_ms=(time.perf_counter() - started) * 1000,
+                          hits=hits, offset=offset, limit=limit, facets=self._facets(found),
                           sort=sort, descending=descending and sort != "relevance")
 
     def _sorted(self, docnums: set[int], column: str, deadline: float, need: int) -> list[int]:
@@ -466,8 +477,8 @@ class Engine:
             return [hit.docnum for hit in
                     _collect(searcher, Every(), searcher.collector(limit=need, sortedby=facet), docnums, deadline)]
 
-    def _facets(self, found: np.ndarray, docnums: set[int], top: int = 8) -> dict[str, list[tuple[str, int]]]:
-        """The ``top`` values of each facet over the documents ``found`` (the set ``docnums``), most common
+    def _facets(self, found: np.ndarray, top: int = 8) -> dict[str, list[tuple[str, int]]]:
+        """The ``top`` values of each facet over the documents ``found``, most common
         first (ties in order of value); the year facet ends with the documents without a year (value
         :data:`index.query.NO_YEAR`), if any match."""
         tables = self._g.tables
@@ -476,7 +487,7 @@ class Engine:
         undated = years.pop(0, 0)
         facets = {"year": [(str(year), n) for year, n in years.most_common(top)]}
         for name in FACETS:
-            numbers = tables.count_facet(name, docnums)
+            numbers = tables.count_facet(name, found)
             facets[name] = [(tables.label(name, number), n) for number, n in numbers.most_common(top)]
         if undated:
             facets["year"].append((q.NO_YEAR, undated))
