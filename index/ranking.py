@@ -31,6 +31,27 @@ _LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 _TIMEOUT = N_("ranking ran past the time limit; make the query more specific")
 
 
+def _block_data(matcher) -> tuple:
+    if matcher._data is None:
+        matcher._read_data()  # the block's pickled (ids, weights, values), decompressed
+    return matcher._data
+
+
+def _block_ids(matcher) -> np.ndarray:
+    """The segment docnums of the matcher's current block: stored as differences (Whoosh decodes them in a
+    Python generator, a tenth of a microsecond each)."""
+    ids = np.asarray(_block_data(matcher)[0], dtype=np.int64)
+    return ids if matcher._byteids else np.cumsum(ids)
+
+
+def _block_weights(matcher) -> np.ndarray:
+    """The weights of the current block: stored as None (all 1.0), one float for all, or one each."""
+    weights = _block_data(matcher)[1]
+    if weights is None or isinstance(weights, float):
+        return np.full(matcher._blocklength, 1.0 if weights is None else weights, dtype=np.float64)
+    return np.asarray(weights, dtype=np.float64)
+
+
 class Scorer:
     """BM25F for one generation: the field lengths of every document, read once from a searcher of it; any
     searcher of the same generation then scores (each thread its own)."""
@@ -68,10 +89,8 @@ class Scorer:
             while matcher.is_active() and j < len(docnums):  # a block at a time
                 k = int(np.searchsorted(docnums, matcher.block_max_id() + offset, side="right"))
                 if k > j:  # some of the group fall in this block's range
-                    matcher._read_ids()
-                    matcher._read_weights()
-                    ids.append(np.asarray(matcher._ids, dtype=np.int64) + offset)
-                    weights.append(np.asarray(matcher._weights, dtype=np.float64))
+                    ids.append(_block_ids(matcher) + offset)
+                    weights.append(_block_weights(matcher))
                 j = k
                 matcher._next_block()
         if not ids:
@@ -94,8 +113,7 @@ class Scorer:
             while isinstance(matcher, WrappingMatcher):  # the filter of deleted documents
                 matcher = matcher.child
             while matcher.is_active():
-                matcher._read_ids()
-                yield np.asarray(matcher._ids, dtype=np.int64) + offset
+                yield _block_ids(matcher) + offset
                 matcher._next_block()
 
     def score(self, searcher: Searcher, docnums: np.ndarray, words: Sequence[str],
