@@ -35,7 +35,7 @@ index: install
 	$(BIN)/archive build --source seeds
 
 bench: install
-	$(BIN)/pip install -q -e '.[test,bench]' --config-settings editable_mode=compat && $(BIN)/python -m bench all | tee docs/bench-latest.md
+	$(BIN)/pip install -q -e '.[test,bench]' --config-settings editable_mode=compat && mkdir -p bench/data && $(BIN)/python -m bench all | tee bench/data/bench-all.md && $(BIN)/python -c "from bench.scale import replace_rest; replace_rest('docs/bench-latest.md', 'bench/data/bench-all.md')"
 
 # Long runs (issue 6): wrk from Debian, load on loopback only, bounded to 60 s.
 soak: install

@@ -595,6 +595,15 @@ def write_section(out: Path, section: str) -> None:
     out.write_text(text)
 
 
+def replace_rest(out: str | Path, new: str | Path) -> None:
+    """Write the text of ``new`` to ``out``, keeping the scale section ``out`` holds (``make bench`` rewrites
+    the other benchmarks' report; the scale section comes from hours of ``bench scale``)."""
+    out, text = Path(out), Path(new).read_text()
+    old = out.read_text() if out.exists() else ""
+    section = BEGIN + old.split(BEGIN, 1)[1].split(END, 1)[0] + END if BEGIN in old and END in old else ""
+    out.write_text(text.rstrip("\n") + ("\n\n" + section if section else "") + "\n")
+
+
 def plot(results: list[dict], out: Path) -> None:
     import matplotlib
 
