@@ -219,6 +219,24 @@ class _Plan:
 _NONE = np.empty(0, dtype=np.int64)
 
 
+def _count_facet(tables: Tables, name: str, found: np.ndarray) -> Counter[int]:
+    """:meth:`Tables.count_facet` of the documents ``found``, in numpy: each document's key numbers are a
+    slice of the facet's values (CSR), distinct within a document."""
+    # Tables' mapped arrays, read here: changing tables.py would change the index's code fingerprint.
+    starts, values = np.asarray(tables._starts[name]), np.asarray(tables._values[name])
+    if not len(values) or not len(found):
+        return Counter()
+    first, last = starts[found], starts[found + 1]
+    sizes = last - first
+    if not sizes.any():
+        return Counter()
+    # The positions of every value of every document found: each document's first, plus 0 … size-1.
+    at = np.repeat(first - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+    numbers = np.bincount(values[at])
+    held = np.flatnonzero(numbers)
+    return Counter(dict(zip(held.tolist(), numbers[held].tolist(), strict=True)))
+
+
 def _array(docnums: set[int]) -> np.ndarray:
     """A set of docnums as a sorted array."""
     return np.sort(np.fromiter(docnums, dtype=np.int64, count=len(docnums)))
@@ -487,7 +505,7 @@ class Engine:
         undated = years.pop(0, 0)
         facets = {"year": [(str(year), n) for year, n in years.most_common(top)]}
         for name in FACETS:
-            numbers = tables.count_facet(name, found)
+            numbers = _count_facet(tables, name, found)
             facets[name] = [(tables.label(name, number), n) for number, n in numbers.most_common(top)]
         if undated:
             facets["year"].append((q.NO_YEAR, undated))

@@ -42,3 +42,26 @@ def test_every_document_is_found_by_id_and_described_as_stored(tmp_path, many, s
         for key, label in tables.labels[name].items():
             best = max((n for s, n in printed.items() if field_key(s) == key))
             assert printed[label] == best
+
+
+def test_facets_counted_in_numpy_equal_the_tables_own_count(tmp_path, many, seeds_dir, data_dir):
+    """The search counts a result list's facets with numpy (``index.search._count_facet``); Tables counts
+    them a document at a time. Documents with one value, several, or none; a deleted docnum among them."""
+    import numpy as np
+
+    from index.search import _count_facet
+
+    ix = tmp_path / "ix"
+    src = many(40)
+    build_index([src, seeds_dir], ix)
+    (src / "00003.txt").unlink()
+    build_index([src, seeds_dir], ix)
+    gen = current_generation(ix)
+    tables = Tables(gen, Texts(gen, IDS))
+    every = np.sort(np.asarray(tables.order, dtype=np.int64))
+    held = {name: sum(len(tables.facet_numbers(name, n)) for n in every.tolist()) for name in FACETS}
+    assert held["author"] >= 3 and held["place"] >= 2  # the seeds' bylines and catalog places
+    rng = np.random.default_rng(16)
+    for found in (every, every[:0], every[-5:], *(np.sort(rng.choice(every, k, replace=False)) for k in (1, 7, 30))):
+        for name in FACETS:
+            assert _count_facet(tables, name, found) == tables.count_facet(name, found.tolist()), (name, found)
