@@ -185,6 +185,10 @@ def _counts(engine: Engine, reader: _Reader, deadline: float) -> Occurrences:
             return known
     held = engine.occurrences(reader.needle, deadline)
     with _counts_lock:
+        # An entry holds its generation's mapped tables: drop those of the index's generations no longer in
+        # service, so their files are unmapped once no request reads them.
+        for old in [k for k in _counts_cache if k[0].parent == key[0].parent and k[0] != key[0]]:
+            del _counts_cache[old]
         _counts_cache[key] = held
         while len(_counts_cache) > _COUNTS_KEPT:
             _counts_cache.popitem(last=False)

@@ -52,6 +52,27 @@ def _block_weights(matcher) -> np.ndarray:
     return np.asarray(weights, dtype=np.float64)
 
 
+def word_documents(searcher: Searcher, word: str) -> np.ndarray:
+    """The docnums whose title or body holds ``word``, sorted (deleted documents included): read a block at
+    a time, as :class:`Scorer` reads postings, but needing no scorer."""
+    every = [ids for field in FIELDS for ids in _blocks(searcher, field, word)]
+    return np.unique(np.concatenate(every)) if every else np.empty(0, np.int64)
+
+
+def _blocks(searcher: Searcher, field: str, word: str) -> Iterator[np.ndarray]:
+    """The global docnums of each block of a word's postings in ``field``."""
+    for sub, offset in searcher.leaf_searchers():
+        reader = sub.reader()
+        if (field, word) not in reader:
+            continue
+        matcher = reader.postings(field, word)
+        while isinstance(matcher, WrappingMatcher):  # the filter of deleted documents
+            matcher = matcher.child
+        while matcher.is_active():
+            yield _block_ids(matcher) + offset
+            matcher._next_block()
+
+
 class Scorer:
     """BM25F for one generation: the field lengths of every document, read once from a searcher of it; any
     searcher of the same generation then scores (each thread its own)."""
@@ -96,25 +117,6 @@ class Scorer:
         if not ids:
             return np.empty(0, np.int64), np.empty(0, np.float64)
         return np.concatenate(ids), np.concatenate(weights)
-
-    def documents(self, searcher: Searcher, word: str) -> np.ndarray:
-        """The docnums whose title or body holds ``word``, sorted (deleted documents included)."""
-        every = [ids for field in FIELDS for ids in self._blocks(searcher, field, word)]
-        return np.unique(np.concatenate(every)) if every else np.empty(0, np.int64)
-
-    @staticmethod
-    def _blocks(searcher: Searcher, field: str, word: str) -> Iterator[np.ndarray]:
-        """The global docnums of each block of a word's postings in ``field``."""
-        for sub, offset in searcher.leaf_searchers():
-            reader = sub.reader()
-            if (field, word) not in reader:
-                continue
-            matcher = reader.postings(field, word)
-            while isinstance(matcher, WrappingMatcher):  # the filter of deleted documents
-                matcher = matcher.child
-            while matcher.is_active():
-                yield _block_ids(matcher) + offset
-                matcher._next_block()
 
     def score(self, searcher: Searcher, docnums: np.ndarray, words: Sequence[str],
               deadline: float | None = None) -> np.ndarray:

@@ -24,7 +24,7 @@ from index.errors import N_, QueryError, QueryTimeout
 from index.generation import current_stamp, damaged_index, open_current
 from index.limits import DEFAULT_LIMIT, DEFAULT_TIME_LIMIT, MAX_LIMIT, SEARCH_SORTS
 from index.mapped import FOLDED, IDS, TITLES, Texts
-from index.ranking import Scorer
+from index.ranking import Scorer, word_documents
 from index.scan import PARAGRAPH_SEP, Haystack
 from index.schema import SORT_COLUMNS
 from index.snippets import MAX_PASSAGES, Passage, Span, lead_passage, make_passages, match_spans
@@ -335,7 +335,7 @@ class Engine:
     def _docs_with_word(self, word: str, deadline: float) -> np.ndarray:
         """The live documents whose title or body holds the jieba word ``word``, sorted."""
         with self._g.searchers.lend(deadline - time.monotonic()) as searcher:
-            found = self._scorer().documents(searcher, word)
+            found = word_documents(searcher, word)  # one searcher at a time: never a second one while holding it
         tables = self._g.tables
         if tables.live < len(tables.years) and len(found):  # postings hold deleted documents until a merge
             found = found[(np.asarray(tables.flags)[found] & LIVE) > 0]
@@ -404,6 +404,7 @@ class Engine:
     # --- ranking: only as far as the page needs ---------------------------------------------------
 
     def _scorer(self) -> Scorer:
+        """The generation's scorer, made when first needed (it lends a searcher: call it holding none)."""
         g = self._g
         scorer = g.memo.get("scorer")
         if scorer is None:
@@ -496,8 +497,9 @@ class Engine:
                     _collect(searcher, Every(), searcher.collector(limit=need, sortedby=facet), docnums, deadline)]
 
     def _facets(self, found: np.ndarray, top: int = 8) -> dict[str, list[tuple[str, int]]]:
-        """The ``top`` values of each facet over the documents ``found``, most common
-        first (ties in order of value); the year facet ends with the documents without a year (value
+        """The ``top`` values of each facet over the documents ``found``, most common first (ties: years in
+        order, other values in the order the archive first holds them); the year facet ends with the
+        documents without a year (value
         :data:`index.query.NO_YEAR`), if any match."""
         tables = self._g.tables
         values, counts = np.unique(np.asarray(tables.years)[found], return_counts=True)

@@ -167,3 +167,27 @@ def test_page(client):
 def test_search_results_link_to_all_occurrences_of_a_single_phrase(client):
     assert "all occurrences of “一肩挑”" in client.get("/search", query_string={"q": '"一肩挑"'}).get_data(as_text=True)
     assert "all occurrences" not in client.get("/search", query_string={"q": "党建 OR 扶贫"}).get_data(as_text=True)
+
+
+def test_the_counts_kept_are_of_the_generation_in_service(tmp_path, seeds_dir):
+    """A concordance's counts are kept for the next page; after a build swaps the generation, those of the
+    old one are dropped (they hold its mapped tables open)."""
+    import shutil
+
+    import index.kwic as kwic
+    from index.build import build_index
+    from index.search import Engine
+
+    src, ix = tmp_path / "src", tmp_path / "ix"
+    shutil.copytree(seeds_dir, src)
+    build_index([src], ix)
+    engine = Engine(ix)
+    first = concordance(engine, "党建", limit=1)
+    old = engine.generation
+    assert any(k[0] == old for k in kwic._counts_cache)
+    (src / "extra.txt").write_text("新增\n\n党建引领，党建先行。\n", encoding="utf-8")
+    build_index([src], ix)
+    again = concordance(engine, "党建", limit=1)
+    assert engine.generation != old and again.occurrences == first.occurrences + 2
+    assert not any(k[0] == old for k in kwic._counts_cache)
+    engine.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 
 import numpy as np
@@ -12,7 +13,7 @@ from whoosh.scoring import BM25F
 from index.build import build_index
 from index.errors import QueryTimeout
 from index.ranking import FIELDS, Scorer
-from index.search import Engine
+from index.search import Engine, _SearcherPool
 
 WORDS = [["党建"], ["党建", "引领"], ["一", "肩挑"], ["村", "书记"], ["发展"], ["第", "篇"], ["编号"], ["的", "了"],
          ["不在任何文章里的词"]]
@@ -90,3 +91,23 @@ def test_the_ranking_is_verbatim_runs_then_score_then_docnum(grown):
 def test_ranking_keeps_to_the_time_limit(grown):
     with pytest.raises(QueryTimeout):
         grown._scores(np.arange(10), ["党建"], deadline=0)
+
+
+def test_a_run_s_word_lookup_does_not_need_a_second_searcher(seed_index):
+    """``_docs_with_word`` holds a searcher of the pool and, inside that, asks ``_scorer()`` for the
+    generation's Scorer, which (not yet made on a freshly opened generation) borrows a second searcher.
+    With the pool's other searchers lent (three other requests in flight, each doing the same right after
+    a build swapped in a generation), the request waits for a searcher it can never get and times out;
+    four such requests wait on each other until every one of them fails. (Found in review: a request
+    holds one searcher at a time.)"""
+    expected = Engine(seed_index).search("党建引领", passages=0).total
+    engine = Engine(seed_index, time_limit=1.0)  # a generation just opened: no Scorer made yet
+    try:
+        pool: _SearcherPool = engine._g.searchers
+        with contextlib.ExitStack() as others:
+            for _ in range(_SearcherPool.SIZE - 1):
+                others.enter_context(pool.lend(1.0))
+            page = engine.search("党建引领", passages=0, time_limit=5.0)
+        assert page.total == expected > 0
+    finally:
+        engine.close()
