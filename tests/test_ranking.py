@@ -7,6 +7,8 @@ import shutil
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh.query import Or, Term
 from whoosh.scoring import BM25F
 
@@ -111,3 +113,17 @@ def test_a_run_s_word_lookup_does_not_need_a_second_searcher(seed_index):
         assert page.total == expected > 0
     finally:
         engine.close()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.sampled_from([0.0, 0.5, 1.25, 2.0, 7.5])), min_size=1, max_size=200),
+       st.integers(1, 60))
+def test_the_page_is_the_head_of_the_full_order(rows, need):
+    """The partial selection of a page (index.search._best) equals the head of a full sort, ties and all."""
+    from index.search import _best
+
+    found = np.arange(len(rows), dtype=np.int64) * 3 + 1
+    held = np.array([h for h, _ in rows], dtype=np.int64)
+    scores = np.array([s for _, s in rows], dtype=np.float64)
+    full = sorted(range(len(rows)), key=lambda i: (-held[i], -scores[i], found[i]))[:need]
+    assert _best(found, held, scores, need).tolist() == full
