@@ -16,7 +16,6 @@ from functools import lru_cache
 from archive.csl import csl_item, full_title
 from archive.errors import N_, StyleError
 from archive.model import Document
-from archive.mojibake import LOST
 from archive.styles import STYLE_ALIASES, load_style
 
 DEFAULT_STYLE = "gbt7714"
@@ -90,6 +89,8 @@ def cite_plain(doc: Document, paragraph: int, permalink: str, quote: str | None 
 
 def has_lost_characters(quotation: str) -> bool:
     """Whether a quotation holds ``〓``: a character the source lost (say so beside it, :data:`LOST_NOTE`)."""
+    from archive.mojibake import LOST  # the cleaning rules' modules: not at every command's start
+
     return LOST in quotation
 
 

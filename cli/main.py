@@ -12,10 +12,10 @@ from pathlib import Path
 
 import click
 
-from archive import ArchiveError, Document, load_sources
 from archive.cite import DEFAULT_STYLE, STYLE_LABELS, STYLES
-from archive.errors import NotFoundError
+from archive.errors import ArchiveError, NotFoundError
 from archive.formats import FORMATS as EXPORT_FORMATS
+from archive.model import Document
 from archive.wording import counted
 from index.limits import (
     DEFAULT_LIMIT,
@@ -67,6 +67,8 @@ index_option = click.option(
 def _documents(sources: tuple[Path, ...], index_dir: Path) -> list[Document]:
     """Documents from ``--source`` directories if given, else from the built index."""
     if sources:
+        from archive.loading import load_sources  # cleaning's modules: only when reading sources
+
         return list(load_sources(sources))
     from index.search import get_engine
 
@@ -75,6 +77,8 @@ def _documents(sources: tuple[Path, ...], index_dir: Path) -> list[Document]:
 
 def _find(sources: tuple[Path, ...], index_dir: Path, doc_id: str) -> Document:
     if sources:
+        from archive.loading import load_sources
+
         for doc in load_sources(sources):
             if doc.id == doc_id:
                 return doc
