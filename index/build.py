@@ -315,6 +315,8 @@ def build_index(sources: Iterable[Path], index_dir: Path, progress: Progress | N
         found, catalogs, errors = scan_sources(sources, {i: r[1:] for i, r in recorded.items()}, progress, warnings)
         if errors:
             raise BuildError(refusal(errors))
+        if not found:
+            warnings.append(f"no article (*.txt, *.md) in {', '.join(map(str, sources))}: the index holds none")
         wanted = {s.id: s.fingerprint for s in found}
         report = BuildReport(documents=len(found), warnings=warnings)
         if current and previous == wanted:
@@ -369,7 +371,9 @@ def build_index(sources: Iterable[Path], index_dir: Path, progress: Progress | N
             # The docnums are known now: the phrase scans' mapped files, in docnum order.
             with ix.reader() as reader:
                 live = set(reader.all_doc_ids())
-                ids = [i if n in live else None for n, i in enumerate(reader.column_reader("id"))]
+                # An index of no segment (the sources hold no article) has no id column to read.
+                ids = ([i if n in live else None for n, i in enumerate(reader.column_reader("id"))]
+                       if reader.doc_count_all() else [])
             del live
             write_mapped(gen, ids, spool, current if previous else None)
             del ids

@@ -261,3 +261,19 @@ def test_changing_a_read_only_module_keeps_the_index_and_others_do_not(tmp_path,
         fh.write("\n# a change to folding\n")
     assert version() != first
     generation.code_version.cache_clear()
+
+
+def test_sources_without_an_article_build_an_empty_index_and_say_so(tmp_path, runner):
+    """An empty folder (a first build, or every article removed) gives an index of no document and a
+    warning naming the folder, not a traceback; the index answers."""
+    from cli.main import main
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    ix = tmp_path / "ix"
+    result = runner.invoke(main, ["build", "--source", str(empty), "--index-dir", str(ix)])
+    assert result.exit_code == 0, result.output
+    assert "no article" in result.output and str(empty) in result.output and "indexed 0 documents" in result.output
+    engine = Engine(ix)
+    assert engine.document_count == 0 and engine.search("党建").total == 0
+    engine.close()
