@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from functools import cache
 
 import opencc
@@ -48,14 +47,26 @@ def _char_script(ch: str) -> str:
     return ""
 
 
+class _ScriptMarks(dict):
+    """A ``str.translate`` table: a Traditional-only Han character → ``T``, a Simplified-only one → ``S``,
+    anything else → deleted; each character classified the first time it is met."""
+
+    def __missing__(self, code: int) -> str | None:
+        ch = chr(code)
+        mark = {"hant": "T", "hans": "S"}.get(_char_script(ch)) if is_han(ch) else None
+        self[code] = mark
+        return mark
+
+
+_SCRIPT_MARKS = _ScriptMarks()
+
+
 def detect_script(text: str) -> str:
     """Return ``"hant"`` when Traditional-only characters outnumber Simplified-only ones."""
-    counts = Counter(text)  # C speed; each distinct character is then classified once (cached)
-    scripts = Counter()
-    for ch, n in counts.items():
-        if is_han(ch):
-            scripts[_char_script(ch)] += n
-    return "hant" if scripts["hant"] > scripts["hans"] else "hans"
+    # One translate at C speed: a loop over each document's distinct characters was a quarter of a
+    # build's own work at 7,353 articles.
+    marks = text.translate(_SCRIPT_MARKS)
+    return "hant" if marks.count("T") > marks.count("S") else "hans"
 
 
 def is_standard_form(ch: str, script: str) -> bool:

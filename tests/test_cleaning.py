@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from archive.cleaning import (
     crossing_word,
@@ -183,3 +185,14 @@ def test_the_scraper_s_pinyin_is_recognised_in_decomposed_text():
     scraped = unicodedata.normalize("NFD", "新闻标题\n他(tā)说我(wǒ)们你(nǐ)好。\n")  # tone marks as combining marks
     doc = build_document(scraped.encode(), "nfd", "nfd.txt")
     assert doc.paragraphs == ("他说我们你好。",)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="中國国黨党發发的 a。𠀀鎮镇臺台A1", max_size=40))
+def test_script_detection_counts_traditional_against_simplified_only_characters(text):
+    """``detect_script`` translates the text to script marks; the definition is a count over its characters:
+    Traditional-only Han characters against Simplified-only ones (shared ones and everything else ignored)."""
+    from archive.script import _char_script, detect_script, is_han
+
+    scripts = [_char_script(ch) for ch in text if is_han(ch)]
+    assert detect_script(text) == ("hant" if scripts.count("hant") > scripts.count("hans") else "hans")
