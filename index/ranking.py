@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.matching import Matcher
 from whoosh.matching.wrappers import WrappingMatcher
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
@@ -59,8 +60,9 @@ def word_documents(searcher: Searcher, word: str) -> np.ndarray:
     return np.unique(np.concatenate(every)) if every else np.empty(0, np.int64)
 
 
-def _blocks(searcher: Searcher, field: str, word: str) -> Iterator[np.ndarray]:
-    """The global docnums of each block of a word's postings in ``field``."""
+def _matchers(searcher: Searcher, field: str, word: str) -> Iterator[tuple[Matcher, int]]:
+    """Each segment's posting matcher of ``word`` in ``field``, unfiltered (deleted documents included), with
+    the segment's docnum offset."""
     for sub, offset in searcher.leaf_searchers():
         reader = sub.reader()
         if (field, word) not in reader:
@@ -68,6 +70,12 @@ def _blocks(searcher: Searcher, field: str, word: str) -> Iterator[np.ndarray]:
         matcher = reader.postings(field, word)
         while isinstance(matcher, WrappingMatcher):  # the filter of deleted documents
             matcher = matcher.child
+        yield matcher, offset
+
+
+def _blocks(searcher: Searcher, field: str, word: str) -> Iterator[np.ndarray]:
+    """The global docnums of each block of a word's postings in ``field``."""
+    for matcher, offset in _matchers(searcher, field, word):
         while matcher.is_active():
             yield _block_ids(matcher) + offset
             matcher._next_block()
@@ -99,13 +107,7 @@ class Scorer:
         documents are scored without reading the 700,000 postings of 的. Deleted documents are included:
         only documents of the group are scored."""
         ids, weights = [], []
-        for sub, offset in searcher.leaf_searchers():
-            reader = sub.reader()
-            if (field, word) not in reader:
-                continue
-            matcher = reader.postings(field, word)
-            while isinstance(matcher, WrappingMatcher):  # the filter of deleted documents
-                matcher = matcher.child
+        for matcher, offset in _matchers(searcher, field, word):
             j = int(np.searchsorted(docnums, offset))  # the first of the group this segment may hold
             while matcher.is_active() and j < len(docnums):  # a block at a time
                 k = int(np.searchsorted(docnums, matcher.block_max_id() + offset, side="right"))

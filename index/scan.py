@@ -24,6 +24,13 @@ _CHECK_EVERY = 4096  # matches between two looks at the clock
 _END = ENTRY_END
 
 
+def _pattern(needle: str) -> bytes:
+    """The bytes a needle is searched as; a needle holding a separator would match across lines."""
+    if not needle or PARAGRAPH_SEP in needle or DOCUMENT_SEP in needle:
+        raise ValueError(f"not a searchable needle: {needle!r}")
+    return needle.encode("utf-8")
+
+
 class Haystack:
     """The documents of a texts file (:class:`index.mapped.Texts`), each under its docnum, searched in place:
     the file is mapped, never read into the process."""
@@ -44,9 +51,7 @@ class Haystack:
     def find(self, needle: str, deadline: float, within: np.ndarray | None = None) -> np.ndarray:
         """The keys of every document holding ``needle``, sorted (limited to the sorted keys ``within`` when
         given)."""
-        if not needle or PARAGRAPH_SEP in needle or DOCUMENT_SEP in needle:
-            raise ValueError(f"not a searchable needle: {needle!r}")
-        pattern = needle.encode("utf-8")
+        pattern = _pattern(needle)
         starts, text, n = self.starts, self._text, len(self)
         if within is not None and len(within) * 8 < n:
             # A few documents: look in each one's own range.
@@ -69,9 +74,7 @@ class Haystack:
         """The keys of the documents holding ``needle``, in key order, and how many times each holds it,
         counted as ``str.count`` counts (left to right, not overlapping: in UTF-8 the byte matches are the
         character matches)."""
-        if not needle or PARAGRAPH_SEP in needle or DOCUMENT_SEP in needle:
-            raise ValueError(f"not a searchable needle: {needle!r}")
-        pattern = needle.encode("utf-8")
+        pattern = _pattern(needle)
         find, count = self._text.find, self._text.count
         at, counts = [], []
         i = find(pattern)
