@@ -40,7 +40,7 @@ _PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
 #: Modules that only read a built index or format what it returns: a change to them (a faster search, a
 #: better snippet) needs no rebuild, which at 735,300 articles is an hour. A build never imports them
-#: (tests/test_generation.py runs a build and checks), so the fingerprint still covers all it runs.
+#: (tests/test_build.py runs a build and checks), so the fingerprint still covers all it runs.
 READ_ONLY_MODULES = frozenset({
     "index.search", "index.kwic", "index.snippets", "index.scan", "index.ranking",
     "archive.cite", "archive.csl", "archive.export", "archive.styles", "archive.formats",

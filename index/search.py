@@ -344,8 +344,9 @@ class Engine:
         return self._g.tables.live
 
     def _live(self) -> np.ndarray:
-        """Every document's docnum, sorted (made when a query needs it: NOT, or a year range's complement)."""
-        return np.sort(np.asarray(self._g.tables.order, dtype=np.int64))
+        """Every live document's docnum, sorted (made when a query needs it: NOT, or a year range): read off
+        the flags in docnum order, no sort."""
+        return np.flatnonzero(np.asarray(self._g.tables.flags) & LIVE)
 
     # --- evaluation: the exact set of matching docnums, a sorted array -------------------------------
     # ``within`` is the set an enclosing AND has narrowed the search to (None: everything), so a
