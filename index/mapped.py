@@ -64,12 +64,6 @@ class Texts:
         """Entry ``k`` in place (no copy)."""
         return self.buffer[self.starts[k]:self.starts[k + 1] - 1]
 
-    def first_line(self, k: int) -> memoryview:
-        """Entry ``k`` up to its first ``\\n`` (a folded document's title), in place."""
-        start, end = self.starts[k], self.starts[k + 1] - 1
-        newline = self._data.find(b"\n", start, end)
-        return self.buffer[start:end if newline == -1 else newline]
-
     def __iter__(self) -> Iterator[str]:
         for k in range(len(self)):
             yield self.text(k)

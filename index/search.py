@@ -221,24 +221,6 @@ _YEAR_MIN = -32768
 _NONE = np.empty(0, dtype=np.int64)
 
 
-def _count_facet(tables: Tables, name: str, found: np.ndarray) -> Counter[int]:
-    """:meth:`Tables.count_facet` of the documents ``found``, in numpy: each document's key numbers are a
-    slice of the facet's values (CSR), distinct within a document."""
-    # Tables' mapped arrays, read here: changing tables.py would change the index's code fingerprint.
-    starts, values = np.asarray(tables._starts[name]), np.asarray(tables._values[name])
-    if not len(values) or not len(found):
-        return Counter()
-    first, last = starts[found], starts[found + 1]
-    sizes = last - first
-    if not sizes.any():
-        return Counter()
-    # The positions of every value of every document found: each document's first, plus 0 … size-1.
-    at = np.repeat(first - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
-    numbers = np.bincount(values[at])
-    held = np.flatnonzero(numbers)
-    return Counter(dict(zip(held.tolist(), numbers[held].tolist(), strict=True)))
-
-
 def _best(found: np.ndarray, held: np.ndarray, scores: np.ndarray, need: int) -> np.ndarray:
     """The positions of the first ``need`` documents in the order (``held`` descending, ``scores``
     descending, docnum ascending), in that order: a full sort of 200,000 documents for a page of ten is
@@ -532,7 +514,7 @@ class Engine:
         undated = years.pop(0, 0)
         facets = {"year": [(str(year), n) for year, n in years.most_common(top)]}
         for name in FACETS:
-            numbers = _count_facet(tables, name, found)
+            numbers = tables.count_facet(name, found)
             facets[name] = [(tables.label(name, number), n) for number, n in numbers.most_common(top)]
         if undated:
             facets["year"].append((q.NO_YEAR, undated))
@@ -594,10 +576,6 @@ class Engine:
         in_order = order[count_of[order] > 0]
         return Occurrences(count_of[in_order], per_year, in_order, tables)
 
-    def year(self, doc_id: str) -> int | None:
-        """The year of ``doc_id`` (from the catalog or its text), or None."""
-        return self._g.tables.year(self._docnum(doc_id))
-
     def title_printed(self, doc_id: str) -> bool:
         """Whether the title of ``doc_id`` is printed in the article (not supplied from a file name or heading)."""
         return not self._g.tables.supplied(self._docnum(doc_id))
@@ -647,7 +625,7 @@ class Engine:
             years = Counter(map(g.tables.years.__getitem__, g.tables.order))
             undated = years.pop(0, 0)
             by_place = Counter({g.tables.label("place", number): n
-                                for number, n in g.tables.count_facet("place", g.tables.order).items()})
+                                for number, n in g.tables.count_facet("place", self._live()).items()})
             sample_by = "year" if years else "title"
             found = g.memo[key] = Collection(
                 documents=g.tables.live, years=sorted(years.items()), undated=undated,

@@ -16,8 +16,10 @@ import os
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
+
+import numpy as np
 
 from index.mapped import IDS, META, Texts, map_file
 
@@ -126,12 +128,6 @@ class Tables:
     def doc_id(self, docnum: int) -> str:
         return self._ids.text(docnum)
 
-    def sorted_by_id(self, docnums: set[int]) -> list[int]:
-        """``docnums`` in the order of their ids."""
-        if len(docnums) * 8 > len(self.order):  # most of the archive: walk the ids in order
-            return [n for n in self.order if n in docnums]
-        return sorted(docnums, key=self._ids.raw)
-
     def is_live(self, docnum: int) -> bool:
         return bool(self.flags[docnum] & LIVE)
 
@@ -145,22 +141,22 @@ class Tables:
         starts = self._starts[name]
         return self._values[name][starts[docnum]:starts[docnum + 1]]
 
-    def count_facet(self, name: str, docnums: Iterable[int]) -> Counter[int]:
-        """How many of ``docnums`` hold each key number of facet ``name``."""
-        values = self._values[name]
-        if not len(values):  # a collection without places (or authors): nothing to look up per document
+    def count_facet(self, name: str, docnums: np.ndarray) -> Counter[int]:
+        """How many of ``docnums`` hold each key number of facet ``name``: each document's key numbers are a
+        slice of the facet's values (distinct within a document), gathered and counted by numpy (a loop over
+        the 200,000 documents of a common word took milliseconds per facet)."""
+        starts, values = np.asarray(self._starts[name]), np.asarray(self._values[name])
+        if not len(values) or not len(docnums):  # a collection without places (or authors): nothing to count
             return Counter()
-        starts = self._starts[name]
-        counts: Counter[int] = Counter()
-        for n in docnums:
-            start, end = starts[n], starts[n + 1]
-            if start == end:
-                continue
-            if end - start == 1:
-                counts[values[start]] += 1
-            else:
-                counts.update(values[start:end])
-        return counts
+        first = starts[docnums]
+        sizes = starts[docnums + 1] - first
+        if not sizes.any():
+            return Counter()
+        # The positions of every value of every document: each document's first, plus 0 … size-1.
+        at = np.repeat(first - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+        numbers = np.bincount(values[at])
+        held = np.flatnonzero(numbers)
+        return Counter(dict(zip(held.tolist(), numbers[held].tolist(), strict=True)))
 
     def label(self, name: str, number: int) -> str:
         """What facet ``name``'s key number ``number`` is shown as."""
@@ -174,5 +170,3 @@ class Tables:
         starts, values = self._starts[name], self._values[name]
         return {bisect_right(starts, i) - 1 for i, v in enumerate(values) if v == number}
 
-    def live_docnums(self) -> Iterator[int]:
-        return iter(self.order)
