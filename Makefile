@@ -7,7 +7,10 @@ BIN := $(VENV)/bin
 
 # The site's Chinese catalog is compiled here, never committed: web/translations/*/LC_MESSAGES/messages.mo.
 CATALOGS := $(wildcard web/translations/*/LC_MESSAGES/messages.po)
+# Byte-compiled now: an editable install compiles nothing, and where PYTHONDONTWRITEBYTECODE is set every
+# cold `archive search` would compile our modules again (30 ms of 0.3 s).
 install: $(VENV)/.installed $(CATALOGS:.po=.mo)
+	$(BIN)/python -m compileall -q archive index web cli
 
 %.mo: %.po $(VENV)/.installed
 	$(BIN)/pybabel compile -i $< -o $@

@@ -57,7 +57,11 @@ def word_documents(searcher: Searcher, word: str) -> np.ndarray:
     """The docnums whose title or body holds ``word``, sorted (deleted documents included): read a block at
     a time, as :class:`Scorer` reads postings, but needing no scorer."""
     every = [ids for field in FIELDS for ids in _blocks(searcher, field, word)]
-    return np.unique(np.concatenate(every)) if every else np.empty(0, np.int64)
+    if not every:
+        return np.empty(0, np.int64)
+    # Not np.unique: it imports numpy.ma (5 ms of every cold `archive search`) to rule out a masked array.
+    ids = np.sort(np.concatenate(every))
+    return ids[np.concatenate(([True], ids[1:] != ids[:-1]))]
 
 
 def _matchers(searcher: Searcher, field: str, word: str) -> Iterator[tuple[Matcher, int]]:

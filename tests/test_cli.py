@@ -122,3 +122,34 @@ def test_terminal_escapes_in_an_article_are_shown_not_obeyed(runner, tmp_path):
         assert result.exit_code == 0, args
         assert "\x1b]" not in result.output and "\x07" not in result.output and "\x1b[2J" not in result.output
         assert "\\x1b" in result.output or args[0] == "kwic", args  # shown, visibly
+
+
+def test_quick_commands_run_without_the_collector_and_give_it_back(runner, seed_index):
+    """search, kwic, show, cite and list run with the cyclic collector off (a cold command is mostly imports
+    it would go through again and again); the process that ran one gets its collector back, even on error."""
+    import gc
+
+    import click
+
+    from cli.main import quick_start
+
+    seen = []
+
+    @click.command()
+    @click.option("--fail", is_flag=True)
+    @quick_start
+    def probe(fail: bool) -> None:
+        """Probe."""
+        seen.append(gc.isenabled())
+        if fail:
+            raise click.ClickException("failed on purpose")
+
+    assert gc.isenabled()
+    assert runner.invoke(probe, []).exit_code == 0
+    assert runner.invoke(probe, ["--fail"]).exit_code == 1
+    assert seen == [False, False] and gc.isenabled()
+    result = runner.invoke(main, ["search", "一肩挑", "--index-dir", str(seed_index)])
+    assert result.exit_code == 0 and "一肩挑" in result.output
+    assert gc.isenabled()
+    wrapped = {name for name, command in main.commands.items() if getattr(command.callback, "quick_start", False)}
+    assert {"search", "kwic", "show", "cite", "list"} <= wrapped and not {"build", "serve"} & wrapped
