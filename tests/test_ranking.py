@@ -127,3 +127,17 @@ def test_the_page_is_the_head_of_the_full_order(rows, need):
     scores = np.array([s for _, s in rows], dtype=np.float64)
     full = sorted(range(len(rows)), key=lambda i: (-held[i], -scores[i], found[i]))[:need]
     assert _best(found, held, scores, need).tolist() == full
+
+
+@pytest.mark.parametrize("words", WORDS[:-1])
+def test_whoosh_s_pruned_top_k_holds_without_length_statistics(grown, words):
+    """The build writes no length statistics with the postings (``index.build._codec``): Whoosh's pruned
+    top-k reads them as a bound on a block's best score. Without them it must still find the best documents."""
+    with grown._g.searchers.lend(5) as searcher:
+        segments = [sub.reader() for sub, _ in searcher.leaf_searchers()]
+        assert segments and all(reader.codec().length_stats is False for reader in segments)
+        every = sorted(whoosh_scores(searcher, words).items(), key=lambda item: (-item[1], item[0]))
+        query = Or([Term(f, w) for w in words for f in FIELDS])
+        pruned = [(hit.docnum, hit.score) for hit in searcher.search(query, limit=3, optimize=True)]
+    assert [s for _, s in pruned] == pytest.approx([s for _, s in every[:3]], rel=1e-12)
+    assert {n for n, s in every if s > pruned[-1][1]} <= {n for n, _ in pruned}
