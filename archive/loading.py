@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,12 +23,14 @@ from archive.cleaning import (
 )
 from archive.decoding import decode_bytes
 from archive.errors import N_, SourceError
-from archive.frontmatter import extract_front_matter, extract_trailing_byline, no_title_reason
-from archive.model import Document, Fix, Repair, is_one_line, say, shown_name
+from archive.frontmatter import extract_front_matter, extract_trailing_byline, no_title_reason, parse_byline
+from archive.markdown_source import markdown_lines
+from archive.model import Author, Document, Fix, Repair, is_one_line, say, shown_name
 from archive.mojibake import repair_mojibake
+from archive.pages import PAGE_SUFFIXES, Page, decode_page, read_page
 from archive.script import detect_script
 
-SOURCE_SUFFIXES = (".txt", ".md")
+SOURCE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 CATALOG_NAME = "catalog.toml"
 
 
@@ -39,7 +42,7 @@ MAX_ARTICLE_BYTES = 5 * 2**20
 
 
 def find_sources(dirs: Iterable[Path], warnings: list[str] | None = None) -> list[Path]:
-    """Every ``*.txt`` and ``*.md`` under ``dirs``, sorted, each one article.
+    """Every ``*.txt``, ``*.md``, ``*.html`` and ``*.htm`` under ``dirs``, sorted, each one article.
 
     Symbolic links are followed while their target stays inside the source folder, each directory once:
     a link out of the folder (``passwd.txt → /etc/passwd``) or back up the tree is skipped and, if
@@ -127,12 +130,39 @@ def clean_document_text(text: str) -> tuple[list[str], list[list[Fix]], str]:
     return cleaned, fixes, script
 
 
+def _page_text(page: Page) -> str:
+    """A page's article as a text file would hold it: the headline on the first line, the subtitle as a
+    ``——`` line under it, then the article's lines; the same rules then read title, subtitle and byline."""
+    head = [page.meta["title"]] if "title" in page.meta else []
+    if "subtitle" in page.meta:
+        head.append("——" + page.meta["subtitle"].lstrip("—─-－ "))
+    return "\n".join(head + page.lines)
+
+
+def _named_authors(byline: str) -> list[Author]:
+    """The people of a byline stated in a page's metadata: ``記者 林美惠`` (a role, a name) as a printed byline
+    is read, else ``王晓明 李娟`` (names apart) one author each."""
+    if authors := parse_byline(byline):
+        return authors
+    return [Author(name) for name in re.split(r"[\s、，,;；/|]+", byline) if name]
+
+
 def build_document(
     data: bytes, doc_id: str, source: str, meta: dict[str, Any] | None = None
 ) -> Document:
-    """Decode, clean and number one article's bytes (rules 1–7)."""
+    """Decode, clean and number one article's bytes (rules 0–7). A saved news page (``.html``, ``.htm``) is
+    read by :mod:`archive.pages` first: its article's lines go through the same rules as a text file's, its
+    metadata fills what the catalog (``meta``) does not give, and every field says where it came from."""
     meta = meta or {}
-    text, encoding = decode_bytes(data, source)
+    page: Page | None = None
+    if os.path.splitext(source)[1].lower() in PAGE_SUFFIXES:
+        html, encoding = decode_page(data, source)
+        page = read_page(html, encoding)
+        text = _page_text(page)
+    else:
+        text, encoding = decode_bytes(data, source)
+        if source.lower().endswith(".md"):
+            text = "\n".join(markdown_lines(text))
     paragraphs, fixes, script = clean_document_text(text)
     if not paragraphs:
         raise SourceError(source, "holds no text")
@@ -162,6 +192,18 @@ def build_document(
     )
     if trailing_fix:
         repairs.append(Repair.of(trailing_fix, len(joined)))
+    found = page.meta if page else {}
+    origins = {key: f"page: {page.origins[key]}" for key in found} if page else {}
+    if page:
+        repairs.extend(Repair.of(f, None) for f in page.removed)
+        if not fm.title:  # the rules refused the page's headline as a first line: it is not the title
+            origins.pop("title", None)
+        if not fm.subtitle:
+            origins.pop("subtitle", None)
+        if authors:
+            origins["byline"] = "page: " + N_("the byline printed with the article")
+        elif "byline" in found:
+            authors, byline = _named_authors(found["byline"]), found["byline"]
     repairs.sort(key=lambda r: (r.paragraph or 0))
 
     title, supplied = fm.title, False
@@ -175,6 +217,17 @@ def build_document(
                            N_("title supplied from the file's id (no heading to borrow)"))
         repairs.append(Repair.of(Fix("front-matter", "", title, (say(source_of_title),)), None))
 
+    for key in ("publication", "date", "url", "year", "place", "page"):
+        if key in meta:
+            origins[key] = "catalog"
+    if "title" in meta and (page or supplied):
+        # A text file's printed first line stays its title; a page's headline gives way to the catalog's.
+        title = meta["title"]
+        origins["title"] = "catalog"
+    date = meta.get("date") or found.get("date")
+    year = meta.get("year") or (int(date[:4]) if date else None)
+    if "year" not in meta and year:
+        origins["year"] = "the date"
     return Document(
         id=doc_id,
         source=source,
@@ -188,13 +241,15 @@ def build_document(
         paragraphs=tuple(joined),
         repairs=tuple(repairs),
         encoding=encoding,
-        publication=meta.get("publication"),
-        date=meta.get("date"),
+        publication=meta.get("publication") or found.get("publication"),
+        date=date,
         page=meta.get("page"),
-        year=meta.get("year"),
+        year=year,
         place=meta.get("place"),
-        url=meta.get("url"),
+        url=meta.get("url") or found.get("url"),
         extra={k: str(v) for k, v in meta.items() if k == "note"},
+        captions=tuple(page.captions) if page else (),
+        origins=origins,
     )
 
 

@@ -132,6 +132,10 @@ class Document:
     place: str | None = None
     url: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    #: A saved page's photo captions, kept apart from the article's paragraphs (issue 17).
+    captions: tuple[str, ...] = ()
+    #: Where each metadata field came from: ``catalog``, ``page: og:title``, ``page: the date line``, ``the date``.
+    origins: dict[str, str] = field(default_factory=dict)
 
     @property
     def author_names(self) -> list[str]:
@@ -159,7 +163,9 @@ def document_to_dict(doc: Document) -> dict:
     data["repairs"] = [{"rule": r.rule, "before": r.before, "after": r.after, "paragraph": r.paragraph,
                         "note": r.note, "messages": r.messages} for r in doc.repairs]
     data["paragraphs"] = list(doc.paragraphs)
+    data["captions"] = list(doc.captions)
     data["extra"] = dict(doc.extra)
+    data["origins"] = dict(doc.origins)
     return data
 
 
@@ -175,4 +181,5 @@ def document_from_dict(data: dict) -> Document:
                                    tuple(message(*m) for m in r.get("messages", ())))
                             for r in data.get("repairs", ()))
     data["paragraphs"] = tuple(data["paragraphs"])
+    data["captions"] = tuple(data.get("captions", ()))
     return Document(**data)

@@ -9,6 +9,7 @@
     python -m bench fidelity         # issue 12: cleaning and cross-script folding on real news
     python -m bench interface        # issue 14: the pages a reader meets, on 7,353 articles
     python -m bench scale            # issue 16: 1×, 10×, 100× inews, ours and FTS5 (hours; not in make test)
+    python -m bench pages            # issue 17: trafilatura against readability-lxml on tests/data/pages
 """
 
 from __future__ import annotations
@@ -304,6 +305,8 @@ def main() -> None:
                    help="report the sizes measured by earlier runs too (bench/data/scale-*.json)")
     s.add_argument("--report-only", action="store_true", help="remake the report and plot from the saved results")
     s.set_defaults(func=run_scale)
+    sub.add_parser("pages", help="issue 17: article extraction, trafilatura against readability-lxml, on the "
+                   "page fixtures").set_defaults(func=lambda _args: __import__("bench.pages").pages.main())
     d = sub.add_parser("design", help="issue 3: compare the two exact-phrase designs")
     d.add_argument("--seed", type=int, default=3)
     d.add_argument("--skip-a", action="store_true", help="only measure the chosen design")

@@ -89,7 +89,7 @@ def quick_start(command: Callable) -> Callable:
 
 source_option = click.option(
     "--source", "sources", multiple=True, type=click.Path(path_type=Path, file_okay=False),
-    help="Directory of article files (*.txt, *.md); repeatable.",
+    help="Directory of article files (*.txt, *.md, saved pages *.html, *.htm); repeatable.",
 )
 index_option = click.option(
     "--index-dir", type=click.Path(path_type=Path, file_okay=False), envvar="ARCHIVE_INDEX_DIR",
@@ -182,7 +182,8 @@ def main() -> None:
 def build(sources: tuple[Path, ...], index_dir: Path) -> None:
     """Build or update the index from --source directories (default: seeds/), atomically.
 
-    Reads every *.txt and *.md under each source as one article. Unchanged articles are not
+    Reads every *.txt, *.md (Markdown) and saved news page (*.html, *.htm) under each source as one
+    article. Unchanged articles are not
     re-indexed. A file that cannot be read is named and the index in service is left as it was.
     """
     from rich.console import Console
@@ -385,10 +386,13 @@ def show(doc_id: str, paragraph: int | None, repairs: bool, as_markdown: bool, a
     _say(f"script:   {doc.script}    source: {doc.source}    sha256: {doc.sha256[:16]}…")
     for key in ("publication", "date", "page", "year", "place", "url"):
         if getattr(doc, key) is not None:
-            _say(f"{key + ':':9} {getattr(doc, key)}")
+            origin = f"    ({doc.origins[key]})" if key in doc.origins else ""
+            _say(f"{key + ':':9} {getattr(doc, key)}{origin}")
     _say("")
     for n, par in enumerate(doc.paragraphs, start=1):
         _say(f"¶{n} {par}")
+    for caption in doc.captions:
+        _say(f"caption:  {caption}")
 
 
 #: ``--style all``: every style of a citation page, each under its label.

@@ -330,7 +330,8 @@ def build_index(sources: Iterable[Path], index_dir: Path, progress: Progress | N
         if errors:
             raise BuildError(refusal(errors))
         if not found:
-            warnings.append(f"no article (*.txt, *.md) in {', '.join(map(str, sources))}: the index holds none")
+            warnings.append(f"no article (*.txt, *.md, *.html, *.htm) in {', '.join(map(str, sources))}: "
+                            "the index holds none")
         wanted = {s.id: s.fingerprint for s in found}
         report = BuildReport(documents=len(found), warnings=warnings)
         if current and previous == wanted:

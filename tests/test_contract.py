@@ -32,11 +32,21 @@ def golden() -> dict:
     return json.loads(GOLDEN.read_text(encoding="utf-8"))
 
 
+#: Keys added to an answer since the golden file was made, by issue: a script reading the old keys reads them
+#: unchanged; nothing was taken away or changed.
+ADDED_KEYS = {"/api/doc/": {"captions", "origins", "original_url"}}  # issue 17: saved news pages
+
+
 def test_the_api_answers_the_seeds_as_before(client, golden):
     now = answers(client)
     assert list(now) == list(golden)
     for url, saved in golden.items():
-        assert now[url] == saved, url
+        added = next((keys for prefix, keys in ADDED_KEYS.items() if url.startswith(prefix)), set())
+        answer = now[url]
+        if added:
+            assert set(answer["json"]) - set(saved["json"]) == added, url
+            answer = {**answer, "json": {k: v for k, v in answer["json"].items() if k not in added}}
+        assert answer == saved, url
 
 
 @pytest.mark.parametrize("query", SEARCHES)

@@ -37,7 +37,32 @@ RULE_NAMES = {
     "front-matter": N_("Title and byline"),
     "byline": N_("Trailing byline"),
     "mojibake": N_("Garbled characters (GBK)"),
+    "page": N_("Page furniture"),
 }
+
+
+#: A document's metadata fields as a reader sees them, where the page says where each came from.
+FIELD_NAMES = {
+    "title": N_("Title"), "subtitle": N_("Subtitle"), "byline": N_("Byline"), "date": N_("Date"),
+    "publication": N_("Publication"), "url": N_("Address"), "year": N_("Year"), "place": N_("Place"),
+    "page": N_("Page (版次)"),
+}
+#: Where a field came from, as :attr:`archive.model.Document.origins` says it, for a reader.
+ORIGIN_NAMES = {"catalog": N_("the catalog (catalog.toml)"), "the date": N_("the date")}
+
+
+def field_name(key: str) -> str:
+    return gettext(FIELD_NAMES[key]) if key in FIELD_NAMES else key
+
+
+def origin_text(origin: str) -> str:
+    """``catalog``, ``the date``, ``page: og:title`` in the page's language (the page's own names of its
+    tags, og:title or <h1>, stay as they are)."""
+    if origin in ORIGIN_NAMES:
+        return gettext(ORIGIN_NAMES[origin])
+    if origin.startswith("page: "):
+        return gettext("the saved page: %(where)s", where=gettext(origin.removeprefix("page: ")))
+    return origin
 
 
 def rule_name(rule: str) -> str:
@@ -93,6 +118,8 @@ def init_app(app: Flask) -> None:
     app.add_template_global(LANGUAGE_NAMES, "LANGUAGE_NAMES")
     app.add_template_filter(rule_name, "rule_name")
     app.add_template_filter(repair_note, "repair_note")
+    app.add_template_filter(field_name, "field_name")
+    app.add_template_filter(origin_text, "origin_text")
 
     @app.after_request
     def remember_language(response: Response) -> Response:

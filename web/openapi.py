@@ -183,7 +183,9 @@ SCHEMAS: dict[str, dict] = {
         "byline": _nullable(_STRING),
         "script": {"enum": ["hans", "hant"], "description": N_("Simplified or Traditional characters.")},
         "repairs": {"type": "array", "items": _ref("Repair")},
-        "encoding": {"enum": ["utf-8", "utf-8-sig", "gb18030"]},
+        "encoding": {"type": "string", "description": N_(
+            "How the source's bytes were decoded: utf-8, utf-8-sig, gb18030, or the encoding a saved page "
+            "declares (big5hkscs, say).")},
         "title_supplied": {"type": "boolean"},
         "publication": _nullable(_STRING),
         "date": {"type": ["string", "null"], "description": N_("The publication date, as the catalog gives it.")},
@@ -192,6 +194,12 @@ SCHEMAS: dict[str, dict] = {
         "year": {**_nullable(_YEAR), "description": N_("The year the article reports on.")},
         "place": _nullable(_STRING),
         "url": {"type": "string", "description": N_("The document's page on this site.")},
+        "original_url": {"type": ["string", "null"], "description": N_(
+            "Where the article was published: a saved page's canonical address, or the catalog's url.")},
+        "captions": {"type": "array", "items": _STRING, "description": N_(
+            "A saved page's photo captions, kept apart from the paragraphs.")},
+        "origins": {"type": "object", "additionalProperties": {"type": "string"}, "description": N_(
+            "Where each metadata field came from: catalog, page: og:title, page: the date line, the date …")},
         "extra": {"type": "object", "additionalProperties": {"type": "string"},
                   "description": N_("More of the catalog's entry, such as its note.")},
     }),

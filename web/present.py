@@ -87,7 +87,9 @@ def document_json(doc: Document) -> dict:
     data["paragraphs"] = [{"n": n, "text": text} for n, text in enumerate(doc.paragraphs, 1)]
     data["authors"] = [author_json(a) for a in doc.authors]
     data["repairs"] = [{k: v for k, v in r.items() if k != "messages"} for r in data["repairs"]]
-    return {**data, "url": doc_url(doc.id)}
+    # "url" is the document's page here; where the article was published (a page's canonical address, the
+    # catalog's url) is "original_url".
+    return {**data, "original_url": doc.url, "url": doc_url(doc.id)}
 
 
 def kwic_json(result: Concordance) -> dict:

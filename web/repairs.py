@@ -30,6 +30,8 @@ RULE_DESCRIPTIONS = {
     "comma": N_("Stray ASCII commas before punctuation removed"),
     "width": N_("ASCII punctuation beside Chinese restored to full width"),
     "rejoin": N_("Paragraphs split by a page break joined again"),
+    "page": N_("Lines of a saved page around the article taken off: the headline repeated, an editor's line, "
+               "links, buttons"),
     "nfc": N_("Unicode normalisation (NFC)"),
     "zero-width": N_("Invisible zero-width characters removed"),
 }

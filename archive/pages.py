@@ -1,0 +1,394 @@
+"""Rule 0 of a saved news page (``*.html``, ``*.htm``): the article's lines, its captions and its metadata.
+
+The article's text is extracted by trafilatura (the field's standard; measured against readability-lxml on
+``tests/data/pages`` by ``python -m bench pages``), never by stripping tags by hand. Around it:
+
+- the bytes are decoded strictly, as a text file's are (``archive.decoding``), unless the page declares an
+  encoding other than UTF-8 and the GB family (Big5, say), which is then the one used;
+- ruby annotations (``<rt>``, ``<rp>``) are dropped before extraction, so ``<ruby>鎮<rt>zhèn</rt></ruby>``
+  reads ``鎮``, not the ``鎮(zhèn)`` of a flattening scraper;
+- captions (``<figcaption>``, an element whose class names a caption) are taken out of the page and kept
+  apart: they are not paragraphs of the article;
+- what the extractor lets through around the article (the headline and a section label before it; an
+  editor's line, share buttons, "上一篇/下一篇" links, a reprint notice after it) is taken off the ends, each
+  line recorded as a repair (rule ``page``);
+- the metadata is read from the page's own declarations (Open Graph, ``<meta>``, the canonical link), the
+  date from the page's markup (htmldate, markup only) or else from its date line, and every field says
+  where it came from (:attr:`Page.origins`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from urllib.parse import urlsplit
+
+from archive.decoding import decode_bytes
+from archive.errors import N_, SourceError
+from archive.frontmatter import is_dateline, parse_byline
+from archive.model import Fix, say
+
+PAGE_SUFFIXES = (".html", ".htm")
+
+#: Encodings that :func:`archive.decoding.decode_bytes` already tells apart by trying them strictly. A page
+#: saved from a GBK site and converted to UTF-8 often keeps its ``charset=gb2312``: the bytes decide.
+_TRIED_ANYWAY = frozenset({"utf-8", "gb18030", "gbk", "gb2312", "ascii", "us-ascii", "cp1252", "latin-1"})
+
+#: A class that names a caption: ``caption``, ``img-caption``, ``pic_caption``, ``figure-caption``.
+_CAPTION_XPATH = ("//figcaption | //*[contains(translate(@class, 'CAPTION', 'caption'), 'caption')]"
+                  " | //*[contains(@class, 'pictext') or contains(@class, 'img-desc') or contains(@class, 'pic-desc')]")
+
+#: A date as Chinese pages print it: 2020年01月15日, 2020-01-15, 2020/1/15, 2020.01.15.
+_DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+#: What introduces the date line of a page's header.
+_DATE_LINE_MARK = re.compile(r"发布时间|發佈時間|發布時間|时间|時間|日期|来源|來源|稿源|发布|發布")
+_SOURCE_LINE_RE = re.compile(r"(?:来源|來源|稿源)\s*[:：]\s*([^\s|｜/]{2,20})")
+
+#: Lines the extractor may let through after the article, as whole lines. Each is page furniture on a news
+#: site: an editor's or proofreader's line, a reprint or copyright notice, links to the previous and next
+#: articles, share and print buttons, "scan to follow our account".
+_TRAILING_FURNITURE = re.compile(
+    r"^[（(【\[]?\s*(?:责任编辑|責任編輯|责编|責編|编辑|編輯|校对|校對|审核|審核|审校|審校|监制|監製|主编|主編|"
+    r"值班编辑|值班編輯|终审|終審|初审|初審|复审|複審|实习编辑|實習編輯)\s*[:：]"
+    r"|(?:上一篇|下一篇|上一條|下一條|上一条|下一条)\s*[:：]"
+    r"|^(?:分享到|分享至|分享)\s*[:：]"
+    r"|^[【\[]?\s*(?:打印本页|打印|关闭窗口|關閉窗口|纠错|糾錯|返回顶部|返回頂部|收藏)\s*[】\]]"
+    r"|扫一扫|掃一掃|扫码|掃碼|微信公众号|微信公眾號|下载客户端|下載客戶端"
+    r"|版权所有|版權所有|转载请注明|轉載請註明|未经授权|未經授權|不得转载|不得轉載|Copyright|©")
+#: A furniture line is short: a paragraph of the article that happens to quote "版权所有" is not one.
+_FURNITURE_MAX = 60
+#: The heading of a block of links after the article; the lines after it are the links' titles.
+_LINK_BLOCK_HEADINGS = frozenset({
+    "相关新闻", "相關新聞", "相关阅读", "相關閱讀", "延伸阅读", "延伸閱讀", "推荐阅读", "推薦閱讀", "热点排行",
+    "熱點排行", "相关专题", "相關專題", "更多新闻", "更多新聞", "猜你喜欢", "猜你喜歡"})
+_PREVIOUS_NEXT = re.compile(r"^(?:上一篇|下一篇|上一條|下一條|上一条|下一条)\s*[:：]")
+_SENTENCE_END = tuple("。！？!?」』”\"）)")
+#: A line with a letter, a digit or a Han character: any other (``|``, ``>>``) is no line of an article.
+_WORDS = re.compile(r"[^\W_]")
+#: How far into the extracted lines a page's headline may stand (after a section label, a breadcrumb, the
+#: links of a navigation bar that the extractor kept).
+_HEAD_LINES = 10
+_HEAD_FURNITURE_MAX = 20
+
+
+@dataclass
+class Page:
+    """What a saved news page holds of its article."""
+
+    lines: list[str]
+    encoding: str
+    captions: list[str] = field(default_factory=list)
+    #: title, subtitle, byline, date (ISO), publication, url: each only when the page states it.
+    meta: dict[str, str] = field(default_factory=dict)
+    #: For each field of ``meta``: where the page states it (``og:title``, ``<h1>``, ``the date line`` …).
+    origins: dict[str, str] = field(default_factory=dict)
+    #: The lines of page furniture taken off the ends of the text, each with why.
+    removed: list[Fix] = field(default_factory=list)
+
+
+def decode_page(data: bytes, name: str) -> tuple[str, str]:
+    """The page's text and encoding, decoded strictly: as a text file, unless the page declares another
+    encoding than UTF-8 or the GB family (then that one, or the file is refused by name)."""
+    from w3lib.encoding import html_body_declared_encoding
+
+    declared = html_body_declared_encoding(data[:4096])
+    if declared and declared.lower() not in _TRIED_ANYWAY:
+        try:
+            return data.decode(declared), declared
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise SourceError(name, f"declares the encoding {declared} but is not valid {declared} ({exc}); "
+                                    "save the page again, or convert it to UTF-8, and rebuild") from exc
+    return decode_bytes(data, name)
+
+
+_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
+
+
+def _squeeze(text: str) -> str:
+    """HTML's white space (ASCII only) run together; the ends stripped of any space, the ideographic space
+    of an indent included. A U+3000 inside a line is a character the paper printed: it stays."""
+    return _HTML_SPACE.sub(" ", text).strip()
+
+
+def _text(element) -> str:
+    return _squeeze(element.text_content())
+
+
+def _meta(tree, *keys: str) -> tuple[str, str] | None:
+    """The first non-empty ``<meta property|name=KEY content=…>`` of ``keys``: (content, key)."""
+    for key in keys:
+        for attr in ("property", "name", "itemprop"):
+            for value in tree.xpath(f"//meta[@{attr}=$key]/@content", key=key):
+                if value.strip():
+                    return _squeeze(value), key
+    return None
+
+
+def _drop_ruby_annotations(tree) -> None:
+    for element in list(tree.iter("rt", "rp")):
+        element.drop_tree()  # keeps the tail: the base text that follows stays in place
+
+
+def _take_captions(tree) -> list[str]:
+    captions: list[str] = []
+    for element in tree.xpath(_CAPTION_XPATH):
+        if element.getparent() is None:
+            continue  # inside a caption already taken
+        text = _text(element)
+        if text and text not in captions and len(text) <= 300:
+            captions.append(text)
+        element.drop_tree()
+    return captions
+
+
+def _title(tree, extracted: str | None) -> tuple[str, str] | None:
+    h1 = [t for t in (_text(e) for e in tree.xpath("//h1")) if t]
+    og = _meta(tree, "og:title", "twitter:title")
+    if extracted:
+        if og and og[0] == extracted:
+            return extracted, "og:title"
+        if extracted in h1:
+            return extracted, "<h1>"
+        return extracted, "<title>"
+    if h1:
+        return h1[0], "<h1>"
+    return None
+
+
+def _subtitle(tree, title: str) -> str | None:
+    """The line under the headline that reads as its subtitle: a heading right after the ``<h1>``, or an
+    element whose class says so, printed with a leading dash (``——记大石村的变化``)."""
+    for h1 in tree.xpath("//h1"):
+        if _text(h1) != title:
+            continue
+        following = h1.getnext()
+        if following is not None and (following.tag in ("h2", "h3", "h4")
+                                      or "sub" in (following.get("class") or "")):
+            text = _text(following)
+            if text and len(text) <= 60 and not _DATE_RE.search(text):
+                return text
+    return None
+
+
+def _publication(tree, title: str | None) -> tuple[str, str] | None:
+    if found := _meta(tree, "og:site_name", "application-name"):
+        return found[0], "og:site_name"
+    if found := _meta(tree, "source", "citation_journal_title"):
+        return found[0], f"meta {found[1]}"
+    for line in _header_lines(tree):
+        if m := _SOURCE_LINE_RE.search(line):
+            return m.group(1), N_("the source line (来源)")
+    # "<title>Headline_Channel_Site</title>": the site's name is the last part.
+    page_title = _squeeze("".join(tree.xpath("//title//text()")))
+    if title and page_title.startswith(title) and (rest := page_title[len(title):].strip()):
+        parts = [p.strip() for p in re.split(r"[_|｜\-－—–]+", rest) if p.strip()]
+        if parts and len(parts[-1]) <= 20:
+            return parts[-1], "<title>"
+    return None
+
+
+#: The elements whose text is a line of a page's header (the innermost of them).
+_LINE_TAGS = ("p", "div", "span", "time", "em", "small", "h2", "h3", "h4", "td", "li", "font")
+_LINE_XPATH = " or ".join(f"self::{tag}" for tag in _LINE_TAGS)
+
+
+def _header_lines(tree) -> list[str]:
+    """The texts of the innermost line elements from the headline on, up to 12: where a date line or a
+    source line (来源) stands."""
+    start = "(//h1)[1]/following::*" if tree.xpath("//h1") else "//body//*"
+    lines = []
+    for element in tree.xpath(f"{start}[{_LINE_XPATH}][not(.//*[{_LINE_XPATH}])]"):
+        if text := _text(element):
+            lines.append(text)
+            if len(lines) == 12:
+                break
+    return lines
+
+
+def _date(tree) -> tuple[str, str] | None:
+    from htmldate import find_date
+
+    # Markup only (meta tags, <time>, JSON-LD): its text search guesses (a URL's 2020/0115 read as 2020-01-01).
+    found = find_date(tree, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
+    if found:
+        return found, N_("the page's markup (htmldate)")
+    for line in _header_lines(tree):
+        if _DATE_LINE_MARK.search(line) or _DATE_RE.match(line):
+            if m := _DATE_RE.search(line):
+                year, month, day = (int(g) for g in m.groups())
+                if 1 <= month <= 12 and 1 <= day <= 31:
+                    return f"{year:04d}-{month:02d}-{day:02d}", N_("the date line")
+    return None
+
+
+def _url(tree) -> tuple[str, str] | None:
+    for href in tree.xpath("//link[@rel='canonical']/@href"):
+        if _is_web_address(href.strip()):
+            return href.strip(), "link rel=canonical"
+    if (found := _meta(tree, "og:url")) and _is_web_address(found[0]):
+        return found[0], "og:url"
+    return None
+
+
+def _is_web_address(address: str) -> bool:
+    """An absolute http(s) address: a relative one, or ``javascript:``, is no address of the article."""
+    parts = urlsplit(address)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+@cache
+def _config():
+    """trafilatura's settings, one change: an article of any length is taken as its main extractor found it.
+    Under 250 characters (``MIN_EXTRACTED_SIZE``) it falls back to a baseline that returns the whole
+    ``<article>`` element's text on one line, headline, byline and paragraphs run together (7 of the 7,353
+    inews articles written into a page, ``python -m bench.pages --inews``)."""
+    from trafilatura.settings import use_config
+
+    config = use_config()
+    config.set("DEFAULT", "MIN_EXTRACTED_SIZE", "1")
+    return config
+
+
+#: White space that is a character of the text, not HTML's: trafilatura makes every run of white space one
+#: space, so these are held through it as two ideographic description characters, which it keeps (it drops
+#: what is not printable, private-use characters included), and news text does not use
+#: (``joshua　smith`` stays as printed).
+_KEPT_SPACES = {"\u3000": "\u2ffa", "\xa0": "\u2ffb"}
+_HOLD = str.maketrans(_KEPT_SPACES)
+_GIVE_BACK = str.maketrans({v: k for k, v in _KEPT_SPACES.items()})
+
+
+def _hold_spaces(tree) -> bool:
+    """Swap the kept spaces for their stand-ins in the tree's text; False (nothing done) if the page holds
+    a stand-in already."""
+    texts = [t for element in tree.iter() for t in (element.text, element.tail) if isinstance(t, str)]
+    if any(stand_in in t for t in texts for stand_in in _KEPT_SPACES.values()):
+        return False
+    for element in tree.iter():
+        if isinstance(element.text, str) and not callable(element.tag):
+            element.text = element.text.translate(_HOLD)
+        if isinstance(element.tail, str):
+            element.tail = element.tail.translate(_HOLD)
+    return True
+
+
+def _furniture(line: str) -> bool:
+    return len(line) <= _FURNITURE_MAX and _TRAILING_FURNITURE.search(line) is not None
+
+
+#: Navigation links as a page's text begins with them, each a whole line.
+_NAVIGATION = frozenset({
+    "首页", "首頁", "网站首页", "網站首頁", "返回首页", "返回首頁", "新闻列表", "新聞列表", "新闻中心", "新聞中心",
+    "联系我们", "聯絡我們", "聯繫我們", "关于我们", "關於我們", "登录", "登入", "注册", "註冊"})
+_POSITION = re.compile(r"^(?:当前位置|當前位置|您的位置|您现在的位置|您現在的位置|位置)\s*[:：]")
+
+
+def _byline_and_date(line: str) -> str | None:
+    """``记者 李四 2019-07-18``: the byline part of a byline printed with the date, else None."""
+    m = _DATE_RE.search(line)
+    if not m or line[m.end():].strip(" 　:：0123456789") or m.start() == 0:
+        return None
+    head = line[:m.start()].strip()
+    return head if parse_byline(head) else None
+
+
+def _trim_head(lines: list[str], removed: list[Fix], found: dict[str, str]) -> list[str]:
+    """Before the article: a date line, buttons, navigation links, where-you-are lines, a line of separators
+    (the "|" between links), a byline printed with the date (kept in ``found`` as the byline)."""
+    while lines:
+        first = lines[0]
+        if byline := _byline_and_date(first):
+            found.setdefault("byline", byline)
+            removed.append(Fix("page", first, "", (say(N_("the page's byline and date line: the byline kept")),)))
+        elif (is_dateline(first) or _furniture(first) or first in _NAVIGATION or _POSITION.match(first)
+              or not _WORDS.search(first)):
+            removed.append(Fix("page", first, "", (say(N_("a line of the page before the article")),)))
+        else:
+            break
+        lines = lines[1:]
+    return lines
+
+
+def _trim(lines: list[str], title: str | None, found: dict[str, str]) -> tuple[list[str], list[Fix]]:
+    """Take page furniture off the ends of the extracted lines (see the module's docstring); a byline found
+    on the way goes into ``found``."""
+    removed: list[Fix] = []
+    lines = _trim_head(lines, removed, found)
+    # The headline (it is the title, given apart) and short lines before it.
+    if title and title in lines[:_HEAD_LINES]:
+        at = lines.index(title)
+        if all(len(line) <= _HEAD_FURNITURE_MAX for line in lines[:at]):
+            for line in lines[:at]:
+                removed.append(Fix("page", line, "", (say(N_("a line of the page before the headline")),)))
+            removed.append(Fix("page", title, "", (say(N_("the headline, repeated in the page's text")),)))
+            lines = _trim_head(lines[at + 1:], removed, found)
+    # A block of links after the article: its heading ("相关新闻", or the label "上一篇：") and the titles
+    # under it: the first such heading after the article's last sentence.
+    cut = None
+    for i in range(len(lines) - 1, 0, -1):
+        if lines[i] in _LINK_BLOCK_HEADINGS or _PREVIOUS_NEXT.match(lines[i]):
+            cut = i
+        elif len(lines[i]) > 40 or lines[i].endswith(_SENTENCE_END):
+            break
+    if cut is not None:
+        for line in lines[cut:]:
+            removed.append(Fix("page", line, "", (say(N_("a block of links after the article")),)))
+        lines = lines[:cut]
+    while lines and _furniture(lines[-1]):
+        removed.append(Fix("page", lines[-1], "", (say(
+            N_("a line of the page after the article (an editor's line, a notice, links or buttons)")),)))
+        lines = lines[:-1]
+    return lines, removed
+
+
+def read_page(html: str, encoding: str = "utf-8") -> Page:
+    """The article of a saved news page: its lines (trafilatura's text, page furniture taken off the ends),
+    captions, metadata and where each field came from."""
+    from trafilatura import extract, extract_metadata, load_html
+
+    tree = load_html(html)
+    if tree is None:
+        return Page([], encoding)
+    _drop_ruby_annotations(tree)
+    captions = _take_captions(tree)
+    # Not its extensive date search, which tries every locale of dateparser: 8 s for one page.
+    found = extract_metadata(tree, extensive=False)
+    page = Page([], encoding, captions)
+
+    def keep(key: str, value: tuple[str, str] | None) -> None:
+        if value and value[0]:
+            page.meta[key], page.origins[key] = value
+
+    keep("title", _title(tree, found.title if found else None))
+    title = page.meta.get("title")
+    if title and (sub := _subtitle(tree, title)):
+        keep("subtitle", (sub, N_("the heading under the headline")))
+    if author := _meta(tree, "author", "article:author", "citation_author"):
+        keep("byline", (author[0], f"meta {author[1]}"))
+    elif found and found.author:
+        keep("byline", (found.author, N_("the page's byline (trafilatura)")))
+    keep("date", _date(tree))
+    keep("publication", _publication(tree, title))
+    keep("url", _url(tree))
+
+    # Tables off: a layout table (a page of the 2000s) would come out as one line of cells joined by "|";
+    # without them a table's cells are lines of their own.
+    held = _hold_spaces(tree)
+    # An article of one short line ("以调解方式结案的") is no article to the default extraction, which then
+    # gives the page's navigation: when nothing is left of it, the extraction that favours recall is asked.
+    for recall in (False, True):
+        text = extract(tree, output_format="txt", include_comments=False, include_tables=False,
+                       include_images=False, include_formatting=False, include_links=False,
+                       deduplicate=False, with_metadata=False, config=_config(), favor_recall=recall) or ""
+        if held:
+            text = text.translate(_GIVE_BACK)
+        lines = [_squeeze(line) for line in text.split("\n")]
+        lines = [line for line in lines if line and line not in captions]
+        found_here: dict[str, str] = {}
+        page.lines, page.removed = _trim(lines, title, found_here)
+        if page.lines:
+            break
+    if "byline" in found_here and "byline" not in page.meta:
+        page.meta["byline"], page.origins["byline"] = found_here["byline"], N_("the byline and date line")
+    return page

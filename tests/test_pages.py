@@ -1,0 +1,321 @@
+"""Saved news pages (issue 17): each fixture of ``tests/data/pages`` read into the article its newspaper
+printed, nothing of the page around it, its metadata, and where each field came from.
+
+The fixtures are written in the styles of Chinese news sites; ``expected.json`` holds, by hand, each article's
+paragraphs, captions and metadata, and the page furniture that must not reach them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from archive.errors import SourceError
+from archive.loading import build_document, load_seed
+from archive.pages import decode_page, read_page
+
+PAGES = Path(__file__).resolve().parent / "data" / "pages"
+EXPECTED = json.loads((PAGES / "expected.json").read_text(encoding="utf-8"))
+
+
+def load(name: str):
+    return build_document((PAGES / name).read_bytes(), Path(name).stem, name)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_the_paragraphs_are_the_article_s_exactly(name):
+    doc = load(name)
+    assert list(doc.paragraphs) == EXPECTED[name]["paragraphs"]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_no_page_furniture_reaches_the_document(name):
+    doc = load(name)
+    shown = [doc.title, doc.subtitle or "", doc.byline or "", *doc.paragraphs, *doc.captions]
+    for furniture in EXPECTED[name]["furniture"]:
+        assert not any(furniture in text for text in shown), furniture
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_the_metadata_fields(name):
+    doc, want = load(name), EXPECTED[name]
+    assert doc.title == want["title"]
+    assert doc.subtitle == want["subtitle"]
+    assert [a.name for a in doc.authors] == want["authors"]
+    assert (doc.date, doc.publication, doc.url) == (want["date"], want["publication"], want["url"])
+    assert doc.year == (int(want["date"][:4]) if want["date"] else None)  # the year facet reads the date
+    assert doc.encoding == want["encoding"]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_captions_are_kept_apart_from_the_paragraphs(name):
+    doc = load(name)
+    assert list(doc.captions) == EXPECTED[name]["captions"]
+    assert not set(doc.captions) & set(doc.paragraphs)
+
+
+def test_each_field_says_where_it_came_from():
+    assert load("title_sitename.html").origins == {
+        "title": "page: <h1>", "subtitle": "page: the heading under the headline",
+        "byline": "page: the byline printed with the article", "date": "page: the date line",
+        "publication": "page: the source line (来源)", "url": "page: og:url", "year": "the date"}
+    assert load("figure_captions.html").origins["publication"] == "page: og:site_name"
+    assert load("gbk_county.html").origins["url"] == "page: link rel=canonical"
+    assert load("no_metadata.html").origins == {}
+
+
+def test_ruby_keeps_the_base_text_only():
+    doc = load("ruby_pinyin.html")
+    text = "".join(doc.paragraphs)
+    assert "學打鋤頭" in text and "飛濺" in text and "「鏗鏘一聲" in text
+    assert not any(mark in text for mark in ("chú", "(", "zhèn", "kēng"))
+    assert not [r for r in doc.repairs if r.rule == "pinyin"]  # nothing for the scraper rule to undo
+
+
+def test_a_gbk_page_that_declares_gb2312_is_read_as_gbk():
+    """镕 (of 朱镕基) is in GBK, not in GB2312: a page saying gb2312 is decoded as the GB family's widest."""
+    raw = (PAGES / "gbk_county.html").read_bytes()
+    assert b"charset=gb2312" in raw
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("gb2312")
+    assert "覃永镕" in load("gbk_county.html").paragraphs[0]
+
+
+def test_what_was_taken_off_the_page_is_in_the_repair_log():
+    doc = load("title_sitename.html")
+    removed = [(r.before, r.paragraph) for r in doc.repairs if r.rule == "page"]
+    assert removed == [("扫一扫，关注江汉在线微信公众号", None), ("(责编：钱伟、周敏)", None)]
+    assert all(r.note for r in doc.repairs if r.rule == "page")
+
+
+def test_the_catalog_overrides_the_page_and_says_so():
+    catalog = {"gbk_county": {"title": "新农人", "publication": "清江日报（县域版）", "date": "2021-03-19"}}
+    doc = build_document((PAGES / "gbk_county.html").read_bytes(), "gbk_county", "gbk_county.html",
+                         catalog["gbk_county"])
+    assert (doc.title, doc.publication, doc.date, doc.year) == ("新农人", "清江日报（县域版）", "2021-03-19", 2021)
+    assert doc.origins["title"] == doc.origins["publication"] == doc.origins["date"] == "catalog"
+    assert doc.origins["url"] == "page: link rel=canonical"
+
+
+def test_a_page_declaring_big5_is_read_as_big5_and_refused_when_it_is_not(tmp_path):
+    html = '<html><head><meta charset="big5"><title>港口</title></head><body><h1>港口夜景</h1>' \
+           "<p>維多利亞港的夜景吸引了大批遊客，兩岸燈火通明，渡輪往來穿梭，成為城市最亮麗的風景。</p></body></html>"
+    text, encoding = decode_page(html.encode("big5"), "big5.html")
+    assert text == html and encoding.startswith("big5")
+    with pytest.raises(SourceError) as refused:
+        decode_page(html.encode("big5") + b"\xff\xff", "big5.html")
+    assert "big5.html" in str(refused.value) and "big5" in str(refused.value)
+
+
+def test_bytes_that_fit_no_encoding_refuse_the_page_by_name(tmp_path):
+    page = tmp_path / "broken.html"
+    page.write_bytes("<html><body><p>正文".encode() + b"\x81\xff\xfe" + b"</p></body></html>")
+    with pytest.raises(SourceError) as refused:
+        load_seed(page, tmp_path)
+    assert "broken.html" in str(refused.value) and "neither UTF-8 nor GB18030" in str(refused.value)
+
+
+def test_a_page_with_no_article_text_is_refused_by_name(tmp_path):
+    page = tmp_path / "empty.html"
+    page.write_text("<html><head><title></title></head><body><div class='nav'></div></body></html>")
+    with pytest.raises(SourceError) as refused:
+        load_seed(page, tmp_path)
+    assert "empty.html" in str(refused.value)
+
+
+def test_read_page_takes_a_page_as_text():
+    page = read_page((PAGES / "figure_captions.html").read_text(encoding="utf-8"))
+    assert page.meta["title"] == "湿地公园迎来首批越冬候鸟" and page.origins["title"] == "og:title"
+    assert page.lines == EXPECTED["figure_captions.html"]["paragraphs"]
+
+
+def test_pages_are_built_searched_and_updated_like_text_files(tmp_path):
+    from index.build import build_index
+    from index.search import Engine
+
+    src = tmp_path / "src"
+    shutil.copytree(PAGES, src, ignore=shutil.ignore_patterns("*.json"))
+    (src / "saved.htm").write_bytes((PAGES / "figure_captions.html").read_bytes().replace(
+        "湿地公园".encode(), "湿地公园".encode(), 1))
+    report = build_index([src], tmp_path / "ix")
+    assert report.documents == 6 and report.added == 6
+    engine = Engine(tmp_path / "ix")
+    try:
+        hits = engine.search('"覃永镕"')
+        assert [h.id for h in hits.hits] == ["gbk_county"]
+        assert engine.search('"鋤頭"').total == 1 and engine.search('"zhèn"').total == 0
+        assert engine.search('"责任编辑"').total == 0 and engine.search('"扫一扫"').total == 0
+        assert engine.document("title_sitename").publication == "江汉日报"
+    finally:
+        engine.close()
+    (src / "no_metadata.html").write_text((src / "no_metadata.html").read_text(encoding="utf-8").replace(
+        "上周一", "上周二"), encoding="utf-8")
+    again = build_index([src], tmp_path / "ix")
+    assert (again.added, again.updated, again.removed) == (0, 1, 0)
+
+
+@pytest.fixture(scope="module")
+def pages_index(tmp_path_factory) -> Path:
+    from index.build import build_index
+
+    root = tmp_path_factory.mktemp("pages")
+    src = root / "src"
+    shutil.copytree(PAGES, src, ignore=shutil.ignore_patterns("*.json"))
+    (src / "catalog.toml").write_text('[ruby_pinyin]\nplace = "新北市三峽區"\n', encoding="utf-8")
+    build_index([src], root / "ix")
+    return root / "ix"
+
+
+@pytest.fixture
+def pages_client(pages_index):
+    from tests.conftest import english
+    from web import create_app
+
+    return english(create_app({"TESTING": True, "INDEX_DIR": str(pages_index)}).test_client())
+
+
+def test_the_document_page_shows_where_it_was_published_and_links_there(pages_client):
+    page = pages_client.get("/doc/gbk_county").get_data(as_text=True)
+    assert '<p class="published">Published: <span lang="zh-Hans" class="publication">清江日报</span>' in page
+    assert '<time datetime="2021-03-18">2021-03-18</time>' in page
+    assert ('<a class="original" href="http://www.qjrb.example.cn/xyjj/2021-03/18/content_88216.htm" '
+            'rel="nofollow noopener noreferrer">') in page
+    assert "<th>Publication</th><td>the saved page: meta source</td>" in page
+    assert 'citation_journal_title" content="清江日报"' in page
+    assert 'citation_publication_date" content="2021/03/18"' in page
+
+
+def test_the_document_page_keeps_the_captions_apart(pages_client):
+    page = pages_client.get("/doc/figure_captions").get_data(as_text=True)
+    body = page[page.index('<div class="body"'):page.index('<section class="captions"')]
+    captions = page[page.index('<section class="captions"'):]
+    for caption in EXPECTED["figure_captions.html"]["captions"]:
+        assert caption not in body and f"<li>{caption}</li>" in captions
+
+
+def test_the_document_page_in_chinese_names_the_origins(pages_index):
+    from web import create_app
+
+    client = create_app({"TESTING": True, "INDEX_DIR": str(pages_index)}).test_client()
+    page = client.get("/doc/title_sitename").get_data(as_text=True)
+    assert "刊载：" in page and "元数据的来源" in page and "保存的网页：日期行" in page and "原文" in page
+
+
+def test_the_api_gives_the_original_address_captions_and_origins(pages_client):
+    data = pages_client.get("/api/doc/figure_captions").get_json()
+    assert data["original_url"] == "https://www.djwb.example.cn/city/2022/1108/wetland.html"
+    assert data["url"].endswith("/doc/figure_captions")
+    assert data["captions"] == EXPECTED["figure_captions.html"]["captions"]
+    assert data["origins"]["publication"] == "page: og:site_name" and data["publication"] == "东江晚报"
+    assert pages_client.get("/api/doc/ruby_pinyin").get_json()["origins"]["place"] == "catalog"
+
+
+def test_archive_cite_gives_the_newspaper_and_the_date(pages_index, runner):
+    from cli.main import main
+
+    result = runner.invoke(main, ["cite", "title_sitename", "2", "--index-dir", str(pages_index),
+                                  "--base-url", "https://archive.example", "--accessed", "2026-12-05"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == (
+        "赵一鸣, 孙红. 脱贫后的第一个丰收年：记大石村的变化[N/OL]. 江汉日报, 2020-01-15[2026-12-05]. "
+        "https://archive.example/doc/title_sitename#p2.")
+
+
+def test_archive_show_says_where_each_field_came_from(pages_index, runner):
+    from cli.main import main
+
+    result = runner.invoke(main, ["show", "figure_captions", "--index-dir", str(pages_index)])
+    assert result.exit_code == 0, result.output
+    assert "publication: 东江晚报    (page: og:site_name)" in result.output
+    assert "caption:  一只苍鹭从芦苇丛上空飞过。" in result.output
+
+
+def test_a_markdown_article_is_read_as_markdown():
+    text = ("# 春耕时节 **备耕忙**\n\n—— 记某县的春耕\n\n本报记者 吴柳\n\n田间地头，*农机*轰鸣。村民们正在\n"
+            "抢抓农时，[播种](https://x.example/)早稻。\n\n- 整地\n- 育秧\n\n> 引用的一段话。\n\n"
+            "<script>alert(1)</script>\n")
+    doc = build_document(text.encode(), "m", "m.md")
+    assert (doc.title, doc.subtitle, doc.byline) == ("春耕时节 备耕忙", "记某县的春耕", "本报记者 吴柳")
+    assert doc.paragraphs == ("田间地头，农机轰鸣。村民们正在抢抓农时，播种早稻。", "整地", "育秧", "引用的一段话。")
+
+
+def test_the_size_limit_and_the_links_rules_hold_for_pages(tmp_path):
+    from archive.loading import MAX_ARTICLE_BYTES, find_sources
+
+    big = tmp_path / "big.html"
+    big.write_bytes(b"<html><body><p>" + "很长的正文。".encode() * (MAX_ARTICLE_BYTES // 15) + b"</p></body></html>")
+    with pytest.raises(SourceError) as refused:
+        load_seed(big, tmp_path)
+    assert "big.html" in str(refused.value) and "5 MB" in str(refused.value)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "elsewhere.html").write_bytes((PAGES / "no_metadata.html").read_bytes())
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "page.htm").write_bytes((PAGES / "no_metadata.html").read_bytes())
+    (src / "link.html").symlink_to(outside / "elsewhere.html")
+    warnings: list[str] = []
+    assert [p.name for p in find_sources([src], warnings)] == ["page.htm"]
+    assert any("link.html" in w and "outside" in w for w in warnings)
+
+
+def test_a_saved_page_in_a_browser_on_a_phone(pages_index, browse):
+    """The document page of an imported article in Debian's chromium at a phone's width: where it was
+    published, the link to it, the captions apart, the origins folded, nothing wider than the screen."""
+    from tests.conftest import serving
+
+    artifacts = Path(__file__).resolve().parent / "artifacts"
+    artifacts.mkdir(exist_ok=True)
+    with serving(pages_index, workers=1) as server:
+        page = browse(390, 844)
+        page.goto(server.url + "/doc/figure_captions")
+        published = page.locator("p.published")
+        assert published.is_visible()
+        assert "东江晚报" in published.inner_text() and "2022-11-08" in published.inner_text()
+        assert page.locator("a.original").get_attribute("href") == "https://www.djwb.example.cn/city/2022/1108/wetland.html"
+        captions = page.locator("section.captions li")
+        assert captions.count() == 2 and captions.nth(1).inner_text() == "一只苍鹭从芦苇丛上空飞过。"
+        assert "苍鹭从芦苇丛" not in page.locator("div.body").inner_text()
+        origins = page.locator("details.origins")
+        assert not origins.locator("table").is_visible()  # folded until asked
+        origins.locator("summary").click()
+        assert "保存的网页：og:site_name" in origins.locator("table").inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.screenshot(path=str(artifacts / "saved-page-phone.png"), full_page=True)
+
+
+def _portal(title: str, paragraphs: list[str], byline_line: str = "") -> str:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (f"<html><head><meta charset='utf-8'><title>{title}_新闻中心_示例网</title></head><body>"
+            "<div class='nav'><a href='/'>首页</a> | <a href='/n/'>新闻</a></div><div class='article'>"
+            f"<h1>{title}</h1><div class='info'>2019-07-18 09:12 来源：示例日报</div>"
+            f"<div class='share'>分享到：<a>微信</a> <a>微博</a></div><div class='content'>{byline_line}{body}"
+            "<p>（责任编辑：张三）</p></div></div><div><p>上一篇：</p><p>前一篇文章</p><p>下一篇：</p>"
+            "<p>后一篇文章</p></div><div class='footer'>Copyright © 2019 示例网 版权所有</div></body></html>")
+
+
+def test_a_short_article_is_neither_run_together_nor_lost():
+    """Under 250 characters trafilatura fell back to the whole page's text on one line; an article of one
+    short line was no article to it at all (its page's navigation came out instead)."""
+    two = ["集山西五十多个品牌的老陈醋于一网的电商网站上线了。", "欢迎您的光临！"]
+    doc = build_document(_portal("老陈醋上网", two).encode(), "a", "a.html")
+    assert list(doc.paragraphs) == two and doc.title == "老陈醋上网"
+    one = build_document(_portal("调解书", ["以调解方式结案的"]).encode(), "b", "b.html")
+    assert one.paragraphs == ("以调解方式结案的",)
+    assert [r.before for r in one.repairs if r.rule == "page"] == ["（责任编辑：张三）"]
+
+
+def test_ideographic_and_no_break_spaces_are_kept_as_printed():
+    text = "华盛顿大学约书亚·史密斯（joshua\u3000smith）实验室的研究人员说，\xa0新方法已在多个实验室得到验证，效果良好。"
+    doc = build_document(_portal("新方法", [text, "第二段正文，写得足够长，让提取器把它当作文章的一部分来对待。"]).encode(),
+                         "c", "c.html")
+    assert doc.paragraphs[0] == text
+
+
+def test_a_byline_printed_with_the_date_is_the_byline_not_a_paragraph():
+    doc = build_document(_portal("丰收", ["今年的稻谷亩产比去年高了一百多斤，合作社统一收购。"],
+                                 "<p>记者 李四 2019-07-18</p>").encode(), "d", "d.html")
+    assert doc.paragraphs == ("今年的稻谷亩产比去年高了一百多斤，合作社统一收购。",)
+    assert [a.name for a in doc.authors] == ["李四"]
