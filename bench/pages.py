@@ -48,16 +48,15 @@ def with_our_rules(extract: Callable[[str], list[str]]) -> Callable[[str], list[
 
     def run(html: str) -> list[str]:
         import lxml.html
-        from trafilatura import extract_metadata, load_html
+        from trafilatura import load_html
 
-        from archive.pages import _drop_ruby_annotations, _take_captions, _title, _trim
+        from archive.pages import _drop_ruby_annotations, _mark_headlines, _take_captions, _trim
 
         tree = load_html(html)
         _drop_ruby_annotations(tree)
         _take_captions(tree)
-        found = extract_metadata(tree, extensive=False)
-        title = _title(tree, found.title if found else None)
-        lines, _ = _trim(extract(lxml.html.tostring(tree, encoding="unicode")), title[0] if title else None, {})
+        _mark_headlines(tree)
+        lines, _ = _trim(extract(lxml.html.tostring(tree, encoding="unicode")), {})
         return lines
 
     return run

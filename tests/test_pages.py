@@ -308,9 +308,10 @@ def test_a_short_article_is_neither_run_together_nor_lost():
 
 
 def test_ideographic_and_no_break_spaces_are_kept_as_printed():
-    text = "华盛顿大学约书亚·史密斯（joshua\u3000smith）实验室的研究人员说，\xa0新方法已在多个实验室得到验证，效果良好。"
-    doc = build_document(_portal("新方法", [text, "第二段正文，写得足够长，让提取器把它当作文章的一部分来对待。"]).encode(),
-                         "c", "c.html")
+    text = ("华盛顿大学约书亚·史密斯（joshua\u3000smith）实验室的研究人员说，\xa0新方法已在多个实验室得到验证，"
+            "效果良好。")
+    second = "第二段正文，写得足够长，让提取器把它当作文章的一部分来对待。"
+    doc = build_document(_portal("新方法", [text, second]).encode(), "c", "c.html")
     assert doc.paragraphs[0] == text
 
 
@@ -319,3 +320,12 @@ def test_a_byline_printed_with_the_date_is_the_byline_not_a_paragraph():
                                  "<p>记者 李四 2019-07-18</p>").encode(), "d", "d.html")
     assert doc.paragraphs == ("今年的稻谷亩产比去年高了一百多斤，合作社统一收购。",)
     assert [a.name for a in doc.authors] == ["李四"]
+
+
+def test_a_paragraph_that_repeats_the_headline_is_the_article_s():
+    """The <h1> is the title and leaves the text; a paragraph saying the same is the article's own (an
+    article whose only paragraph is its headline came out empty, and its build was refused)."""
+    doc = build_document(_portal("台州哪家医院好？", ["台州哪家医院好？"]).encode(), "e", "e.html")
+    assert doc.title == "台州哪家医院好？" and doc.paragraphs == ("台州哪家医院好？",)
+    ruby = load("ruby_pinyin.html")  # its <h1> (and the section label before it) is in the extracted text
+    assert [r.before for r in ruby.repairs if r.rule == "page"] == ["文化", "老街上的打鐵舖"]
