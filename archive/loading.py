@@ -84,6 +84,9 @@ def _walk(folder: str, seen: set[tuple[int, int]], warnings: list[str], root: st
                 warnings.append(f"{entry.path}: skipped, cannot be followed ({exc.strerror})")
                 continue
             if is_dir:
+                if entry.name.endswith("_files") and any(
+                        os.path.exists(os.path.join(folder, entry.name[:-6] + ext)) for ext in (".html", ".htm")):
+                    continue  # what a browser saved beside a page (its images, frames, scripts): not articles
                 yield from _walk(entry.path, seen, warnings, root)
             elif is_file and os.path.splitext(entry.name)[1].lower() in SOURCE_SUFFIXES:
                 yield entry.path
@@ -139,12 +142,19 @@ def _page_text(page: Page) -> str:
     return "\n".join(head + page.lines)
 
 
+_EDITOR_LINE = re.compile(r"^[（(]?(?:责任编辑|責任編輯|责编|責編|编辑|編輯)")
+
+
 def _named_authors(byline: str) -> list[Author]:
     """The people of a byline stated in a page's metadata: ``記者 林美惠`` (a role, a name) as a printed byline
     is read, else ``王晓明 李娟`` (names apart) one author each."""
     if authors := parse_byline(byline):
         return authors
-    return [Author(name) for name in re.split(r"[\s、，,;；/|]+", byline) if name]
+    if "://" in byline or byline.startswith("www.") or _EDITOR_LINE.match(byline):
+        return []  # an address (article:author is often a profile's), an editor: no author
+    # Names apart: split at marks, and at spaces between Chinese names only ("Zhang Wei" is one name).
+    names = re.split(r"\s*[、，,;；/|]\s*|(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])", byline)
+    return [Author(name.strip()) for name in names if name.strip()]
 
 
 def build_document(

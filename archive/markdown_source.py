@@ -1,43 +1,57 @@
 """Rule 0 of a Markdown article (``*.md``): its text as a text file would hold it, one paragraph a line.
 
 The file is rendered by the ``markdown`` package (never read with hand-written patterns), then each block
-of the rendering (a heading, a paragraph, a list item, a quoted paragraph, a code block) becomes one line:
-emphasis and links keep their text, not their syntax. A level-one heading (``# 标题``) comes first, as the
-title line that the front-matter rule reads. Inside a paragraph, Markdown's soft line break between two Han
-characters is dropped (a Chinese line wrapped in the editor), elsewhere it is a space.
+of the rendering (a heading, a paragraph, a list item, a quoted paragraph, a code block, a raw ``<div>``)
+gives its lines: emphasis and links keep their text, not their syntax. A level-one heading (``# 标题``)
+comes first, as the title line that the front-matter rule reads.
+
+A line break inside a paragraph is a paragraph break (Markdown's ``nl2br``), as in a text file: Chinese is
+not wrapped at a width, and a file written one paragraph a line (as ``*.md`` files were read before they were
+read as Markdown) must not become one paragraph, or one title.
 """
 
 from __future__ import annotations
 
 import re
 
-from archive.script import HAN
+#: The elements whose own text (their inline content, not the blocks inside them) is one or more lines.
+_BLOCKS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "pre", "dt", "dd", "td", "th", "blockquote",
+                     "div", "figcaption"})
+_HTML_SPACE = re.compile(r"[ \t\r\f]+")
 
-#: The elements whose text is one line of the article: the innermost of them, in the order of the file.
-_BLOCKS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "pre", "dt", "dd", "td", "th")
-_BLOCK_XPATH = " or ".join(f"self::{tag}" for tag in _BLOCKS)
-_SOFT_BREAK = re.compile(rf"(?<=[{HAN}，。！？；：、“”「」（）])[ \t]*\n[ \t]*(?=[{HAN}，。！？；：、“”「」（）])")
-_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
+
+def _own_text(element) -> str:
+    """The element's text without that of the blocks inside it (a list item without its sub-list); a
+    ``<br>`` is a line break."""
+    parts = [element.text or ""]
+    for child in element:
+        if not isinstance(child.tag, str) or child.tag in ("script", "style"):
+            pass  # a comment, or code: never text
+        elif child.tag == "br":
+            parts.append("\n")
+        elif child.tag not in _BLOCKS:
+            parts.append(_own_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 def markdown_lines(text: str) -> list[str]:
-    """The lines of a Markdown article: the first ``#`` heading first, then every block in order."""
+    """The lines of a Markdown article: the first ``#`` heading first, then every block's lines in order."""
     import lxml.html
     import markdown
 
-    html = markdown.markdown(text, output_format="html")
+    html = markdown.markdown(text, extensions=["nl2br"], output_format="html")
     if not html.strip():
         return []
     tree = lxml.html.fragment_fromstring(html, create_parent="div")
-    for element in tree.xpath("//script | //style"):  # raw HTML in the file: never its code as text
-        element.drop_tree()
     lines: list[tuple[bool, str]] = []
-    for element in tree.xpath(f".//*[{_BLOCK_XPATH}][not(.//*[{_BLOCK_XPATH}])]"):
-        raw = element.text_content()
-        if element.tag != "pre":
-            raw = _HTML_SPACE.sub(" ", _SOFT_BREAK.sub("", raw))
-        if line := raw.strip():
-            lines.append((element.tag == "h1", line) if element.tag != "pre" else (False, line))
+    for element in tree.iter():
+        if element is tree or not isinstance(element.tag, str) or element.tag not in _BLOCKS:
+            continue
+        own = _own_text(element)
+        for piece in own.split("\n"):
+            line = piece.strip() if element.tag == "pre" else _HTML_SPACE.sub(" ", piece).strip()
+            if line:
+                lines.append((element.tag == "h1", line))
     title = next((line for is_title, line in lines if is_title), None)
-    rest = [line for is_title, line in lines if not (is_title and line == title)]
-    return ([title] if title else []) + [part for line in rest for part in line.split("\n") if part.strip()]
+    return ([title] if title else []) + [line for is_title, line in lines if not (is_title and line == title)]

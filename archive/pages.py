@@ -24,10 +24,11 @@ from dataclasses import dataclass, field
 from functools import cache
 from urllib.parse import urlsplit
 
+from archive.cleaning import is_heading
 from archive.decoding import decode_bytes
 from archive.errors import N_, SourceError
 from archive.frontmatter import is_dateline, parse_byline
-from archive.model import Fix, say
+from archive.model import Fix, is_one_line, say
 
 PAGE_SUFFIXES = (".html", ".htm")
 
@@ -35,27 +36,42 @@ PAGE_SUFFIXES = (".html", ".htm")
 #: saved from a GBK site and converted to UTF-8 often keeps its ``charset=gb2312``: the bytes decide.
 _TRIED_ANYWAY = frozenset({"utf-8", "gb18030", "gbk", "gb2312", "ascii", "us-ascii", "cp1252", "latin-1"})
 
-#: A class that names a caption: ``caption``, ``img-caption``, ``pic_caption``, ``figure-caption``.
-_CAPTION_XPATH = ("//figcaption | //*[contains(translate(@class, 'CAPTION', 'caption'), 'caption')]"
-                  " | //*[contains(@class, 'pictext') or contains(@class, 'img-desc') or contains(@class, 'pic-desc')]")
+#: A class that names a caption: ``caption``, ``img-caption``, ``pic_caption``, ``figure-caption``; an element
+#: that holds paragraphs or sections is a container (``<div class="article has-caption">``), never a caption.
+_CAPTION_XPATH = ("//figcaption | //*[contains(translate(@class, 'CAPTION', 'caption'), 'caption')"
+                  " or contains(@class, 'pictext') or contains(@class, 'img-desc') or contains(@class, 'pic-desc')]"
+                  "[not(.//p or .//div or .//section or .//article or .//table or .//ul or .//h1 or .//h2)]")
+#: A caption is a sentence or two; a page may have many, not thousands.
+_CAPTION_MAX, _CAPTIONS_MAX = 300, 500
 
 #: A date as Chinese pages print it: 2020年01月15日, 2020-01-15, 2020/1/15, 2020.01.15.
 _DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
-#: What introduces the date line of a page's header.
-_DATE_LINE_MARK = re.compile(r"发布时间|發佈時間|發布時間|时间|時間|日期|来源|來源|稿源|发布|發布")
-_SOURCE_LINE_RE = re.compile(r"(?:来源|來源|稿源)\s*[:：]\s*([^\s|｜/]{2,20})")
+#: How the date line of a page's header begins (``发布时间：2020年01月15日08:00　来源：…``).
+_DATE_LINE_MARK = re.compile(
+    r"^(?:发布时间|發佈時間|發布時間|发布日期|發佈日期|時間|时间|日期|更新时间|更新時間)\s*[:：]")
+_SOURCE_LINE_RE = re.compile(r"(?:来源|來源|稿源)\s*[:：]\s*([^\s|｜/，,。；;、（(：:]{2,20})")
 
 #: Lines the extractor may let through after the article, as whole lines. Each is page furniture on a news
 #: site: an editor's or proofreader's line, a reprint or copyright notice, links to the previous and next
 #: articles, share and print buttons, "scan to follow our account".
 _TRAILING_FURNITURE = re.compile(
+    # an editor's line: 责任编辑：陈思, （责编：钱伟、周敏）, 编辑：黄蕾　校对：孙宁, 责任编辑 张三, 编辑 | 张三
     r"^[（(【\[]?\s*(?:责任编辑|責任編輯|责编|責編|编辑|編輯|校对|校對|审核|審核|审校|審校|监制|監製|主编|主編|"
-    r"值班编辑|值班編輯|终审|終審|初审|初審|复审|複審|实习编辑|實習編輯)\s*[:：]"
-    r"|(?:上一篇|下一篇|上一條|下一條|上一条|下一条)\s*[:：]"
-    r"|^(?:分享到|分享至|分享)\s*[:：]"
-    r"|^[【\[]?\s*(?:打印本页|打印|关闭窗口|關閉窗口|纠错|糾錯|返回顶部|返回頂部|收藏)\s*[】\]]"
-    r"|扫一扫|掃一掃|扫码|掃碼|微信公众号|微信公眾號|下载客户端|下載客戶端"
-    r"|版权所有|版權所有|转载请注明|轉載請註明|未经授权|未經授權|不得转载|不得轉載|Copyright|©")
+    r"值班编辑|值班編輯|终审|終審|初审|初審|复审|複審|实习编辑|實習編輯)\s*[:：|｜]"
+    r"|^[（(【\[]?\s*(?:责任编辑|責任編輯|责编|責編)\s"
+    # links to the previous and next articles, share and print buttons
+    r"|(?:上一篇|下一篇|上一條|下一條|上一条|下一条)\s*[:：]|^(?:上一篇|下一篇)(?:\s|$)"
+    r"|^(?:分享到|分享至|分享)(?:\s|[:：]|$)"
+    r"|^[【\[]?\s*(?:打印本页|打印|关闭窗口|關閉窗口|纠错|糾錯|返回顶部|返回頂部|收藏)\s*(?:[】\]]|\s|$)"
+    # where the text came from, when the page says it after the article
+    r"|^(?:本文)?(?:来源|來源|稿源)\s*[:：]"
+    # a reprint, copyright or disclaimer notice: it starts as one
+    r"|^(?:©|\(c\)|copyright|版权所有|版權所有|版权声明|版權聲明|免责声明|免責聲明|声明|聲明)"
+    r"|^[（(]?(?:本文|本栏目|本欄目|本网|本網|本站|本报|本報)[^。]*(?:版权|版權|转载|轉載|授权|授權|出处|出處|观点|觀點)",
+    re.IGNORECASE)
+#: "扫一扫，关注…公众号", "下载客户端": a call to the reader, furniture when it is no sentence of the article
+#: ("市民可扫码预约参观。" is one).
+_CALL_TO_READER = re.compile(r"扫一扫|掃一掃|扫码|掃碼|公众号|公眾號|客户端|客戶端|二维码|二維碼")
 #: A furniture line is short: a paragraph of the article that happens to quote "版权所有" is not one.
 _FURNITURE_MAX = 60
 #: The heading of a block of links after the article; the lines after it are the links' titles.
@@ -88,18 +104,32 @@ class Page:
 
 
 def decode_page(data: bytes, name: str) -> tuple[str, str]:
-    """The page's text and encoding, decoded strictly: as a text file, unless the page declares another
-    encoding than UTF-8 or the GB family (then that one, or the file is refused by name)."""
+    """The page's text and encoding, decoded strictly. Bytes that are UTF-8 are read as UTF-8 whatever the
+    page says (a browser saves a page as UTF-8 and keeps its old ``charset``); else the encoding the page
+    declares, when it is not of the GB family; else GB18030, the widest of GB2312 and GBK. Bytes that fit
+    none refuse the file by name."""
     from w3lib.encoding import html_body_declared_encoding
 
+    if data.startswith(b"\xef\xbb\xbf"):
+        return decode_bytes(data, name)
+    try:
+        return decode_bytes(data.decode("utf-8").encode("utf-8"), name)
+    except (UnicodeDecodeError, SourceError):
+        pass
     declared = html_body_declared_encoding(data[:4096])
-    if declared and declared.lower() not in _TRIED_ANYWAY:
+    if declared and declared.lower() not in _TRIED_ANYWAY and not declared.lower().startswith("utf"):
         try:
             return data.decode(declared), declared
         except (UnicodeDecodeError, LookupError) as exc:
             raise SourceError(name, f"declares the encoding {declared} but is not valid {declared} ({exc}); "
                                     "save the page again, or convert it to UTF-8, and rebuild") from exc
-    return decode_bytes(data, name)
+    text, encoding = decode_bytes(data, name)
+    # Undeclared Big5 bytes decode as GB18030 without an error, into private-use and rare characters.
+    if (encoding == "gb18030" and not declared
+            and sum(0xE000 <= ord(c) <= 0xF8FF for c in text) > max(10, len(text) // 100)):
+        raise SourceError(name, "decodes as GB18030 only into private-use characters: it is in another "
+                                "encoding (Big5?) that it does not declare; add <meta charset=…> or convert it")
+    return text, encoding
 
 
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
@@ -125,29 +155,63 @@ def _meta(tree, *keys: str) -> tuple[str, str] | None:
     return None
 
 
+def _unwrap_layout_tables(tree) -> None:
+    """A table that lays out the page (a cell holding paragraphs, divisions or another table: the pages of
+    the 2000s) becomes divisions, so that the extractor reads its cells as the page's blocks; a table of data
+    (cells of text) stays a table, whose rows the extractor gives one a line."""
+    for table in tree.xpath("//table[.//td//p or .//td//div or .//td//table or .//th//p or .//td//br]"):
+        for element in [table, *table.iter("tbody", "thead", "tfoot", "tr", "td", "th")]:
+            element.tag = "div"
+
+
+#: trafilatura's form of a table row (``| 指标 | 数值 |``) and of the line under a header row (``|---|---|``).
+_TABLE_RULE = re.compile(r"^\|(?:\s*-+\s*\|)+$")
+
+
+def _table_row(line: str) -> str:
+    """A table row as a line of the article: its cells joined by " | ", without the outer bars."""
+    if line.startswith("|") and line.endswith("|") and len(line) > 2:
+        return " | ".join(cell.strip().replace("\\|", "|") for cell in re.split(r"(?<!\\)\|", line[1:-1]))
+    return line
+
+
 def _drop_ruby_annotations(tree) -> None:
     for element in list(tree.iter("rt", "rp")):
         element.drop_tree()  # keeps the tail: the base text that follows stays in place
 
 
 def _take_captions(tree) -> list[str]:
-    captions: list[str] = []
+    """Take the page's captions out of it: their texts, in order, each once. A longer "caption" stays in
+    the page for the extractor (it is text, whatever its class says)."""
+    captions: dict[str, None] = {}
+    taken: set = set()
     for element in tree.xpath(_CAPTION_XPATH):
-        if element.getparent() is None:
-            continue  # inside a caption already taken
+        if len(captions) >= _CAPTIONS_MAX or any(a in taken for a in element.iterancestors()):
+            continue
         text = _text(element)
-        if text and text not in captions and len(text) <= 300:
-            captions.append(text)
+        if len(text) > _CAPTION_MAX:
+            continue
+        if text:
+            captions.setdefault(text)
+        taken.add(element)
+    for element in taken:
         element.drop_tree()
-    return captions
+    return list(captions)
 
 
 def _title(tree, extracted: str | None) -> tuple[str, str] | None:
+    """The headline: an ``<h1>`` that the page's ``og:title`` or ``<title>`` begins with (they often add the
+    site's name), else trafilatura's title (from those, the site's name cut), else the first ``<h1>``."""
     h1 = [t for t in (_text(e) for e in tree.xpath("//h1")) if t]
     og = _meta(tree, "og:title", "twitter:title")
+    page_title = _squeeze("".join(tree.xpath("//title//text()")))
+    for announced in ([og[0]] if og else []) + [page_title]:
+        heads = [h for h in h1 if len(h) >= 2 and announced.startswith(h)]
+        if heads:
+            return max(heads, key=len), "<h1>"
     if extracted:
         if og and og[0] == extracted:
-            return extracted, "og:title"
+            return extracted, og[1]
         if extracted in h1:
             return extracted, "<h1>"
         return extracted, "<title>"
@@ -164,16 +228,19 @@ def _subtitle(tree, title: str) -> str | None:
             continue
         following = h1.getnext()
         if following is not None and (following.tag in ("h2", "h3", "h4")
-                                      or "sub" in (following.get("class") or "")):
+                                      or _SUBTITLE_CLASS.search(following.get("class") or "")):
             text = _text(following)
-            if text and len(text) <= 60 and not _DATE_RE.search(text):
+            if text and len(text) <= 60 and not _DATE_RE.search(text) and is_heading(text.lstrip("—─-－ ")):
                 return text
     return None
 
 
+_SUBTITLE_CLASS = re.compile(r"(?:^|[\s_-])(?:sub|subtitle|sub[-_]title|subhead|sub[-_]head|deck|fubiaoti)(?:$|[\s_-])")
+
+
 def _publication(tree, title: str | None) -> tuple[str, str] | None:
     if found := _meta(tree, "og:site_name", "application-name"):
-        return found[0], "og:site_name"
+        return found[0], found[1]
     if found := _meta(tree, "source", "citation_journal_title"):
         return found[0], f"meta {found[1]}"
     for line in _header_lines(tree):
@@ -207,19 +274,39 @@ def _header_lines(tree) -> list[str]:
 
 
 def _date(tree) -> tuple[str, str] | None:
+    import lxml.html
     from htmldate import find_date
 
-    # Markup only (meta tags, <time>, JSON-LD): its text search guesses (a URL's 2020/0115 read as 2020-01-01).
-    found = find_date(tree, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
-    if found:
-        return found, N_("the page's markup (htmldate)")
-    for line in _header_lines(tree):
-        if _DATE_LINE_MARK.search(line) or _DATE_RE.match(line):
-            if m := _DATE_RE.search(line):
-                year, month, day = (int(g) for g in m.groups())
-                if 1 <= month <= 12 and 1 <= day <= 31:
-                    return f"{year:04d}-{month:02d}-{day:02d}", N_("the date line")
+    # The page's head only (its meta tags and JSON-LD): in the body, htmldate's fast mode still reads text
+    # and the dates of related links (a body's "2008-05-12开工" taken for the article's date).
+    head = tree.find("head")
+    if head is not None:
+        page_head = "<html>" + lxml.html.tostring(head, encoding="unicode") + "<body></body></html>"
+        found = find_date(page_head, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
+        if found and _real_date(found):
+            return found, N_("the page's metadata (htmldate)")
+    # The date line stands between the headline and the article: the first one decides, real date or none.
+    for line in _header_lines(tree)[:6]:
+        if len(line) > _HEADER_LINE_MAX:
+            break  # the article has begun: a date in it, or in the links after it, is not the page's
+        if (_DATE_LINE_MARK.match(line) or is_dateline(line)) and (m := _DATE_RE.search(line)):
+            found = _real_date("{:0>4}-{:0>2}-{:0>2}".format(*m.groups()))
+            return (found, N_("the date line")) if found else None
     return None
+
+
+_HEADER_LINE_MAX = 60
+
+
+def _real_date(text: str) -> str | None:
+    """``text`` if it is a real date (``YYYY-MM-DD``), else None: 2021-02-30 is none."""
+    import datetime
+
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return None
+    return text
 
 
 def _url(tree) -> tuple[str, str] | None:
@@ -290,13 +377,22 @@ def _hold_spaces(tree) -> bool:
 
 
 def _furniture(line: str) -> bool:
-    return len(line) <= _FURNITURE_MAX and _TRAILING_FURNITURE.search(line) is not None
+    if len(line) > _FURNITURE_MAX:
+        return False
+    if _TRAILING_FURNITURE.search(line):
+        # An editor's line names people: "编辑：这是读者来信栏目的回复。" is a sentence of the article.
+        return not (line.endswith(("。", "！", "？")) and _EDITOR_START.match(line) and len(line) > 20)
+    return _CALL_TO_READER.search(line) is not None and not line.endswith(("。", "！", "？", "!", "?"))
+
+
+_EDITOR_START = re.compile(r"^[（(【\[]?\s*(?:编辑|編輯|审核|審核|校对|校對|主编|主編|监制|監製)")
 
 
 #: Navigation links as a page's text begins with them, each a whole line.
 _NAVIGATION = frozenset({
     "首页", "首頁", "网站首页", "網站首頁", "返回首页", "返回首頁", "新闻列表", "新聞列表", "新闻中心", "新聞中心",
     "联系我们", "聯絡我們", "聯繫我們", "关于我们", "關於我們", "登录", "登入", "注册", "註冊"})
+_FONT_SIZE = re.compile(r"^[【\[]?\s*字[号號]\s*[:：]?\s*[大中小\s]+[】\]]?$")
 _POSITION = re.compile(r"^(?:当前位置|當前位置|您的位置|您现在的位置|您現在的位置|位置)\s*[:：]")
 
 
@@ -318,7 +414,7 @@ def _trim_head(lines: list[str], removed: list[Fix], found: dict[str, str]) -> l
             found.setdefault("byline", byline)
             removed.append(Fix("page", first, "", (say(N_("the page's byline and date line: the byline kept")),)))
         elif (is_dateline(first) or _furniture(first) or first in _NAVIGATION or _POSITION.match(first)
-              or not _WORDS.search(first)):
+              or _FONT_SIZE.search(first) or not _WORDS.search(first)):
             removed.append(Fix("page", first, "", (say(N_("a line of the page before the article")),)))
         else:
             break
@@ -348,20 +444,24 @@ def _trim(lines: list[str], found: dict[str, str]) -> tuple[list[str], list[Fix]
     lines = [x for x in (line.replace(_HEADLINE, "") for line in lines) if x]
     # A block of links after the article: its heading ("相关新闻", or the label "上一篇：") and the titles
     # under it: the first such heading after the article's last sentence.
-    cut = None
-    for i in range(len(lines) - 1, 0, -1):
-        if lines[i] in _LINK_BLOCK_HEADINGS or _PREVIOUS_NEXT.match(lines[i]):
-            cut = i
-        elif len(lines[i]) > 40 or lines[i].endswith(_SENTENCE_END):
+    while True:
+        before = len(lines)
+        cut = None
+        for i in range(len(lines) - 1, 0, -1):
+            if lines[i].strip("【】[]:：") in _LINK_BLOCK_HEADINGS or _PREVIOUS_NEXT.match(lines[i]):
+                cut = i
+            elif (len(lines[i]) > 40 or lines[i].endswith(_SENTENCE_END)) and not _furniture(lines[i]):
+                break
+        if cut is not None:
+            for line in lines[cut:]:
+                removed.append(Fix("page", line, "", (say(N_("a block of links after the article")),)))
+            lines = lines[:cut]
+        while lines and _furniture(lines[-1]):
+            removed.append(Fix("page", lines[-1], "", (say(
+                N_("a line of the page after the article (an editor's line, a notice, links or buttons)")),)))
+            lines = lines[:-1]
+        if len(lines) == before:
             break
-    if cut is not None:
-        for line in lines[cut:]:
-            removed.append(Fix("page", line, "", (say(N_("a block of links after the article")),)))
-        lines = lines[:cut]
-    while lines and _furniture(lines[-1]):
-        removed.append(Fix("page", lines[-1], "", (say(
-            N_("a line of the page after the article (an editor's line, a notice, links or buttons)")),)))
-        lines = lines[:-1]
     return lines, removed
 
 
@@ -380,7 +480,9 @@ def read_page(html: str, encoding: str = "utf-8") -> Page:
     page = Page([], encoding, captions)
 
     def keep(key: str, value: tuple[str, str] | None) -> None:
-        if value and value[0]:
+        # A value on more than one line (a control character, a line break in an href) is no value of a
+        # field that citations, RIS and BibTeX print on one line.
+        if value and value[0] and is_one_line(value[0]):
             page.meta[key], page.origins[key] = value
 
     keep("title", _title(tree, found.title if found else None))
@@ -395,19 +497,18 @@ def read_page(html: str, encoding: str = "utf-8") -> Page:
     keep("publication", _publication(tree, title))
     keep("url", _url(tree))
 
-    # Tables off: a layout table (a page of the 2000s) would come out as one line of cells joined by "|";
-    # without them a table's cells are lines of their own.
+    _unwrap_layout_tables(tree)
     held = _hold_spaces(tree)
     _mark_headlines(tree)
     # An article of one short line ("以调解方式结案的") is no article to the default extraction, which then
     # gives the page's navigation: when nothing is left of it, the extraction that favours recall is asked.
     for recall in (False, True):
-        text = extract(tree, output_format="txt", include_comments=False, include_tables=False,
+        text = extract(tree, output_format="txt", include_comments=False, include_tables=True,
                        include_images=False, include_formatting=False, include_links=False,
                        deduplicate=False, with_metadata=False, config=_config(), favor_recall=recall) or ""
         if held:
             text = text.translate(_GIVE_BACK)
-        lines = [_squeeze(line) for line in text.split("\n")]
+        lines = [_table_row(_squeeze(line)) for line in text.split("\n") if not _TABLE_RULE.match(line.strip())]
         lines = [line for line in lines if line and line not in captions]
         found_here: dict[str, str] = {}
         page.lines, page.removed = _trim(lines, found_here)

@@ -53,7 +53,7 @@ def test_the_metadata_fields(name):
 def test_captions_are_kept_apart_from_the_paragraphs(name):
     doc = load(name)
     assert list(doc.captions) == EXPECTED[name]["captions"]
-    assert not set(doc.captions) & set(doc.paragraphs)
+    assert not any(caption in paragraph for caption in doc.captions for paragraph in doc.paragraphs)
 
 
 def test_each_field_says_where_it_came_from():
@@ -127,7 +127,7 @@ def test_a_page_with_no_article_text_is_refused_by_name(tmp_path):
 
 def test_read_page_takes_a_page_as_text():
     page = read_page((PAGES / "figure_captions.html").read_text(encoding="utf-8"))
-    assert page.meta["title"] == "湿地公园迎来首批越冬候鸟" and page.origins["title"] == "og:title"
+    assert page.meta["title"] == "湿地公园迎来首批越冬候鸟" and page.origins["title"] == "<h1>"
     assert page.lines == EXPECTED["figure_captions.html"]["paragraphs"]
 
 
@@ -138,7 +138,9 @@ def test_pages_are_built_searched_and_updated_like_text_files(tmp_path):
     src = tmp_path / "src"
     shutil.copytree(PAGES, src, ignore=shutil.ignore_patterns("*.json"))
     (src / "saved.htm").write_bytes((PAGES / "figure_captions.html").read_bytes().replace(
-        "湿地公园".encode(), "湿地公园".encode(), 1))
+        "首批越冬候鸟".encode(), "第二批越冬候鸟".encode()))
+    (src / "saved_files").mkdir()  # a browser's folder beside a saved page: not read
+    (src / "saved_files" / "saved_resource.html").write_bytes((PAGES / "no_metadata.html").read_bytes())
     report = build_index([src], tmp_path / "ix")
     assert report.documents == 6 and report.added == 6
     engine = Engine(tmp_path / "ix")
@@ -233,12 +235,20 @@ def test_archive_show_says_where_each_field_came_from(pages_index, runner):
 
 
 def test_a_markdown_article_is_read_as_markdown():
-    text = ("# 春耕时节 **备耕忙**\n\n—— 记某县的春耕\n\n本报记者 吴柳\n\n田间地头，*农机*轰鸣。村民们正在\n"
-            "抢抓农时，[播种](https://x.example/)早稻。\n\n- 整地\n- 育秧\n\n> 引用的一段话。\n\n"
-            "<script>alert(1)</script>\n")
+    text = ("# 春耕时节 **备耕忙**\n\n—— 记某县的春耕\n\n本报记者 吴柳\n\n田间地头，*农机*轰鸣。\n"
+            "村民们正在抢抓农时，[播种](https://x.example/)早稻。\n\n- 整地\n    - 翻土\n- 育秧\n\n> 引用的一段话。\n\n"
+            "<div>图为村民在插秧。</div>\n\n<script>alert(1)</script>\n")
     doc = build_document(text.encode(), "m", "m.md")
     assert (doc.title, doc.subtitle, doc.byline) == ("春耕时节 备耕忙", "记某县的春耕", "本报记者 吴柳")
-    assert doc.paragraphs == ("田间地头，农机轰鸣。村民们正在抢抓农时，播种早稻。", "整地", "育秧", "引用的一段话。")
+    assert doc.paragraphs == ("田间地头，农机轰鸣。", "村民们正在抢抓农时，播种早稻。", "整地", "翻土", "育秧",
+                              "引用的一段话。", "图为村民在插秧。")
+
+
+def test_a_markdown_file_written_one_paragraph_a_line_keeps_its_paragraphs():
+    """Markdown would run lines without a blank between them into one paragraph: such a file (as ``*.md``
+    files were written when they were read as text) became one title and no paragraph."""
+    doc = build_document("标题\n第一段第一句。\n第二段第一句。\n第三段。\n".encode(), "n", "n.md")
+    assert doc.title == "标题" and doc.paragraphs == ("第一段第一句。", "第二段第一句。", "第三段。")
 
 
 def test_the_size_limit_and_the_links_rules_hold_for_pages(tmp_path):
@@ -329,3 +339,79 @@ def test_a_paragraph_that_repeats_the_headline_is_the_article_s():
     assert doc.title == "台州哪家医院好？" and doc.paragraphs == ("台州哪家医院好？",)
     ruby = load("ruby_pinyin.html")  # its <h1> (and the section label before it) is in the extracted text
     assert [r.before for r in ruby.repairs if r.rule == "page"] == ["文化", "老街上的打鐵舖"]
+
+
+@pytest.mark.parametrize("closing", [
+    "市民可扫码预约参观。", "活动详情可关注“文旅某市”微信公众号。",
+    "对于未经授权使用他人作品的行为，法院将依法予以惩处。",
+    "这部作品的版权所有者最终胜诉。", "编辑：这是读者来信栏目的回复，感谢您对本栏目的关心。"])
+def test_a_closing_paragraph_that_only_sounds_like_furniture_stays(closing):
+    first = "今年春节假期，全市接待游客人数和旅游收入均创历史新高，各大景区人气火爆。"
+    doc = build_document(_portal("春节旅游", [first, closing]).encode(), "f", "f.html")
+    assert doc.paragraphs == (first, closing)
+
+
+@pytest.mark.parametrize("furniture", [
+    "责任编辑 张三", "编辑 | 张三", "来源：新华社", "本文来源：人民网-人民日报", "打印本页 关闭窗口",
+    "分享到 微信 微博",
+    "声明：本文仅代表作者观点", "COPYRIGHT 2019 示例网", "本文为东江晚报原创稿件，转载请注明出处。"])
+def test_furniture_after_the_article_is_taken_off(furniture):
+    first = "今年春节假期，全市接待游客人数和旅游收入均创历史新高，各大景区人气火爆。"
+    doc = build_document(_portal("春节旅游", [first, furniture]).encode(), "g", "g.html")
+    assert doc.paragraphs == (first,)
+    assert furniture in [r.before for r in doc.repairs if r.rule == "page"]
+
+
+def test_a_block_of_links_under_a_heading_is_taken_off_with_what_follows():
+    first = "今年春节假期，全市接待游客人数和旅游收入均创历史新高，各大景区人气火爆。"
+    doc = build_document(_portal("春节旅游", [first, "相关新闻：", "秭归脐橙春季发货量同比增长两成",
+                                              "版权所有：江汉在线。未经授权不得转载。"]).encode(), "h", "h.html")
+    assert doc.paragraphs == (first,)
+
+
+def test_a_container_whose_class_mentions_caption_is_not_a_caption():
+    page = ("<html><head><title>标题</title></head><body><h1>标题</h1><div class='article has-caption'>"
+            "<p>第一段正文，写得足够长，让提取器把它当作文章的一部分来对待。</p><figure><img src='a.jpg'>"
+            "<figcaption>图为现场。<span class='caption-credit'>记者 张三 摄</span></figcaption></figure>"
+            "<p>第二段正文，同样写得足够长，让提取器把它当作文章的一部分。</p></div></body></html>")
+    doc = build_document(page.encode(), "i", "i.html")
+    assert len(doc.paragraphs) == 2 and doc.captions == ("图为现场。记者 张三 摄",)
+
+
+def test_the_date_is_the_page_s_and_a_real_one():
+    body = "<p>这座大桥2008-05-12开工，国家统计局2020年1月17日发布的数据显示，当地经济持续向好，发展势头良好。</p>"
+    related = "<ul><li><a href='/x'>另一条新闻</a> <span class='date'>2019-12-02</span></li></ul>"
+    page = ("<html><head><title>大桥通车</title></head><body><h1>大桥通车</h1>"
+            f"<div>发布时间：2020年01月15日 08:00</div><div class='content'>{body}</div>{related}</body></html>")
+    doc = build_document(page.encode(), "j", "j.html")
+    assert doc.date == "2020-01-15" and doc.origins["date"] == "page: the date line"
+    impossible = page.replace("2020年01月15日", "2021年2月30日")
+    assert build_document(impossible.encode(), "k", "k.html").date is None
+
+
+def test_a_class_that_begins_with_sub_is_no_subtitle():
+    page = ("<html><head><title>标题</title></head><body><h1>大桥通车</h1>"
+            "<div class='sub-info'>来源：新华社 作者：张三</div><div class='content'>"
+            "<p>这座大桥历时三年建成，今天正式通车，两岸居民出行时间大大缩短。</p></div></body></html>")
+    doc = build_document(page.encode(), "l", "l.html")
+    assert doc.subtitle is None and not any("来源" in p for p in doc.paragraphs)
+    assert doc.publication == "新华社"
+
+
+def test_utf8_bytes_are_utf8_whatever_the_page_declares():
+    html = ("<html><head><meta charset='big5'></head><body><h1>港口夜景</h1>"
+            "<p>維多利亞港的夜景吸引了大批遊客。</p></body></html>")
+    assert decode_page(html.encode(), "u.html") == (html, "utf-8")
+
+
+def test_a_table_of_data_is_kept_row_by_row_and_a_layout_table_is_read_as_blocks():
+    page = ("<html><head><title>统计公报_示例网</title></head><body><div class='article'><h1>统计公报</h1>"
+            "<p>全市去年经济运行总体平稳，主要指标如下表所示。各项指标均好于预期，显示出较强的发展韧性和活力。</p>"
+            "<table><tr><th>指标</th><th>数值</th></tr><tr><td>地区生产总值</td><td>1200亿元</td></tr>"
+            "<tr><td>增长</td><td>6.5%</td></tr></table>"
+            "<p>市统计局负责人表示，今年将继续加强经济运行监测，为决策提供更加及时准确的数据支撑和服务保障。</p></div>"
+            "</body></html>")
+    doc = build_document(page.encode(), "t", "t.html")
+    assert doc.paragraphs[1:4] == ("指标 | 数值", "地区生产总值 | 1200亿元", "增长 | 6.5%") and len(doc.paragraphs) == 5
+    # no_metadata.html is laid out in tables: its paragraphs are its cells' paragraphs, not one line of cells
+    assert load("no_metadata.html").paragraphs[0].startswith("上周一，")

@@ -101,8 +101,8 @@ SCHEMAS: dict[str, dict] = {
             "The document on this site, at the paragraph of its best passage when one matched.")},
         "byline": {"type": ["string", "null"], "description": N_("The byline as printed.")},
         "authors": {"type": "array", "items": _ref("Author")},
-        "year": {**_nullable(_YEAR), "description": N_("The year the article reports on (not its publication "
-                                                       "date); null when unknown.")},
+        "year": {**_nullable(_YEAR), "description": N_("The year the article reports on, as the catalog gives "
+                                                       "it, else the year of its date; null when unknown.")},
         "place": _nullable(_STRING),
         "passages": {"type": "array", "items": _ref("Passage"), "maxItems": MAX_PASSAGES},
     }),
@@ -188,10 +188,12 @@ SCHEMAS: dict[str, dict] = {
             "declares (big5hkscs, say).")},
         "title_supplied": {"type": "boolean"},
         "publication": _nullable(_STRING),
-        "date": {"type": ["string", "null"], "description": N_("The publication date, as the catalog gives it.")},
+        "date": {"type": ["string", "null"], "description": N_(
+            "The publication date, as the catalog or a saved page gives it (origins says which).")},
         "page": {"type": ["string", "null"], "description": N_("The page (版次) the article was printed on, as the "
                                                               "catalog gives it.")},
-        "year": {**_nullable(_YEAR), "description": N_("The year the article reports on.")},
+        "year": {**_nullable(_YEAR), "description": N_("The year the article reports on, as the catalog gives "
+                                                       "it, else the year of its date.")},
         "place": _nullable(_STRING),
         "url": {"type": "string", "description": N_("The document's page on this site.")},
         "original_url": {"type": ["string", "null"], "description": N_(
