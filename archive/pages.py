@@ -362,6 +362,26 @@ def _mark_headlines(tree) -> bool:
     return True
 
 
+#: Added to the second of two neighbouring paragraphs that say the same (and to the third, twice…): trafilatura
+#: keeps only one of them, and a phrase's second occurrence would be lost (11 of 7,353 inews articles).
+_REPEAT = "\u2ff5"
+
+
+def _keep_repeats(tree) -> bool:
+    """Make each paragraph that repeats the one before it distinct for the extractor; False (nothing done)
+    if the page holds the mark already."""
+    if _REPEAT in (tree.text_content() or ""):
+        return False
+    previous, count = None, 0
+    for element in tree.iter("p", "div", "li", "h2", "h3"):
+        text = element.text_content().strip()
+        count = count + 1 if text and text == previous else 0
+        if count and len(element) == 0:
+            element.text = (element.text or "") + _REPEAT * count
+        previous = text
+    return True
+
+
 def _hold_spaces(tree) -> bool:
     """Swap the kept spaces for their stand-ins in the tree's text; False (nothing done) if the page holds
     a stand-in already."""
@@ -498,6 +518,7 @@ def read_page(html: str, encoding: str = "utf-8") -> Page:
     keep("url", _url(tree))
 
     _unwrap_layout_tables(tree)
+    repeats = _keep_repeats(tree)
     held = _hold_spaces(tree)
     _mark_headlines(tree)
     # An article of one short line ("以调解方式结案的") is no article to the default extraction, which then
@@ -509,6 +530,8 @@ def read_page(html: str, encoding: str = "utf-8") -> Page:
         if held:
             text = text.translate(_GIVE_BACK)
         lines = [_table_row(_squeeze(line)) for line in text.split("\n") if not _TABLE_RULE.match(line.strip())]
+        if repeats:
+            lines = [line.replace(_REPEAT, "") for line in lines]
         lines = [line for line in lines if line and line not in captions]
         found_here: dict[str, str] = {}
         page.lines, page.removed = _trim(lines, found_here)

@@ -415,3 +415,12 @@ def test_a_table_of_data_is_kept_row_by_row_and_a_layout_table_is_read_as_blocks
     assert doc.paragraphs[1:4] == ("指标 | 数值", "地区生产总值 | 1200亿元", "增长 | 6.5%") and len(doc.paragraphs) == 5
     # no_metadata.html is laid out in tables: its paragraphs are its cells' paragraphs, not one line of cells
     assert load("no_metadata.html").paragraphs[0].startswith("上周一，")
+
+
+def test_a_paragraph_printed_twice_in_a_row_is_read_twice():
+    """trafilatura keeps one of two neighbouring paragraphs that say the same: a phrase's second occurrence
+    would be lost."""
+    first = "第一段正文写得足够长以便提取器接受它作为正文内容的一部分，这是文章的开头。"
+    twice = "5月14日，央行支付结算司司长谢众在出席论坛活动时表示，将继续大力推动非现金支付工具的发展。"
+    doc = build_document(_portal("支付", [first, twice, twice, twice]).encode(), "r", "r.html")
+    assert doc.paragraphs == (first, twice, twice, twice)
