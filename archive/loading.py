@@ -28,7 +28,7 @@ from archive.markdown_source import markdown_lines
 from archive.model import Author, Document, Fix, Repair, is_one_line, say, shown_name
 from archive.mojibake import repair_mojibake
 from archive.pages import PAGE_SUFFIXES, Page, decode_page, read_page
-from archive.script import detect_script
+from archive.script import HAN, detect_script
 
 SOURCE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 CATALOG_NAME = "catalog.toml"
@@ -153,7 +153,7 @@ def _named_authors(byline: str) -> list[Author]:
     if "://" in byline or byline.startswith("www.") or _EDITOR_LINE.match(byline):
         return []  # an address (article:author is often a profile's), an editor: no author
     # Names apart: split at marks, and at spaces between Chinese names only ("Zhang Wei" is one name).
-    names = re.split(r"\s*[、，,;；/|]\s*|(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])", byline)
+    names = re.split(rf"\s*[、，,;；/|]\s*|(?<=[{HAN}])\s+(?=[{HAN}])", byline)
     return [Author(name.strip()) for name in names if name.strip()]
 
 
@@ -165,13 +165,14 @@ def build_document(
     metadata fills what the catalog (``meta``) does not give, and every field says where it came from."""
     meta = meta or {}
     page: Page | None = None
-    if os.path.splitext(source)[1].lower() in PAGE_SUFFIXES:
+    suffix = os.path.splitext(source)[1].lower()
+    if suffix in PAGE_SUFFIXES:
         html, encoding = decode_page(data, source)
-        page = read_page(html, encoding)
+        page = read_page(html)
         text = _page_text(page)
     else:
         text, encoding = decode_bytes(data, source)
-        if source.lower().endswith(".md"):
+        if suffix == ".md":
             text = "\n".join(markdown_lines(text))
     paragraphs, fixes, script = clean_document_text(text)
     if not paragraphs:

@@ -93,7 +93,6 @@ class Page:
     """What a saved news page holds of its article."""
 
     lines: list[str]
-    encoding: str
     captions: list[str] = field(default_factory=list)
     #: title, subtitle, byline, date (ISO), publication, url: each only when the page states it.
     meta: dict[str, str] = field(default_factory=dict)
@@ -353,9 +352,10 @@ _GIVE_BACK = str.maketrans({v: k for k, v in _KEPT_SPACES.items()})
 _HEADLINE = "\u2ff0"
 
 
-def _mark_headlines(tree) -> bool:
-    """Mark each ``<h1>``'s text with :data:`_HEADLINE`; False (nothing done) if the page holds it already."""
-    if _HEADLINE in (tree.text_content() or ""):
+def _mark_headlines(tree, page_text: str) -> bool:
+    """Mark each ``<h1>``'s text with :data:`_HEADLINE`; False (nothing done) if the page's text
+    (``page_text``) holds it already."""
+    if _HEADLINE in page_text:
         return False
     for h1 in tree.iter("h1"):
         h1.text = _HEADLINE + (h1.text or "")
@@ -367,10 +367,10 @@ def _mark_headlines(tree) -> bool:
 _REPEAT = "\u2ff5"
 
 
-def _keep_repeats(tree) -> bool:
+def _keep_repeats(tree, page_text: str) -> bool:
     """Make each paragraph that repeats the one before it distinct for the extractor; False (nothing done)
-    if the page holds the mark already."""
-    if _REPEAT in (tree.text_content() or ""):
+    if the page's text holds the mark already."""
+    if _REPEAT in page_text:
         return False
     previous, count = None, 0
     for element in tree.iter("p", "div", "li", "h2", "h3"):
@@ -382,11 +382,10 @@ def _keep_repeats(tree) -> bool:
     return True
 
 
-def _hold_spaces(tree) -> bool:
-    """Swap the kept spaces for their stand-ins in the tree's text; False (nothing done) if the page holds
-    a stand-in already."""
-    texts = [t for element in tree.iter() for t in (element.text, element.tail) if isinstance(t, str)]
-    if any(stand_in in t for t in texts for stand_in in _KEPT_SPACES.values()):
+def _hold_spaces(tree, page_text: str) -> bool:
+    """Swap the kept spaces for their stand-ins in the tree's text; False (nothing done) if the page's text
+    holds a stand-in already."""
+    if any(stand_in in page_text for stand_in in _KEPT_SPACES.values()):
         return False
     for element in tree.iter():
         if isinstance(element.text, str) and not callable(element.tag):
@@ -485,19 +484,19 @@ def _trim(lines: list[str], found: dict[str, str]) -> tuple[list[str], list[Fix]
     return lines, removed
 
 
-def read_page(html: str, encoding: str = "utf-8") -> Page:
+def read_page(html: str) -> Page:
     """The article of a saved news page: its lines (trafilatura's text, page furniture taken off the ends),
     captions, metadata and where each field came from."""
     from trafilatura import extract, extract_metadata, load_html
 
     tree = load_html(html)
     if tree is None:
-        return Page([], encoding)
+        return Page([])
     _drop_ruby_annotations(tree)
     captions = _take_captions(tree)
     # Not its extensive date search, which tries every locale of dateparser: 8 s for one page.
     found = extract_metadata(tree, extensive=False)
-    page = Page([], encoding, captions)
+    page = Page([], captions)
 
     def keep(key: str, value: tuple[str, str] | None) -> None:
         # A value on more than one line (a control character, a line break in an href) is no value of a
@@ -518,9 +517,10 @@ def read_page(html: str, encoding: str = "utf-8") -> Page:
     keep("url", _url(tree))
 
     _unwrap_layout_tables(tree)
-    repeats = _keep_repeats(tree)
-    held = _hold_spaces(tree)
-    _mark_headlines(tree)
+    page_text = tree.text_content() or ""  # read once: does the page hold any of the marks used below?
+    repeats = _keep_repeats(tree, page_text)
+    held = _hold_spaces(tree, page_text)
+    _mark_headlines(tree, page_text)
     # An article of one short line ("以调解方式结案的") is no article to the default extraction, which then
     # gives the page's navigation: when nothing is left of it, the extraction that favours recall is asked.
     for recall in (False, True):

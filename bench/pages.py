@@ -61,7 +61,7 @@ def with_our_rules(extract: Callable[[str], list[str]]) -> Callable[[str], list[
         tree = load_html(html)
         _drop_ruby_annotations(tree)
         _take_captions(tree)
-        _mark_headlines(tree)
+        _mark_headlines(tree, tree.text_content() or "")
         lines, _ = _trim(extract(lxml.html.tostring(tree, encoding="unicode")), {})
         return lines
 
