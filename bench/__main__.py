@@ -139,18 +139,36 @@ def design(args: argparse.Namespace) -> None:
 
 
 def segmenter(args: argparse.Namespace) -> None:
-    """rjieba against jieba (dictionary mode) on every folded title and paragraph of the corpus."""
+    """rjieba against jieba (dictionary mode) on every folded title and paragraph of the corpus; and the cut
+    of a cold command (a dictionary of only the words found in the text, :mod:`index.dictionary`) against
+    rjieba's whole dictionary."""
+    import tempfile
+
     from archive import load_sources
     from archive.segmenter import segment, segment_jieba
-    from index.analysis import fold_text
+    from index.analysis import fold_text, fold_words
+    from index.dictionary import Dictionary, write_dictionary
 
     corpus = DATA / "inews"
     write_inews(corpus)
-    texts = [fold_text(t) for d in load_sources([corpus]) for t in (d.title, *d.paragraphs)]
+    docs = list(load_sources([corpus]))
+    texts = [fold_text(t) for d in docs for t in (d.title, *d.paragraphs)]
     differ = [t for t in texts if [tuple(x) for x in segment(t)] != segment_jieba(t)]
-    print(json.dumps({"texts": len(texts), "characters": sum(map(len, texts)), "differ": len(differ)}))
+    with tempfile.TemporaryDirectory() as tmp:
+        write_dictionary(Path(tmp))
+        dictionary = Dictionary(Path(tmp))
+        words_texts = [fold_words(t) for d in docs for t in (d.title, *d.paragraphs)]
+        started = time.perf_counter()
+        differ_cold = [t for t in words_texts if dictionary.segment(t) != segment(t)]
+        seconds = time.perf_counter() - started
+    print(json.dumps({"texts": len(texts), "characters": sum(map(len, texts)), "differ": len(differ),
+                      "cold_texts": len(words_texts), "cold_characters": sum(map(len, words_texts)),
+                      "cold_differ": len(differ_cold), "cold_seconds": round(seconds, 1)}))
     if differ:
         sys.exit(f"rjieba and jieba cut {len(differ)} texts differently, e.g. {differ[0][:80]!r}")
+    if differ_cold:
+        sys.exit(f"a dictionary of the words found cuts {len(differ_cold)} texts differently from the whole "
+                 f"dictionary, e.g. {differ_cold[0][:80]!r}")
 
 
 def perf(args: argparse.Namespace) -> None:

@@ -271,8 +271,12 @@ def is_punctuation_or_space(word: str) -> bool:
 class JiebaTokenizer(Tokenizer):
     """Folds the value, cuts it with jieba, yields tokens with offsets into the *original* value.
 
-    ``pos`` is the ordinal of the token in the value (0, 1, 2, …).
+    ``pos`` is the ordinal of the token in the value (0, 1, 2, …). ``segmenter`` cuts the folded text: jieba
+    with its whole dictionary unless given one that cuts the same (:meth:`index.dictionary.Dictionary.segment`).
     """
+
+    def __init__(self, segmenter: Callable[[str], list[tuple[str, int, int]]] = segment) -> None:
+        self.segmenter = segmenter
 
     def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
                  removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
@@ -281,7 +285,7 @@ class JiebaTokenizer(Tokenizer):
         folded = fold(value)  # for the offsets; the words come from the same text without variants
         words_text = fold_words(value)
         assert len(words_text) == len(folded.text)
-        for n, (word, start, end) in enumerate(segment(words_text)):
+        for n, (word, start, end) in enumerate(self.segmenter(words_text)):
             t.text = word
             t.boost = 1.0
             t.stopped = False
@@ -337,14 +341,15 @@ class OrdinalPositionFilter(Filter):
             yield t
 
 
-def word_analyzer() -> Composable:
+def word_analyzer(segmenter: Callable[[str], list[tuple[str, int, int]]] = segment) -> Composable:
     """The word field's analyzer: folded jieba words, punctuation dropped, ordinal positions (if asked for)."""
-    return JiebaTokenizer() | DropPunctuationFilter() | OrdinalPositionFilter()
+    return JiebaTokenizer(segmenter) | DropPunctuationFilter() | OrdinalPositionFilter()
 
 
-def query_words(text: str) -> list[str]:
-    """The words a keyword query requires: the same analysis as the indexed text."""
-    return [t.text for t in word_analyzer()(text)]
+def query_words(text: str, segmenter: Callable[[str], list[tuple[str, int, int]]] = segment) -> list[str]:
+    """The words a keyword query requires: the same analysis as the indexed text (``segmenter``: see
+    :class:`JiebaTokenizer`)."""
+    return [t.text for t in word_analyzer(segmenter)(text)]
 
 
 def count_words(text: str) -> Counter[str]:

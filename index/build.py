@@ -32,6 +32,7 @@ from archive.loading import BAD_NAME, CATALOG_NAME, find_sources, load_seed
 from archive.model import Document, is_one_line, shown_name
 from archive.wording import counted
 from index.analysis import WordsStr, add_variants, fold_text
+from index.dictionary import Dictionary, write_dictionary
 from index.errors import DamagedIndexError, IndexError_
 from index.generation import (
     clone_generation,
@@ -393,6 +394,8 @@ def build_index(sources: Iterable[Path], index_dir: Path, progress: Progress | N
             write_mapped(gen, ids, spool, current if previous else None)
             del ids
             write_tables(gen)
+            if not Dictionary.exists(gen):  # an incremental build has it from the generation it cloned
+                write_dictionary(gen)
             ix.close()
             finish_generation(gen, version)
         except BaseException:

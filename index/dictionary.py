@@ -1,0 +1,60 @@
+"""The jieba dictionary a generation was built with, as two mapped arrays in it, so that a cold command cuts
+its query into the index's words without building jieba's whole dictionary (~0.1 s of a 0.3 s command).
+
+A query is cut by the dictionary words found in it (:func:`archive.segmenter.segment_with`): looked up
+here by a binary search over the sorted words, for every piece of the query up to the longest word.
+
+Files: ``dictionary-words.npy`` (the words, sorted, fixed-width unicode), ``dictionary-freqs.npy`` (int64,
+the same order). Written with every fresh generation; an incremental build links them from the last.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from archive.segmenter import dictionary_entries, segment_with
+
+WORDS_NAME = "dictionary-words.npy"
+FREQS_NAME = "dictionary-freqs.npy"
+
+
+def write_dictionary(gen: Path) -> None:
+    """Write jieba's dictionary (:func:`archive.segmenter.dictionary_entries`) into ``gen``."""
+    words, freqs = dictionary_entries()
+    np.save(gen / WORDS_NAME, np.array(words, dtype=str), allow_pickle=False)
+    np.save(gen / FREQS_NAME, np.array(freqs, dtype=np.int64), allow_pickle=False)
+
+
+class Dictionary:
+    """A generation's dictionary, mapped read-only; :meth:`segment` cuts a text with it."""
+
+    def __init__(self, gen: Path) -> None:
+        self._words = np.load(gen / WORDS_NAME, mmap_mode="r", allow_pickle=False)
+        self._freqs = np.load(gen / FREQS_NAME, mmap_mode="r", allow_pickle=False)
+        if self._words.shape != self._freqs.shape or self._words.dtype.kind != "U":
+            raise ValueError(f"{gen / WORDS_NAME} and {gen / FREQS_NAME} do not make one dictionary")
+        self._longest = self._words.dtype.itemsize // 4
+        self._total = int(self._freqs.sum())
+
+    @staticmethod
+    def exists(gen: Path) -> bool:
+        """Whether ``gen`` holds a dictionary (generations built before it do not)."""
+        return (gen / WORDS_NAME).is_file() and (gen / FREQS_NAME).is_file()
+
+    def found_in(self, text: str) -> list[tuple[str, int]]:
+        """The dictionary words that occur in ``text``, each once, with their frequencies."""
+        pieces = sorted({text[i:j] for i in range(len(text))
+                         for j in range(i + 1, min(len(text), i + self._longest) + 1)})
+        if not pieces or not len(self._words):
+            return []
+        at = np.minimum(np.searchsorted(self._words, np.array(pieces, dtype=self._words.dtype)),
+                        len(self._words) - 1)
+        # Compared as Python strings: numpy's fixed-width strings drop trailing NULs ("中\0" reads as "中").
+        return [(piece, int(self._freqs[k])) for piece, k in zip(pieces, at.tolist(), strict=True)
+                if str(self._words[k]) == piece]
+
+    def segment(self, text: str) -> list[tuple[str, int, int]]:
+        """``(word, start, end)`` of ``text``: what :func:`archive.segmenter.segment` gives."""
+        return segment_with(text, self.found_in(text), self._total)
