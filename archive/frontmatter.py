@@ -24,7 +24,10 @@ ROLES = (
     "本报通讯员", "本報通訊員", "通讯员", "通訊員", "实习生", "實習生", "记者", "記者",
     "编辑", "編輯", "摄影", "攝影",
 )
-_ROLE_RE = "|".join(ROLES)
+#: A news organisation printed before a role (``新华社记者``, ``人民日报记者``, ``央视记者``, ``澎湃新闻记者``): its
+#: name ends as a newspaper, agency, station or site's does. Part of the role, never an author.
+_ORGANISATION_RE = rf"{_HAN}{{1,8}}[社报報台臺网網视視闻聞刊]"
+_ROLE_RE = rf"(?:{_ORGANISATION_RE})?(?:{'|'.join(ROLES)})"
 _BYLINE_MARKS = "□■◇◆"
 _BYLINE_TOKEN_RE = re.compile(rf"({_ROLE_RE})|({_HAN}{{2,4}})|(\S)")
 _SUBTITLE_RE = re.compile(r"^[—─-]{1,3}\s*(.+)$")
@@ -71,7 +74,8 @@ def is_person_name(token: str) -> bool:
 
 
 def parse_byline(line: str) -> list[Author] | None:
-    """``本报记者 吴柳`` / ``□本报记者 王凤侠 通讯员 刘一帆`` / ``记者王雁博`` → authors, else None."""
+    """``本报记者 吴柳`` / ``□本报记者 王凤侠 通讯员 刘一帆`` / ``记者王雁博`` / ``新华社记者 张三 李四`` → authors,
+    else None."""
     text = line.strip().lstrip(_BYLINE_MARKS).strip()
     if not text or len(text) > 40:
         return None

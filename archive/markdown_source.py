@@ -18,6 +18,9 @@ import re
 _BLOCKS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "pre", "dt", "dd", "td", "th", "blockquote",
                      "div", "figcaption"})
 _HTML_SPACE = re.compile(r"[ \t\r\f]+")
+#: ``#话题#`` at a line's start: a topic tag, as in CommonMark, where a heading's ``#`` is followed by a space.
+#: Python-Markdown would make it a heading (and the article's title): its ``#`` is escaped first.
+_NOT_A_HEADING = re.compile(r"^( {0,3})(#+)(?=[^\s#])", re.MULTILINE)
 
 
 def _own_text(element) -> str:
@@ -40,7 +43,7 @@ def markdown_lines(text: str) -> list[str]:
     import lxml.html
     import markdown
 
-    html = markdown.markdown(text, extensions=["nl2br"], output_format="html")
+    html = markdown.markdown(_NOT_A_HEADING.sub(r"\1\\\2", text), extensions=["nl2br"], output_format="html")
     if not html.strip():
         return []
     tree = lxml.html.fragment_fromstring(html, create_parent="div")

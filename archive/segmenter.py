@@ -73,25 +73,6 @@ def dictionary_loaded() -> bool:
     return _rjieba.cache_info().currsize > 0 or _jieba.cache_info().currsize > 0
 
 
-def dictionary_entries() -> tuple[list[str], list[int]]:
-    """jieba's dictionary, sorted by word, as jieba-rs reads it: a word listed twice keeps its last frequency
-    and counts once in the total (``B超`` is listed twice). jieba-rs carries the same ``dict.txt`` compressed
-    inside itself, where it cannot be read; jieba's copy is read without importing jieba."""
-    spec = importlib.util.find_spec("jieba")
-    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - jieba is a dependency
-        raise ImportError("jieba is not installed")
-    text = (Path(spec.submodule_search_locations[0]) / "dict.txt").read_text(encoding="utf-8")
-    fields = text.split()
-    if len(fields) == 3 * (text.count("\n") + (not text.endswith("\n"))):  # each line "word freq tag"
-        words, freqs = fields[0::3], list(map(int, fields[1::3]))  # at once: a build waits for it
-    else:
-        rows = [line.split()[:2] for line in text.splitlines() if line.strip()]
-        words, freqs = [word for word, _ in rows], [int(freq) for _, freq in rows]
-    order = sorted(range(len(words)), key=words.__getitem__)  # stable: of a word listed twice, the last last
-    last = [k for n, k in enumerate(order, 1) if n == len(order) or words[order[n]] != words[k]]
-    return [words[k] for k in last], [freqs[k] for k in last]
-
-
 #: Holds the rest of the total frequency in a dictionary of a few words. Noncharacters, which no text is
 #: made of; a text that holds them anyway is cut with the whole dictionary.
 _REST = "\ufdd0\ufdef"

@@ -13,13 +13,17 @@ import contextlib
 import ctypes
 import fcntl
 import hashlib
+import itertools
 import json
+import multiprocessing
 import os
 import shutil
 import signal
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -32,7 +36,7 @@ from archive.loading import BAD_NAME, CATALOG_NAME, find_sources, load_seed
 from archive.model import Document, is_one_line, shown_name
 from archive.wording import counted
 from index.analysis import WordsStr, add_variants, fold_text
-from index.dictionary import Dictionary, write_dictionary
+from index.dictionary import Dictionary, read_dictionary, write_dictionary
 from index.errors import DamagedIndexError, IndexError_
 from index.generation import (
     clone_generation,
@@ -293,6 +297,45 @@ def _install_fork_hook() -> None:
         os.register_at_fork(after_in_child=_on_fork_in_child)
 
 
+def _many_files(sources: list[Path]) -> bool:
+    """Whether the sources' folders hold :data:`PARALLEL_THRESHOLD` entries or more (their first level)."""
+    seen = 0
+    for src in sources:
+        try:
+            with os.scandir(src) as entries:
+                seen += sum(1 for _ in itertools.islice(entries, PARALLEL_THRESHOLD))
+        except OSError:
+            continue  # scanning names what it cannot read
+    return seen >= PARALLEL_THRESHOLD
+
+
+class _DictionaryReader:
+    """:func:`index.dictionary.read_dictionary`, in a process of its own if ``background`` (spawned: the build
+    may hold threads, which a fork would copy in whatever state they are)."""
+
+    def __init__(self, background: bool) -> None:
+        self._pool = self._future = None
+        if background:
+            try:
+                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+                self._future = self._pool.submit(read_dictionary)
+            except OSError:  # no process to be had: read in this one, when needed
+                self.close()
+
+    def result(self):
+        if self._future is not None:
+            try:
+                return self._future.result()
+            except (OSError, BrokenProcessPool):
+                pass
+        return read_dictionary()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = self._future = None
+
+
 def _refuse_overlap(sources: list[Path], index_dir: Path) -> None:
     """An index directory inside a source folder (or a source inside the index directory) is refused: a
     build would read its own files as articles, and clean-up could reach the sources."""
@@ -327,85 +370,93 @@ def build_index(sources: Iterable[Path], index_dir: Path, progress: Progress | N
                 warnings.append(f"{exc}; building it again from the sources")
                 recorded = {}
         previous = {i: r[0] for i, r in recorded.items()}
-        found, catalogs, errors = scan_sources(sources, {i: r[1:] for i, r in recorded.items()}, progress, warnings)
-        if errors:
-            raise BuildError(refusal(errors))
-        if not found:
-            warnings.append(f"no article (*.txt, *.md, *.html, *.htm) in {', '.join(map(str, sources))}: "
-                            "the index holds none")
-        wanted = {s.id: s.fingerprint for s in found}
-        report = BuildReport(documents=len(found), warnings=warnings)
-        if current and previous == wanted:
-            report.up_to_date = True
-            report.generation = current.name
-            report.paragraphs = count_paragraphs(current / STORE_NAME)
+        # A fresh generation needs jieba's dictionary (0.2 s); an incremental build links it from the one it
+        # clones. For a folder of many articles it is read by a process of its own while the sources are
+        # scanned, which leaves a core idle (a thread would wait on the interpreter; indexing uses both cores).
+        dictionary = None if previous else _DictionaryReader(background=_many_files(sources))
+        try:
+            found, catalogs, errors = scan_sources(sources, {i: r[1:] for i, r in recorded.items()}, progress, warnings)
+            if errors:
+                raise BuildError(refusal(errors))
+            if not found:
+                warnings.append(f"no article (*.txt, *.md, *.html, *.htm) in {', '.join(map(str, sources))}: "
+                                "the index holds none")
+            wanted = {s.id: s.fingerprint for s in found}
+            report = BuildReport(documents=len(found), warnings=warnings)
+            if current and previous == wanted:
+                report.up_to_date = True
+                report.generation = current.name
+                report.paragraphs = count_paragraphs(current / STORE_NAME)
+                report.seconds = time.perf_counter() - started
+                return report
+
+            changed = [s for s in found if previous.get(s.id) != s.fingerprint]
+            removed = sorted(set(previous) - set(wanted))
+            report.added = sum(1 for s in changed if s.id not in previous)
+            report.updated = len(changed) - report.added
+            report.removed = len(removed) if previous else 0
+
+            gen = new_generation(index_dir)
+            try:
+                if previous:
+                    clone_generation(current, gen)
+                    ix = whoosh_index.open_dir(str(gen))
+                else:
+                    gen.mkdir()
+                    ix = whoosh_index.create_in(str(gen), build_schema())
+                store = StoreWriter(gen / STORE_NAME)
+                spool = Spool(gen / SPOOL_NAME)
+                with _writer(ix, len(changed)) as writer:
+                    try:
+                        replaced = removed + [s.id for s in changed if s.id in previous]
+                        store.remove(replaced)
+                        for doc_id in replaced:
+                            writer.delete_by_term("id", doc_id)
+                        for src in (progress(changed, "indexing") if progress else changed):
+                            try:
+                                doc = load_seed(src.path, src.root, catalogs[src.root])
+                            except SourceError as exc:
+                                errors.append(f"{src.path}: {exc.reason}")
+                                continue
+                            lines = printed_lines_for_words(doc)  # each line folded once, for words and phrases
+                            _index_document(writer, doc, lines)
+                            store.add(doc, src)
+                            spool.add(doc.id, LINE_SEP.join(map(add_variants, lines)),
+                                      meta_entry(doc.year, doc.title_supplied, doc.place, doc.author_names))
+                        if errors:
+                            raise BuildError(refusal(errors))
+                        writer.commit(mergetype=merge_small_segments)
+                    except BaseException:
+                        _cancel(writer)
+                        store.cancel()
+                        spool.discard()
+                        raise
+                store.commit()
+                # The docnums are known now: the phrase scans' mapped files, in docnum order.
+                with ix.reader() as reader:
+                    live = set(reader.all_doc_ids())
+                    # An index of no segment (the sources hold no article) has no id column to read.
+                    ids = ([i if n in live else None for n, i in enumerate(reader.column_reader("id"))]
+                           if reader.doc_count_all() else [])
+                del live
+                write_mapped(gen, ids, spool, current if previous else None)
+                del ids
+                write_tables(gen)
+                if not Dictionary.exists(gen):
+                    write_dictionary(gen, dictionary.result() if dictionary else None)
+                ix.close()
+                finish_generation(gen, version)
+            except BaseException:
+                shutil.rmtree(gen, ignore_errors=True)
+                raise
+            if not (gen / STORE_NAME).exists():
+                raise IndexError_(f"build wrote no document store in {gen}")
+            swap_current(index_dir, gen)
+            remove_old_generations(index_dir, {gen.name} | ({current.name} if current else set()))
+            report.generation = gen.name
+            report.paragraphs = count_paragraphs(gen / STORE_NAME)
             report.seconds = time.perf_counter() - started
             return report
-
-        changed = [s for s in found if previous.get(s.id) != s.fingerprint]
-        removed = sorted(set(previous) - set(wanted))
-        report.added = sum(1 for s in changed if s.id not in previous)
-        report.updated = len(changed) - report.added
-        report.removed = len(removed) if previous else 0
-
-        gen = new_generation(index_dir)
-        try:
-            if previous:
-                clone_generation(current, gen)
-                ix = whoosh_index.open_dir(str(gen))
-            else:
-                gen.mkdir()
-                ix = whoosh_index.create_in(str(gen), build_schema())
-            store = StoreWriter(gen / STORE_NAME)
-            spool = Spool(gen / SPOOL_NAME)
-            with _writer(ix, len(changed)) as writer:
-                try:
-                    replaced = removed + [s.id for s in changed if s.id in previous]
-                    store.remove(replaced)
-                    for doc_id in replaced:
-                        writer.delete_by_term("id", doc_id)
-                    for src in (progress(changed, "indexing") if progress else changed):
-                        try:
-                            doc = load_seed(src.path, src.root, catalogs[src.root])
-                        except SourceError as exc:
-                            errors.append(f"{src.path}: {exc.reason}")
-                            continue
-                        lines = printed_lines_for_words(doc)  # each line folded once, for words and phrases
-                        _index_document(writer, doc, lines)
-                        store.add(doc, src)
-                        spool.add(doc.id, LINE_SEP.join(map(add_variants, lines)),
-                                  meta_entry(doc.year, doc.title_supplied, doc.place, doc.author_names))
-                    if errors:
-                        raise BuildError(refusal(errors))
-                    writer.commit(mergetype=merge_small_segments)
-                except BaseException:
-                    _cancel(writer)
-                    store.cancel()
-                    spool.discard()
-                    raise
-            store.commit()
-            # The docnums are known now: the phrase scans' mapped files, in docnum order.
-            with ix.reader() as reader:
-                live = set(reader.all_doc_ids())
-                # An index of no segment (the sources hold no article) has no id column to read.
-                ids = ([i if n in live else None for n, i in enumerate(reader.column_reader("id"))]
-                       if reader.doc_count_all() else [])
-            del live
-            write_mapped(gen, ids, spool, current if previous else None)
-            del ids
-            write_tables(gen)
-            if not Dictionary.exists(gen):  # an incremental build has it from the generation it cloned
-                write_dictionary(gen)
-            ix.close()
-            finish_generation(gen, version)
-        except BaseException:
-            shutil.rmtree(gen, ignore_errors=True)
-            raise
-        if not (gen / STORE_NAME).exists():
-            raise IndexError_(f"build wrote no document store in {gen}")
-        swap_current(index_dir, gen)
-        remove_old_generations(index_dir, {gen.name} | ({current.name} if current else set()))
-        report.generation = gen.name
-        report.paragraphs = count_paragraphs(gen / STORE_NAME)
-        report.seconds = time.perf_counter() - started
-        return report
+        finally:
+            if dictionary:
+                dictionary.close()

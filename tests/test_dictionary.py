@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archive.segmenter import dictionary_entries, dictionary_loaded, segment, segment_with
+from archive.segmenter import dictionary_loaded, segment, segment_with
 from index.analysis import fold_words, query_words
 from index.build import build_index
-from index.dictionary import FREQS_NAME, WORDS_NAME, Dictionary, write_dictionary
+from index.dictionary import FREQS_NAME, WORDS_NAME, Dictionary, read_dictionary, write_dictionary
 from index.generation import current_generation
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def entries() -> tuple[list[str], list[int]]:
-    return dictionary_entries()
+    words, freqs = read_dictionary()
+    return words.tolist(), freqs.tolist()
 
 
 @pytest.fixture(scope="module")
@@ -138,3 +139,20 @@ def test_a_cold_search_answers_as_a_warm_one_without_the_whole_dictionary(seed_i
         answer.pop("took_ms")
     assert cold["answer"] == warm
     assert warm["total"] > 0
+
+
+def test_a_large_build_reads_the_dictionary_in_a_process_of_its_own(tmp_path):
+    from index.build import _DictionaryReader, _many_files
+
+    assert not _many_files([tmp_path])
+    for n in range(500):
+        (tmp_path / f"{n}.txt").touch()
+    assert _many_files([tmp_path, tmp_path / "missing"])
+    reader = _DictionaryReader(background=True)
+    try:
+        assert reader._future is not None  # spawned, not read here
+        words, freqs = reader.result()
+    finally:
+        reader.close()
+    expected_words, expected_freqs = read_dictionary()
+    assert (words == expected_words).all() and (freqs == expected_freqs).all()

@@ -17,6 +17,23 @@ def test_bylines():
     assert parse_byline("吴柳") is None  # a bare name needs a role or the names-line form
 
 
+@pytest.mark.parametrize(("line", "authors"), [
+    ("新华社记者 张三 李四", [Author("张三", "新华社记者"), Author("李四", "新华社记者")]),
+    ("新華社記者 張三", [Author("張三", "新華社記者")]),
+    ("人民日报记者王五", [Author("王五", "人民日报记者")]),
+    ("中新社记者 李明 通讯员 王五", [Author("李明", "中新社记者"), Author("王五", "通讯员")]),
+    ("央视记者 赵六", [Author("赵六", "央视记者")]),
+    ("澎湃新闻记者 赵六", [Author("赵六", "澎湃新闻记者")]),
+])
+def test_a_news_organisation_before_the_role_is_part_of_the_role(line, authors):
+    assert parse_byline(line) == authors
+
+
+@pytest.mark.parametrize("line", ["新华社记者", "张三记者", "新华社 张三", "记者跑社区"])
+def test_an_organisation_is_never_an_author(line):
+    assert parse_byline(line) is None
+
+
 def test_name_lines():
     assert [a.name for a in parse_name_line("周 俊 龙良红 刘 璐")] == ["周俊", "龙良红", "刘璐"]
     assert parse_name_line("新闻标题 测试") is None

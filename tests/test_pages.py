@@ -244,6 +244,15 @@ def test_a_markdown_article_is_read_as_markdown():
                               "引用的一段话。", "图为村民在插秧。")
 
 
+def test_a_topic_tag_at_a_line_s_start_is_text_not_a_heading():
+    """``#乡村振兴#`` opens many a post; a heading's ``#`` is followed by a space (CommonMark), and Python-Markdown
+    alone made the tag a heading, then the article's title."""
+    text = "# 春耕\n\n#乡村振兴# 田间地头，农机轰鸣。\n\n##种粮大户 说收成\n\n## 小标题\n\n正文。\n"
+    doc = build_document(text.encode(), "t", "t.md")
+    assert doc.title == "春耕"
+    assert doc.paragraphs == ("#乡村振兴# 田间地头，农机轰鸣。", "##种粮大户 说收成", "小标题", "正文。")
+
+
 def test_a_markdown_file_written_one_paragraph_a_line_keeps_its_paragraphs():
     """Markdown would run lines without a blank between them into one paragraph: such a file (as ``*.md``
     files were written when they were read as text) became one title and no paragraph."""
@@ -424,3 +433,14 @@ def test_a_paragraph_printed_twice_in_a_row_is_read_twice():
     twice = "5月14日，央行支付结算司司长谢众在出席论坛活动时表示，将继续大力推动非现金支付工具的发展。"
     doc = build_document(_portal("支付", [first, twice, twice, twice]).encode(), "r", "r.html")
     assert doc.paragraphs == (first, twice, twice, twice)
+
+
+@pytest.mark.parametrize("where", ["printed", "meta"])
+def test_an_agency_s_byline_names_its_reporters_not_the_agency(where):
+    body = ["新华社北京1月15日电 国家统计局今天发布数据，去年全年粮食总产量再创新高。", "各地秋粮收购进展顺利。"]
+    html = _portal("粮食总产量再创新高", body, "<p>新华社记者 张三 李四</p>" if where == "printed" else "")
+    if where == "meta":
+        html = html.replace("<title>", "<meta name='author' content='新华社记者 张三 李四'><title>")
+    doc = build_document(html.encode(), "x", "x.html")
+    assert [(a.name, a.role) for a in doc.authors] == [("张三", "新华社记者"), ("李四", "新华社记者")]
+    assert list(doc.paragraphs) == body
