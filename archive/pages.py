@@ -19,6 +19,9 @@ The article's text is extracted by trafilatura (the field's standard; measured a
 
 from __future__ import annotations
 
+import codecs
+import importlib
+import json
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -34,7 +37,7 @@ PAGE_SUFFIXES = (".html", ".htm")
 
 #: Encodings that :func:`archive.decoding.decode_bytes` already tells apart by trying them strictly. A page
 #: saved from a GBK site and converted to UTF-8 often keeps its ``charset=gb2312``: the bytes decide.
-_TRIED_ANYWAY = frozenset({"utf-8", "gb18030", "gbk", "gb2312", "ascii", "us-ascii", "cp1252", "latin-1"})
+_TRIED_ANYWAY = frozenset({"utf-8", "gb18030", "gbk", "gb2312", "ascii", "us-ascii"})
 
 #: A class that names a caption: ``caption``, ``img-caption``, ``pic_caption``, ``figure-caption``; an element
 #: that holds paragraphs or sections is a container (``<div class="article has-caption">``), never a caption.
@@ -117,6 +120,8 @@ def decode_page(data: bytes, name: str) -> tuple[str, str]:
         pass
     declared = html_body_declared_encoding(data[:4096])
     if declared and declared.lower() not in _TRIED_ANYWAY and not declared.lower().startswith("utf"):
+        if _single_byte(declared) and (reading := _single_byte_or_gb(data, declared)):
+            return reading
         try:
             return data.decode(declared), declared
         except (UnicodeDecodeError, LookupError) as exc:
@@ -129,6 +134,43 @@ def decode_page(data: bytes, name: str) -> tuple[str, str]:
         raise SourceError(name, "decodes as GB18030 only into private-use characters: it is in another "
                                 "encoding (Big5?) that it does not declare; add <meta charset=…> or convert it")
     return text, encoding
+
+
+def _single_byte(encoding: str) -> bool:
+    """Whether ``encoding`` gives one character a byte (Latin-1, windows-1252, KOI8-R…): any bytes read."""
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return False
+    if name == "iso8859-1":
+        return True
+    try:
+        return hasattr(importlib.import_module("encodings." + name.replace("-", "_")), "decoding_table")
+    except ImportError:
+        return False
+
+
+def _single_byte_or_gb(data: bytes, declared: str) -> tuple[str, str] | None:
+    """The page read in the single-byte encoding it declares, unless it is GBK that says so; None when
+    neither reads it.
+
+    A page served as GBK keeps a stale ``charset=iso-8859-1`` when saved as it came, and a single-byte
+    encoding reads nearly any bytes into letters without an error. When GB18030 reads the bytes too,
+    charset_normalizer judges which of the two readings is text."""
+    readings = {}
+    for encoding in (declared, "gb18030"):
+        try:
+            readings[encoding] = data.decode(encoding)
+        except UnicodeDecodeError:
+            pass
+    if len(readings) == 2:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data, cp_isolation=[codecs.lookup(declared).name, "gb18030"],
+                          preemptive_behaviour=False, threshold=1.0).best()
+        chosen = "gb18030" if best is not None and best.encoding == "gb18030" else declared
+        return readings[chosen], chosen
+    return next(((text, encoding) for encoding, text in readings.items()), None)
 
 
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
@@ -198,6 +240,11 @@ def _take_captions(tree) -> list[str]:
     return list(captions)
 
 
+def _json_escaped(text: str) -> str:
+    """``text`` as JSON writes it inside a string (non-ASCII escaped, as most sites' JSON-LD has it)."""
+    return json.dumps(text)[1:-1]
+
+
 def _title(tree, extracted: str | None) -> tuple[str, str] | None:
     """The headline: an ``<h1>`` that the page's ``og:title`` or ``<title>`` begins with (they often add the
     site's name), else trafilatura's title (from those, the site's name cut), else the first ``<h1>``."""
@@ -213,7 +260,12 @@ def _title(tree, extracted: str | None) -> tuple[str, str] | None:
             return extracted, og[1]
         if extracted in h1:
             return extracted, "<h1>"
-        return extracted, "<title>"
+        if extracted in page_title:
+            return extracted, "<title>"
+        if any(_json_escaped(extracted) in block or extracted in block
+               for block in tree.xpath("//script[@type='application/ld+json']/text()")):
+            return extracted, "JSON-LD headline"
+        return extracted, N_("the page's title (trafilatura)")
     if h1:
         return h1[0], "<h1>"
     return None
