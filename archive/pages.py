@@ -395,8 +395,11 @@ def _config():
 #: (``joshua　smith`` stays as printed).
 _KEPT_SPACES = {"\u3000": "\u2ffa", "\xa0": "\u2ffb", "\u2002": "\u2ff9", "\u2003": "\u2ff8", "\u2009": "\u2ff7",
                 "\u202f": "\u2ff6"}
-_HOLD = str.maketrans(_KEPT_SPACES)
-_GIVE_BACK = str.maketrans({v: k for k, v in _KEPT_SPACES.items()})
+#: What else is held so: an ampersand, which trafilatura unescapes a second time (a page that prints
+#: ``&lt;p&gt;``, written ``&amp;lt;p&amp;gt;``, came out as ``<p>``).
+_HELD = {**_KEPT_SPACES, "&": "\u2ff4"}
+_HOLD = str.maketrans(_HELD)
+_GIVE_BACK = str.maketrans({v: k for k, v in _HELD.items()})
 
 
 #: Put before the text of each ``<h1>`` before the extraction, to know the headline's line in its output
@@ -434,10 +437,10 @@ def _keep_repeats(tree, page_text: str) -> bool:
     return True
 
 
-def _hold_spaces(tree, page_text: str) -> bool:
-    """Swap the kept spaces for their stand-ins in the tree's text; False (nothing done) if the page's text
-    holds a stand-in already."""
-    if any(stand_in in page_text for stand_in in _KEPT_SPACES.values()):
+def _hold_characters(tree, page_text: str) -> bool:
+    """Swap the kept spaces and the ampersands for their stand-ins in the tree's text; False (nothing done) if
+    the page's text holds a stand-in already."""
+    if any(stand_in in page_text for stand_in in _HELD.values()):
         return False
     for element in tree.iter():
         if isinstance(element.text, str) and not callable(element.tag):
@@ -571,7 +574,7 @@ def read_page(html: str) -> Page:
     _unwrap_layout_tables(tree)
     page_text = tree.text_content() or ""  # read once: does the page hold any of the marks used below?
     repeats = _keep_repeats(tree, page_text)
-    held = _hold_spaces(tree, page_text)
+    held = _hold_characters(tree, page_text)
     _mark_headlines(tree, page_text)
     # An article of one short line ("以调解方式结案的") is no article to the default extraction, which then
     # gives the page's navigation: when nothing is left of it, the extraction that favours recall is asked.

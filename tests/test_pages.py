@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -481,3 +482,13 @@ def test_a_headline_given_only_in_json_ld_says_so():
             "<p>第二段正文，写得足够长，让提取器把它当作文章的一部分。</p></div></body></html>")
     doc = build_document(html.encode(), "j", "j.html")
     assert doc.title == "秋粮收购进展顺利" and doc.origins["title"] == "page: JSON-LD headline"
+
+
+def test_an_entity_the_page_prints_stays_as_printed():
+    """``&amp;lt;p&amp;gt;`` is printed ``&lt;p&gt;``: trafilatura unescaped it a second time, into ``<p>``."""
+    text = "在网页里写作 &lt;p&gt; 的标签，浏览器显示的就是这几个字符，这一段足够长以便提取。"
+    second = "第二段：A < B 且 C > D，AT&T 公司，&amp; 也照印。"
+    html = (f"<html><head><meta charset='utf-8'><title>标签_示例网</title></head><body><div class='article'>"
+            f"<h1>标签</h1><p>{escape(text)}</p><p>{escape(second)}</p></div></body></html>")
+    doc = build_document(html.encode(), "e", "e.html")
+    assert doc.paragraphs == (text, second)
