@@ -184,6 +184,10 @@ def build_document(
         for found in [*fixes[:fm.consumed], fm.moves] for f in found
     ]
     body = paragraphs[fm.consumed:]
+    if page is not None and not body:
+        raise SourceError(source, "holds a headline but no article text: a page whose text a script writes "
+                                  "may have been saved before the script ran; save it again once the browser "
+                                  "shows the article, and rebuild")
     body_fixes = fixes[fm.consumed:]
     authors = list(fm.authors)
     byline = fm.byline

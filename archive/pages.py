@@ -32,6 +32,7 @@ from archive.decoding import decode_bytes
 from archive.errors import N_, SourceError
 from archive.frontmatter import is_dateline, parse_byline
 from archive.model import Fix, is_one_line, say
+from archive.script import is_han
 
 PAGE_SUFFIXES = (".html", ".htm")
 
@@ -69,7 +70,8 @@ _TRAILING_FURNITURE = re.compile(
     # where the text came from, when the page says it after the article
     r"|^(?:本文)?(?:来源|來源|稿源)\s*[:：]"
     # a reprint, copyright or disclaimer notice: it starts as one
-    r"|^(?:©|\(c\)|copyright|版权所有|版權所有|版权声明|版權聲明|免责声明|免責聲明|声明|聲明)"
+    r"|^(?:©|\(c\)|copyright|(?:版权所有|版權所有)(?![人者方])|版权声明|版權聲明|免责声明|免責聲明"
+    r"|(?:声明|聲明)\s*(?:[:：]|$))"
     r"|^[（(]?(?:本文|本栏目|本欄目|本网|本網|本站|本报|本報)[^。]*(?:版权|版權|转载|轉載|授权|授權|出处|出處|观点|觀點)",
     re.IGNORECASE)
 #: "扫一扫，关注…公众号", "下载客户端": a call to the reader, furniture when it is no sentence of the article
@@ -120,7 +122,7 @@ def decode_page(data: bytes, name: str) -> tuple[str, str]:
         pass
     declared = html_body_declared_encoding(data[:4096])
     if declared and declared.lower() not in _TRIED_ANYWAY and not declared.lower().startswith("utf"):
-        if _single_byte(declared) and (reading := _single_byte_or_gb(data, declared)):
+        if _single_byte(declared) and (reading := _single_byte_or_gb(data, declared, name)):
             return reading
         try:
             return data.decode(declared), declared
@@ -150,19 +152,22 @@ def _single_byte(encoding: str) -> bool:
         return False
 
 
-def _single_byte_or_gb(data: bytes, declared: str) -> tuple[str, str] | None:
+def _single_byte_or_gb(data: bytes, declared: str, name: str) -> tuple[str, str] | None:
     """The page read in the single-byte encoding it declares, unless it is GBK that says so; None when
     neither reads it.
 
     A page served as GBK keeps a stale ``charset=iso-8859-1`` when saved as it came, and a single-byte
     encoding reads nearly any bytes into letters without an error. When GB18030 reads the bytes too,
-    charset_normalizer judges which of the two readings is text."""
+    charset_normalizer judges which of the two readings is text. When GB18030 reads all of them but a few,
+    into Chinese, the page is GBK with bytes that fit no encoding: refused, as any such file is, rather than
+    read into letters."""
     readings = {}
     for encoding in (declared, "gb18030"):
         try:
             readings[encoding] = data.decode(encoding)
-        except UnicodeDecodeError:
-            pass
+        except UnicodeDecodeError as exc:
+            if encoding == "gb18030" and declared in readings:
+                _refuse_gbk_with_stray_bytes(data, declared, name, exc.start)
     if len(readings) == 2:
         from charset_normalizer import from_bytes
 
@@ -171,6 +176,21 @@ def _single_byte_or_gb(data: bytes, declared: str) -> tuple[str, str] | None:
         chosen = "gb18030" if best is not None and best.encoding == "gb18030" else declared
         return readings[chosen], chosen
     return next(((text, encoding) for encoding, text in readings.items()), None)
+
+
+def _refuse_gbk_with_stray_bytes(data: bytes, declared: str, name: str, first: int) -> None:
+    """Raise if ``data``, GB18030 but for a few bytes, reads into Chinese text. (A byte inside a character
+    puts the rest out of step, into other Han characters: refused too. A Latin page read as GB18030 fails
+    at nearly every accented letter.)"""
+    text = data.decode("gb18030", errors="replace")
+    stray = text.count("\ufffd")
+    others = [c for c in text if ord(c) > 0x7F and c != "\ufffd"]
+    han = sum(1 for c in others if is_han(c))
+    if stray <= max(3, len(others) // 100) and han >= 20 and han >= 0.5 * len(others):
+        raise SourceError(name, f"declares the encoding {declared}, but its bytes are GBK (GB18030) but for {stray} "
+                                f"that fit no encoding (the first at byte {first}); read as {declared}, it would "
+                                "be letters, not its Chinese text: save the page again, or convert it to UTF-8, "
+                                "and rebuild")
 
 
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
@@ -216,8 +236,10 @@ def _table_row(line: str) -> str:
     return line
 
 
-def _drop_ruby_annotations(tree) -> None:
-    for element in list(tree.iter("rt", "rp")):
+def _drop_unshown(tree) -> None:
+    """Drop what a reader of the page does not see as its text: ruby annotations (the base text stays) and
+    ``<noscript>`` ("请开启JavaScript", shown only without scripts)."""
+    for element in list(tree.iter("rt", "rp", "noscript")):
         element.drop_tree()  # keeps the tail: the base text that follows stays in place
 
 
@@ -240,9 +262,11 @@ def _take_captions(tree) -> list[str]:
     return list(captions)
 
 
-def _json_escaped(text: str) -> str:
-    """``text`` as JSON writes it inside a string (non-ASCII escaped, as most sites' JSON-LD has it)."""
-    return json.dumps(text)[1:-1]
+def _in_json_ld(tree, text: str) -> bool:
+    """Whether the page's JSON-LD holds ``text`` (as written, or escaped as JSON writes non-ASCII)."""
+    escaped = json.dumps(text)[1:-1]
+    return any(text in block or escaped in block
+               for block in tree.xpath("//script[@type='application/ld+json']/text()"))
 
 
 def _title(tree, extracted: str | None) -> tuple[str, str] | None:
@@ -262,8 +286,7 @@ def _title(tree, extracted: str | None) -> tuple[str, str] | None:
             return extracted, "<h1>"
         if extracted in page_title:
             return extracted, "<title>"
-        if any(_json_escaped(extracted) in block or extracted in block
-               for block in tree.xpath("//script[@type='application/ld+json']/text()")):
+        if _in_json_ld(tree, extracted):
             return extracted, "JSON-LD headline"
         return extracted, N_("the page's title (trafilatura)")
     if h1:
@@ -289,7 +312,9 @@ def _subtitle(tree, title: str) -> str | None:
 _SUBTITLE_CLASS = re.compile(r"(?:^|[\s_-])(?:sub|subtitle|sub[-_]title|subhead|sub[-_]head|deck|fubiaoti)(?:$|[\s_-])")
 
 
-def _publication(tree, title: str | None) -> tuple[str, str] | None:
+def _publication(tree, title: str | None, extracted: str | None = None) -> tuple[str, str] | None:
+    """``og:site_name``, else the ``source`` meta tag, else the source line (来源), else the JSON-LD publisher
+    (trafilatura's site name, when the page's JSON-LD holds it), else the site's name in the ``<title>``."""
     if found := _meta(tree, "og:site_name", "application-name"):
         return found[0], found[1]
     if found := _meta(tree, "source", "citation_journal_title"):
@@ -297,6 +322,8 @@ def _publication(tree, title: str | None) -> tuple[str, str] | None:
     for line in _header_lines(tree):
         if m := _SOURCE_LINE_RE.search(line):
             return m.group(1), N_("the source line (来源)")
+    if extracted and _in_json_ld(tree, extracted):
+        return extracted, "JSON-LD publisher"
     # "<title>Headline_Channel_Site</title>": the site's name is the last part.
     page_title = _squeeze("".join(tree.xpath("//title//text()")))
     if title and page_title.startswith(title) and (rest := page_title[len(title):].strip()):
@@ -547,7 +574,7 @@ def read_page(html: str) -> Page:
     tree = load_html(html)
     if tree is None:
         return Page([])
-    _drop_ruby_annotations(tree)
+    _drop_unshown(tree)
     captions = _take_captions(tree)
     # Not its extensive date search, which tries every locale of dateparser: 8 s for one page.
     found = extract_metadata(tree, extensive=False)
@@ -568,7 +595,7 @@ def read_page(html: str) -> Page:
     elif found and found.author:
         keep("byline", (found.author, N_("the page's byline (trafilatura)")))
     keep("date", _date(tree))
-    keep("publication", _publication(tree, title))
+    keep("publication", _publication(tree, title, found.sitename if found else None))
     keep("url", _url(tree))
 
     _unwrap_layout_tables(tree)

@@ -382,7 +382,8 @@ def test_a_paragraph_that_repeats_the_headline_is_the_article_s():
 @pytest.mark.parametrize("closing", [
     "市民可扫码预约参观。", "活动详情可关注“文旅某市”微信公众号。",
     "对于未经授权使用他人作品的行为，法院将依法予以惩处。",
-    "这部作品的版权所有者最终胜诉。", "编辑：这是读者来信栏目的回复，感谢您对本栏目的关心。"])
+    "这部作品的版权所有者最终胜诉。", "编辑：这是读者来信栏目的回复，感谢您对本栏目的关心。",
+    "版权所有人张先生表示将继续维权。", "声明称，公司将依法追究侵权者的责任。"])
 def test_a_closing_paragraph_that_only_sounds_like_furniture_stays(closing):
     first = "今年春节假期，全市接待游客人数和旅游收入均创历史新高，各大景区人气火爆。"
     doc = build_document(_portal("春节旅游", [first, closing]).encode(), "f", "f.html")
@@ -492,3 +493,35 @@ def test_an_entity_the_page_prints_stays_as_printed():
             f"<h1>标签</h1><p>{escape(text)}</p><p>{escape(second)}</p></div></body></html>")
     doc = build_document(html.encode(), "e", "e.html")
     assert doc.paragraphs == (text, second)
+
+
+def test_a_page_whose_text_a_script_writes_is_refused_by_name(tmp_path):
+    """Saved before its script ran, such a page holds a title and no article (``<noscript>``'s plea is no
+    text of it): it was indexed as an article of no paragraph."""
+    page = tmp_path / "loading.html"
+    page.write_text("<html><head><meta charset='utf-8'><title>加载中</title><script>var articleContent='正文';"
+                    "</script></head><body><noscript>请开启JavaScript</noscript><div id='app'></div></body></html>",
+                    encoding="utf-8")
+    with pytest.raises(SourceError) as refused:
+        load_seed(page, tmp_path)
+    assert "loading.html" in str(refused.value) and "no article text" in str(refused.value)
+
+
+def test_a_gbk_page_with_a_stray_byte_that_declares_latin1_is_refused_not_read_as_letters():
+    html = f"<html><head><meta charset='iso-8859-1'><title>丰收</title></head><body>{_GBK_ARTICLE}</body></html>"
+    data = html.encode("gbk")
+    data = data[:120] + b"\xff" + data[120:]
+    with pytest.raises(SourceError) as refused:
+        decode_page(data, "stray.html")
+    assert "stray.html" in str(refused.value) and "GBK" in str(refused.value)
+
+
+def test_the_json_ld_publisher_is_the_publication_when_the_page_names_no_other():
+    ld = ('{"@context":"https://schema.org","@type":"NewsArticle","headline":"城市书房夜读人气旺",'
+          '"publisher":{"@type":"Organization","name":"钱塘晚报"},"datePublished":"2022-02-14"}')
+    html = (f"<html><head><meta charset='utf-8'><title>城市书房</title><script type='application/ld+json'>{ld}"
+            "</script></head><body><div class='content'><p>城市书房的夜读人气越来越旺，不少市民下班后专门赶来看书。</p>"
+            "<p>第二段正文，写得足够长，让提取器把它当作文章的一部分。</p></div></body></html>")
+    doc = build_document(html.encode(), "j", "j.html")
+    assert (doc.publication, doc.origins["publication"]) == ("钱塘晚报", "page: JSON-LD publisher")
+    assert doc.date == "2022-02-14"
