@@ -15,15 +15,15 @@ import fcntl
 import hashlib
 import itertools
 import json
-import multiprocessing
 import os
 import shutil
 import signal
 import sqlite3
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -36,7 +36,7 @@ from archive.loading import BAD_NAME, CATALOG_NAME, find_sources, load_seed
 from archive.model import Document, is_one_line, shown_name
 from archive.wording import counted
 from index.analysis import WordsStr, add_variants, fold_text
-from index.dictionary import Dictionary, read_dictionary, write_dictionary
+from index.dictionary import FREQS_NAME, WORDS_NAME, Dictionary, write_dictionary
 from index.errors import DamagedIndexError, IndexError_
 from index.generation import (
     clone_generation,
@@ -309,31 +309,58 @@ def _many_files(sources: list[Path]) -> bool:
     return seen >= PARALLEL_THRESHOLD
 
 
-class _DictionaryReader:
-    """:func:`index.dictionary.read_dictionary`, in a process of its own if ``background`` (spawned: the build
-    may hold threads, which a fork would copy in whatever state they are)."""
+#: Where a fresh build's own process writes jieba's dictionary, in the index directory (then moved into the
+#: generation). One left by a build that was killed is removed by the next.
+_DICTIONARY_SCRATCH = ".dictionary-"
 
-    def __init__(self, background: bool) -> None:
-        self._pool = self._future = None
+
+class _DictionaryWriter:
+    """Writes jieba's dictionary into a fresh generation (:func:`index.dictionary.write_dictionary`). With
+    ``background``, a process of its own (``python -m index.dictionary``: a program, not a fork of the build
+    and its threads) writes it into the index directory meanwhile, and :meth:`write` moves its files in;
+    whatever goes wrong with that process, the dictionary is read here instead."""
+
+    def __init__(self, index_dir: Path, background: bool) -> None:
+        self._scratch: Path | None = None
+        self._process: subprocess.Popen | None = None
+        for old in index_dir.glob(_DICTIONARY_SCRATCH + "*"):
+            shutil.rmtree(old, ignore_errors=True)
         if background:
             try:
-                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-                self._future = self._pool.submit(read_dictionary)
-            except OSError:  # no process to be had: read in this one, when needed
+                self._scratch = Path(tempfile.mkdtemp(prefix=_DICTIONARY_SCRATCH, dir=index_dir))
+                self._process = subprocess.Popen([sys.executable, "-m", "index.dictionary", str(self._scratch)],
+                                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                                 stderr=subprocess.DEVNULL)
+            except OSError:
                 self.close()
 
-    def result(self):
-        if self._future is not None:
+    def write(self, gen: Path) -> None:
+        """Put the dictionary into ``gen``."""
+        if self._process is not None and self._scratch is not None:
             try:
-                return self._future.result()
-            except (OSError, BrokenProcessPool):
-                pass
-        return read_dictionary()
+                done = self._process.wait(timeout=120) == 0
+            except subprocess.TimeoutExpired:
+                done = False
+            files = [self._scratch / name for name in (WORDS_NAME, FREQS_NAME)]
+            if done and all(f.is_file() for f in files):
+                try:
+                    Dictionary(self._scratch)  # whole and readable, or read here
+                    for f in files:
+                        os.replace(f, gen / f.name)
+                    return
+                except (OSError, ValueError):
+                    pass
+        write_dictionary(gen)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-        self._pool = self._future = None
+        """Stop the process if it still runs (an interrupted build) and remove what it wrote."""
+        if self._process is not None:
+            if self._process.poll() is None:
+                self._process.kill()
+            self._process.wait()
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+        self._process = self._scratch = None
 
 
 def _refuse_overlap(sources: list[Path], index_dir: Path) -> None:
@@ -373,7 +400,7 @@ def build_index(sources: Iterable[Path], index_dir: Path, progress: Progress | N
         # A fresh generation needs jieba's dictionary (0.2 s); an incremental build links it from the one it
         # clones. For a folder of many articles it is read by a process of its own while the sources are
         # scanned, which leaves a core idle (a thread would wait on the interpreter; indexing uses both cores).
-        dictionary = None if previous else _DictionaryReader(background=_many_files(sources))
+        dictionary = None if previous else _DictionaryWriter(index_dir, background=_many_files(sources))
         try:
             found, catalogs, errors = scan_sources(sources, {i: r[1:] for i, r in recorded.items()}, progress, warnings)
             if errors:
@@ -443,7 +470,7 @@ def build_index(sources: Iterable[Path], index_dir: Path, progress: Progress | N
                 del ids
                 write_tables(gen)
                 if not Dictionary.exists(gen):
-                    write_dictionary(gen, dictionary.result() if dictionary else None)
+                    (dictionary or _DictionaryWriter(index_dir, background=False)).write(gen)
                 ix.close()
                 finish_generation(gen, version)
             except BaseException:

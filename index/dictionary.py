@@ -86,3 +86,19 @@ class Dictionary:
     def segment(self, text: str) -> list[tuple[str, int, int]]:
         """``(word, start, end)`` of ``text``: what :func:`archive.segmenter.segment` gives."""
         return segment_with(text, self.found_in(text), self._total)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m index.dictionary DIR``: write jieba's dictionary into DIR (a fresh build's own process)."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m index.dictionary DIR", file=sys.stderr)
+        return 2
+    write_dictionary(Path(args[0]))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

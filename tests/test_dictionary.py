@@ -39,9 +39,10 @@ def test_the_entries_are_jieba_s_dictionary_as_jieba_rs_reads_it(entries):
     assert words == sorted(set(words))  # sorted, each word once: 'B超' is listed twice in dict.txt
     assert words.count("B超") == 1
     assert dict(zip(words, freqs, strict=True))["的"] == 318825
-    import rjieba  # every word is one of jieba-rs's own (its copy of dict.txt cannot be read)
+    import rjieba  # every word is one of jieba-rs's own (its copy of dict.txt cannot be read), and the totals
 
-    assert all(rjieba.has_word(w) for w in words[::97])
+    assert all(rjieba.has_word(w) for w in words)
+    assert rjieba.suggest_freq("") == sum(freqs) + 1  # jieba-rs's total, B超 counted once
 
 
 def test_found_in_gives_each_dictionary_word_of_the_text_with_its_frequency(dictionary, entries):
@@ -141,18 +142,45 @@ def test_a_cold_search_answers_as_a_warm_one_without_the_whole_dictionary(seed_i
     assert warm["total"] > 0
 
 
-def test_a_large_build_reads_the_dictionary_in_a_process_of_its_own(tmp_path):
-    from index.build import _DictionaryReader, _many_files
+def test_a_large_build_writes_the_dictionary_in_a_process_of_its_own(tmp_path):
+    from index.build import _DictionaryWriter, _many_files
 
     assert not _many_files([tmp_path])
     for n in range(500):
         (tmp_path / f"{n}.txt").touch()
     assert _many_files([tmp_path, tmp_path / "missing"])
-    reader = _DictionaryReader(background=True)
+    index_dir, gen = tmp_path / "ix", tmp_path / "ix" / "gen"
+    gen.mkdir(parents=True)
+    (index_dir / ".dictionary-left-by-a-killed-build").mkdir()
+    writer = _DictionaryWriter(index_dir, background=True)
     try:
-        assert reader._future is not None  # spawned, not read here
-        words, freqs = reader.result()
+        assert writer._process is not None  # its own process, not this one
+        assert [p.name for p in index_dir.glob(".dictionary-*")] == [writer._scratch.name]
+        writer.write(gen)
     finally:
-        reader.close()
+        writer.close()
+    assert not list(index_dir.glob(".dictionary-*"))
     expected_words, expected_freqs = read_dictionary()
-    assert (words == expected_words).all() and (freqs == expected_freqs).all()
+    dictionary = Dictionary(gen)
+    assert (dictionary._words == expected_words).all() and (dictionary._freqs == expected_freqs).all()
+
+
+def test_an_interrupted_build_stops_the_dictionary_s_process_and_leaves_nothing(tmp_path):
+    from index.build import _DictionaryWriter
+
+    writer = _DictionaryWriter(tmp_path, background=True)
+    process = writer._process
+    writer.close()  # what an interrupted build's clean-up does, at once
+    assert process.poll() is not None and not list(tmp_path.glob(".dictionary-*"))
+
+
+def test_without_a_process_to_be_had_the_build_writes_the_dictionary_itself(tmp_path, monkeypatch):
+    from index.build import _DictionaryWriter
+
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-such-python"))
+    writer = _DictionaryWriter(tmp_path, background=True)
+    assert writer._process is None
+    (tmp_path / "gen").mkdir()
+    writer.write(tmp_path / "gen")
+    writer.close()
+    assert Dictionary.exists(tmp_path / "gen")
