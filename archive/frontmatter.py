@@ -24,12 +24,16 @@ ROLES = (
     "本报通讯员", "本報通訊員", "通讯员", "通訊員", "实习生", "實習生", "记者", "記者",
     "编辑", "編輯", "摄影", "攝影",
 )
-#: A news organisation printed before a role (``新华社记者``, ``人民日报记者``, ``央视记者``, ``澎湃新闻记者``): its
-#: name ends as a newspaper, agency, station or site's does. Part of the role, never an author.
-_ORGANISATION_RE = rf"{_HAN}{{1,8}}[社报報台臺网網视視闻聞刊]"
-_ROLE_RE = rf"(?:{_ORGANISATION_RE})?(?:{'|'.join(ROLES)})"
+_ANY_ROLE = "|".join(ROLES)
+#: A news organisation printed before a role at the byline's start (``新华社记者 张三``, ``人民日报记者 王五``,
+#: ``澎湃新闻记者 赵六``): its name ends as a newspaper's, agency's, station's or site's does and holds no role
+#: word, and a space parts the role from the names. Part of the role, never an author. Without the space
+#: the line is read as text: headlines are written so ("专访新华社记者张严平", "悼念人民日报记者李明").
+_ORGANISATION_RE = rf"(?:(?!{_ANY_ROLE}){_HAN}){{1,8}}?[社报報台臺网網视視闻聞刊]"
+_ROLE_RE = rf"(?:{_ORGANISATION_RE})?(?:{_ANY_ROLE})"
 _BYLINE_MARKS = "□■◇◆"
 _BYLINE_TOKEN_RE = re.compile(rf"({_ROLE_RE})|({_HAN}{{2,4}})|(\S)")
+_ROLE_SUFFIX_RE = re.compile(rf"(?:{_ANY_ROLE})$")
 _SUBTITLE_RE = re.compile(r"^[—─-]{1,3}\s*(.+)$")
 _TRAILING_NAMES_RE = re.compile(
     rf"[(（]\s*({_HAN}{{2,4}}(?:[ \u3000]+{_HAN}{{2,4}})*)\s*[)）]$"
@@ -87,6 +91,9 @@ def parse_byline(line: str) -> list[Author] | None:
             return None  # anything but roles and names: not a byline
         if m.group(1):
             role, saw_role = m.group(1), True
+            organisation = role[:_ROLE_SUFFIX_RE.search(role).start()]
+            if organisation and (m.start() != 0 or not text[m.end():m.end() + 1].isspace()):
+                return None
         else:
             authors.append(Author(m.group(2), role))
     # Only a line shaped like a byline is tagged: the tagger loads a dictionary (seconds, once per process).

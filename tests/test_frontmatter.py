@@ -20,7 +20,7 @@ def test_bylines():
 @pytest.mark.parametrize(("line", "authors"), [
     ("新华社记者 张三 李四", [Author("张三", "新华社记者"), Author("李四", "新华社记者")]),
     ("新華社記者 張三", [Author("張三", "新華社記者")]),
-    ("人民日报记者王五", [Author("王五", "人民日报记者")]),
+    ("人民日报记者 王五", [Author("王五", "人民日报记者")]),
     ("中新社记者 李明 通讯员 王五", [Author("李明", "中新社记者"), Author("王五", "通讯员")]),
     ("央视记者 赵六", [Author("赵六", "央视记者")]),
     ("澎湃新闻记者 赵六", [Author("赵六", "澎湃新闻记者")]),
@@ -29,9 +29,18 @@ def test_a_news_organisation_before_the_role_is_part_of_the_role(line, authors):
     assert parse_byline(line) == authors
 
 
-@pytest.mark.parametrize("line", ["新华社记者", "张三记者", "新华社 张三", "记者跑社区"])
-def test_an_organisation_is_never_an_author(line):
+@pytest.mark.parametrize("line", [
+    "新华社记者", "张三记者", "新华社 张三", "记者跑社区",
+    # headlines and sentences of that shape: no space parts the role from the name (a review found them)
+    "专访新华社记者张严平", "悼念人民日报记者李明", "感谢电视台记者张伟", "请联系本报记者李明", "他曾是新华社记者李华",
+    "新华社记者张三"])
+def test_an_organisation_is_never_an_author_nor_a_headline_a_byline(line):
     assert parse_byline(line) is None
+
+
+def test_a_role_word_is_never_taken_into_an_organisation():
+    assert parse_byline("记者 李闻 通讯员 王五") == [Author("李闻", "记者"), Author("王五", "通讯员")]
+    assert parse_byline("记者李闻通讯员王五") is None  # as before: no organisation "记者李闻"
 
 
 def test_name_lines():
