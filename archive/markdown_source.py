@@ -13,14 +13,29 @@ read as Markdown) must not become one paragraph, or one title.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 #: The elements whose own text (their inline content, not the blocks inside them) is one or more lines.
 _BLOCKS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "pre", "dt", "dd", "td", "th", "blockquote",
                      "div", "figcaption"})
 _HTML_SPACE = re.compile(r"[ \t\r\f]+")
-#: ``#话题#`` at a line's start: a topic tag, as in CommonMark, where a heading's ``#`` is followed by a space.
-#: Python-Markdown would make it a heading (and the article's title): its ``#`` is escaped first.
-_NOT_A_HEADING = re.compile(r"^( {0,3})(#+)(?=[^\s#])", re.MULTILINE)
+
+
+@cache
+def _strict_headings():
+    """A Markdown extension: a heading's ``#``s are followed by a space or end the line, as in CommonMark.
+    Python-Markdown's own rule made ``#话题#`` (a topic tag opening a post) a heading, then the title."""
+    from markdown.blockprocessors import HashHeaderProcessor
+    from markdown.extensions import Extension
+
+    class StrictHashHeaderProcessor(HashHeaderProcessor):
+        RE = re.compile(r"(?:^|\n)(?P<level>#{1,6})(?P<header>(?:[ \t](?:\\.|[^\\#]|#+(?=[^#\n]))*?)?)#*(?:\n|$)")
+
+    class StrictHeadings(Extension):
+        def extendMarkdown(self, md) -> None:
+            md.parser.blockprocessors.register(StrictHashHeaderProcessor(md.parser), "hashheader", 70)
+
+    return StrictHeadings()
 
 
 def _own_text(element) -> str:
@@ -43,7 +58,7 @@ def markdown_lines(text: str) -> list[str]:
     import lxml.html
     import markdown
 
-    html = markdown.markdown(_NOT_A_HEADING.sub(r"\1\\\2", text), extensions=["nl2br"], output_format="html")
+    html = markdown.markdown(text, extensions=["nl2br", _strict_headings()], output_format="html")
     if not html.strip():
         return []
     tree = lxml.html.fragment_fromstring(html, create_parent="div")

@@ -276,10 +276,12 @@ def test_a_markdown_article_is_read_as_markdown():
 def test_a_topic_tag_at_a_line_s_start_is_text_not_a_heading():
     """``#乡村振兴#`` opens many a post; a heading's ``#`` is followed by a space (CommonMark), and Python-Markdown
     alone made the tag a heading, then the article's title."""
-    text = "# 春耕\n\n#乡村振兴# 田间地头，农机轰鸣。\n\n##种粮大户 说收成\n\n## 小标题\n\n正文。\n"
+    text = ("# 春耕\n\n#乡村振兴# 田间地头，农机轰鸣。\n\n##种粮大户 说收成\n\n## 小标题\n\n正文。\n\n"
+            "> #春耕# 引用的一段话。\n\n- #农时# 列表的一项\n\n<div>\n#话题# 在一个 div 里\n</div>\n")
     doc = build_document(text.encode(), "t", "t.md")
     assert doc.title == "春耕"
-    assert doc.paragraphs == ("#乡村振兴# 田间地头，农机轰鸣。", "##种粮大户 说收成", "小标题", "正文。")
+    assert doc.paragraphs == ("#乡村振兴# 田间地头，农机轰鸣。", "##种粮大户 说收成", "小标题", "正文。",
+                              "#春耕# 引用的一段话。", "#农时# 列表的一项", "#话题# 在一个 div 里")
 
 
 def test_a_markdown_file_written_one_paragraph_a_line_keeps_its_paragraphs():
