@@ -131,7 +131,9 @@ _CLAUSE_MARKS_RE = re.compile(r"[，,、；;：:]")
 #: A line that is only a date (and time, and source): ``2019-01-15 10:23``, ``2019年1月15日 来源：新华网``.
 _DATELINE_RE = re.compile(
     r"^[(（]?\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?[)）]?"
-    r"(?:\s*(?:来源|來源|稿源)[:：]\s*\S{1,20})?$")
+    r"(?:\s*[|｜]?\s*(?:来源|來源|稿源|作者)[:：]\s*[^\s|｜]{1,20}){0,3}$")
+#: The author a date line names: ``2020-01-15 作者：刘晓梅 | 来源：江汉日报``.
+DATELINE_AUTHOR_RE = re.compile(r"作者[:：]\s*([^\s|｜]{1,20})")
 
 
 def is_dateline(line: str) -> bool:

@@ -184,10 +184,12 @@ def build_document(
         for found in [*fixes[:fm.consumed], fm.moves] for f in found
     ]
     body = paragraphs[fm.consumed:]
-    if page is not None and not body:
-        raise SourceError(source, "holds a headline but no article text: a page whose text a script writes "
-                                  "may have been saved before the script ran; save it again once the browser "
-                                  "shows the article, and rebuild")
+    # A page of a headline alone is an article, as a file of one line is; a page whose body shows no text at
+    # all (its <title> aside) is one whose text a script writes, saved before the script ran.
+    if page is not None and not body and not page.shows_text:
+        raise SourceError(source, "holds no article text: a page whose text a script writes may have been "
+                                  "saved before the script ran; save it again once the browser shows the "
+                                  "article, and rebuild")
     body_fixes = fixes[fm.consumed:]
     authors = list(fm.authors)
     byline = fm.byline

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 from archive.cleaning import is_heading
 from archive.decoding import decode_bytes
 from archive.errors import N_, SourceError
-from archive.frontmatter import is_dateline, parse_byline
+from archive.frontmatter import DATELINE_AUTHOR_RE, is_dateline, parse_byline
 from archive.model import Fix, is_one_line, say
 from archive.script import is_han
 
@@ -66,7 +66,9 @@ _TRAILING_FURNITURE = re.compile(
     # links to the previous and next articles, share and print buttons
     r"|(?:上一篇|下一篇|上一條|下一條|上一条|下一条)\s*[:：]|^(?:上一篇|下一篇)(?:\s|$)"
     r"|^(?:分享到|分享至|分享)(?:\s|[:：]|$)"
-    r"|^[【\[]?\s*(?:打印本页|打印|关闭窗口|關閉窗口|纠错|糾錯|返回顶部|返回頂部|收藏)\s*(?:[】\]]|\s|$)"
+    r"|^[【\[]?\s*(?:打印本页|打印|关闭窗口|關閉窗口|我要纠错|我要糾錯|纠错|糾錯|返回顶部|返回頂部|收藏)\s*(?:[】\]]|\s|$)"
+    # the places a share button names, each a line of its own
+    r"|^(?:微信|微博|朋友圈|QQ空间|QQ空間|新浪微博|腾讯微博|騰訊微博|豆瓣|Facebook|Twitter|LINE)$"
     # where the text came from, when the page says it after the article
     r"|^(?:本文)?(?:来源|來源|稿源)\s*[:：]"
     # a reprint, copyright or disclaimer notice: it starts as one
@@ -105,6 +107,8 @@ class Page:
     origins: dict[str, str] = field(default_factory=dict)
     #: The lines of page furniture taken off the ends of the text, each with why.
     removed: list[Fix] = field(default_factory=list)
+    #: Whether the page's body shows any text (not a page whose text a script writes, saved before it ran).
+    shows_text: bool = True
 
 
 def decode_page(data: bytes, name: str) -> tuple[str, str]:
@@ -542,6 +546,9 @@ def _trim_head(lines: list[str], removed: list[Fix], found: dict[str, str]) -> l
         if byline := _byline_and_date(first):
             found.setdefault("byline", byline)
             removed.append(Fix("page", first, "", (say(N_("the page's byline and date line: the byline kept")),)))
+        elif is_dateline(first) and (author := DATELINE_AUTHOR_RE.search(first)):
+            found.setdefault("byline", author.group(1))
+            removed.append(Fix("page", first, "", (say(N_("the page's byline and date line: the byline kept")),)))
         elif (is_dateline(first) or _furniture(first) or first in _NAVIGATION or _POSITION.match(first)
               or _FONT_SIZE.search(first) or not _WORDS.search(first)):
             removed.append(Fix("page", first, "", (say(N_("a line of the page before the article")),)))
@@ -603,10 +610,12 @@ def read_page(html: str) -> Page:
     if tree is None:
         return Page([])
     _drop_unshown(tree)
+    shows_text = any(_WORDS.search(t) for t in tree.xpath("//body//text()[not(ancestor::script)]"
+                                                           "[not(ancestor::style)][not(ancestor::template)]"))
     captions = _take_captions(tree)
     # Not its extensive date search, which tries every locale of dateparser: 8 s for one page.
     found = extract_metadata(tree, extensive=False)
-    page = Page([], captions)
+    page = Page([], captions, shows_text=shows_text)
 
     def keep(key: str, value: tuple[str, str] | None) -> None:
         # A value on more than one line (a control character, a line break in an href) is no value of a
@@ -622,6 +631,9 @@ def read_page(html: str) -> Page:
         keep("byline", (author[0], f"meta {author[1]}"))
     elif found and found.author:
         keep("byline", (found.author, N_("the page's byline (trafilatura)")))
+    elif author := next((m.group(1) for line in _header_lines(tree)
+                         if is_dateline(line) and (m := DATELINE_AUTHOR_RE.search(line))), None):
+        keep("byline", (author, N_("the date line")))
     keep("date", _date(tree))
     keep("publication", _publication(tree, title, found.sitename if found else None))
     keep("url", _url(tree))

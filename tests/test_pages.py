@@ -507,6 +507,9 @@ def test_a_page_whose_text_a_script_writes_is_refused_by_name(tmp_path):
     with pytest.raises(SourceError) as refused:
         load_seed(page, tmp_path)
     assert "loading.html" in str(refused.value) and "no article text" in str(refused.value)
+    # A page that prints a headline alone (its <h1>) is an article, as a text file of one line is.
+    flash = build_document("<html><body><h1>快讯：长江大桥今日通车</h1></body></html>".encode(), "k", "k.html")
+    assert flash.title == "快讯：长江大桥今日通车" and flash.paragraphs == ()
 
 
 def test_a_gbk_page_with_a_stray_byte_that_declares_latin1_is_refused_not_read_as_letters():
@@ -530,7 +533,8 @@ def test_the_json_ld_publisher_is_the_publication_when_the_page_names_no_other()
 
 
 @pytest.mark.parametrize(("declared", "codec", "body", "expected"), [
-    ("iso-8859-1", "gbk", "好", "gb18030"), ("iso-8859-1", "gbk", "搬迁1210户，改造危旧房屋430余户，硬化通达", "gb18030"),
+    ("iso-8859-1", "gbk", "好", "gb18030"),
+    ("iso-8859-1", "gbk", "搬迁1210户，改造危旧房屋430余户，硬化通达", "gb18030"),
     ("windows-1252", "gbk", "“脱贫”", "gb18030"),
     ("koi8-r", "koi8-r", "году", "koi8-r"), ("windows-1251", "cp1251", "Москва", "cp1251"),
     ("iso-8859-1", "latin-1", "élève", "cp1252"),
@@ -543,3 +547,25 @@ def test_a_short_page_is_read_by_its_charset_s_family_not_judged(declared, codec
     data = html.encode(codec)
     data.decode("gb18030")  # GB18030 reads each of them too
     assert decode_page(data, "s.html") == (html, expected)
+
+
+@pytest.mark.parametrize(("info", "date", "authors"), [
+    ("2020年12月15日08:18 | 来源：人民日报", "2020-12-15", []),
+    ("2020-01-15 10:23 作者：刘晓梅 | 来源：江汉日报", "2020-01-15", ["刘晓梅"]),
+])
+def test_a_date_line_parted_by_bars_gives_its_date_source_and_author(info, date, authors):
+    """人民网's layout ("日期 | 来源：…") gave no date; an author named in the line was lost with it."""
+    html = _portal("秋收忙", ["各地秋粮收购进展顺利，农民卖粮不再难，收购价格稳中有升。"]).replace(
+        "2019-07-18 09:12 来源：示例日报", info)
+    doc = build_document(html.encode(), "d", "d.html")
+    assert (doc.date, [a.name for a in doc.authors]) == (date, authors)
+    assert doc.paragraphs == ("各地秋粮收购进展顺利，农民卖粮不再难，收购价格稳中有升。",)
+
+
+def test_share_targets_and_a_correction_button_after_the_article_are_furniture():
+    body = ["各地秋粮收购进展顺利，农民卖粮不再难，收购价格稳中有升。",
+            "第二段正文，写得足够长，让提取器把它当作文章的一部分。"]
+    html = _portal("秋收忙", body).replace("<p>（责任编辑：张三）</p>",
+                                          "<p>【我要纠错】 责任编辑：王晓</p><p>分享到</p><p>微信</p><p>微博</p>")
+    doc = build_document(html.encode(), "f", "f.html")
+    assert list(doc.paragraphs) == body
