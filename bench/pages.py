@@ -172,6 +172,79 @@ def inews_as_pages(folder: Path, limit: int | None = None) -> None:
             print(f"  {name}: {line}")
 
 
+def encodings(folder: Path, seed: int = 1) -> None:
+    """Issue 17: pages that declare a single-byte charset. Every inews article (one paragraph a line) that GBK
+    can encode, as a GBK page with a stale charset, must read back exactly; short pages (a slice of an
+    article, with and without a script and a style) and short pages really in Latin-1, windows-1252, KOI8-R,
+    windows-1251, ISO-8859-7 and ISO-8859-2 that GB18030 reads too must keep their text."""
+    import html as html_module
+    import random
+
+    from archive.errors import SourceError
+    from archive.pages import decode_page
+
+    def page(declared: str, body: str, head: str = "", title: str = "t") -> str:
+        return (f"<html><head><meta http-equiv='Content-Type' content='text/html; charset={declared}'>{head}"
+                f"<title>{html_module.escape(title)}</title></head><body><p>{body}</p></body></html>")
+
+    def read_back(html: str, data: bytes) -> bool:
+        try:
+            return decode_page(data, "x.html")[0] == html
+        except SourceError:
+            return False
+
+    articles = [[line for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+                for f in sorted(folder.glob("*.txt"))]
+    print("| pages | declared | read back exactly | of |")
+    print("|---|---|---:|---:|")
+    for declared in ("iso-8859-1", "windows-1252", "koi8-r"):
+        ok = n = 0
+        for lines in articles:
+            if not lines:
+                continue
+            html = page(declared, "</p><p>".join(map(html_module.escape, lines[1:])), title=lines[0])
+            try:
+                data = html.encode("gbk")
+            except UnicodeEncodeError:
+                continue
+            n += 1
+            ok += read_back(html, data)
+        print(f"| an inews article as a GBK page | {declared} | {ok} | {n} |")
+    rng = random.Random(seed)
+    paragraphs = [line for lines in articles[:2000] for line in lines]
+    for declared in ("iso-8859-1", "windows-1252"):
+        ok = n = 0
+        for k in range(840):
+            cut = rng.choice(paragraphs)[:rng.choice([1, 2, 4, 8, 12, 20, 30, 48, 80])]
+            head = "<script>var a=1;</script><style>p{}</style>" if k % 2 else ""
+            html = page(declared, html_module.escape(cut), head)
+            try:
+                data = html.encode("gbk")
+            except UnicodeEncodeError:
+                continue
+            n += 1
+            ok += read_back(html, data)
+        print(f"| a short GBK page (1–80 characters of an article) | {declared} | {ok} | {n} |")
+    words = {"iso-8859-1": ("latin-1", "Les élèves réussissent très bien maîtres café"),
+             "windows-1252": ("cp1252", "Über Äpfel Gemüse für Bauern größer"),
+             "koi8-r": ("koi8-r", "году Урожай в этом хорошим крестьяне довольны Москва"),
+             "windows-1251": ("cp1251", "году Урожай в этом хорошим крестьяне довольны Москва"),
+             "iso-8859-7": ("iso8859-7", "Η συγκομιδή ήταν καλή φέτος αγρότες"),
+             "iso-8859-2": ("iso8859-2", "Zbiory były dobre rolnicy są zadowoleni łąka")}
+    for declared, (codec, vocabulary) in words.items():
+        ok = n = 0
+        for _ in range(300):
+            html = page(declared, " ".join(rng.choice(vocabulary.split()) for _ in range(rng.randint(1, 12))))
+            data = html.encode(codec)
+            try:
+                data.decode("gb18030")
+            except UnicodeDecodeError:
+                continue  # GB18030 cannot read it: never in doubt
+            n += 1
+            ok += read_back(html, data)
+        print(f"| a short page in its own charset that GB18030 reads too | {declared} | {ok} | {n} |")
+
+
 def main() -> None:
     import argparse
     from importlib.metadata import version
@@ -180,7 +253,11 @@ def main() -> None:
     parser.add_argument("--inews", action="store_true", help="the inews articles as saved pages")
     parser.add_argument("--folder", default=str(Path(__file__).resolve().parent / "data" / "fidelity-hans"))
     parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--encodings", action="store_true", help="pages that declare a single-byte charset")
     args = parser.parse_args()
+    if args.encodings:
+        encodings(Path(args.folder))
+        return
     if args.inews:
         inews_as_pages(Path(args.folder), args.limit)
         return
