@@ -133,13 +133,18 @@ def clean_document_text(text: str) -> tuple[list[str], list[list[Fix]], str]:
     return cleaned, fixes, script
 
 
-def _page_text(page: Page) -> str:
-    """A page's article as a text file would hold it: the headline on the first line, the subtitle as a
-    ``——`` line under it, then the article's lines; the same rules then read title, subtitle and byline."""
+def _page_head(page: Page) -> list[str]:
+    """The lines a page's metadata puts before its article: the headline, the subtitle as a ``——`` line."""
     head = [page.meta["title"]] if "title" in page.meta else []
     if "subtitle" in page.meta:
         head.append("——" + page.meta["subtitle"].lstrip("—─-－ "))
-    return "\n".join(head + page.lines)
+    return head
+
+
+def _page_text(page: Page) -> str:
+    """A page's article as a text file would hold it (:func:`_page_head`, then the article's lines); the same
+    rules then read title, subtitle and byline."""
+    return "\n".join(_page_head(page) + page.lines)
 
 
 _EDITOR_LINE = re.compile(r"^[（(]?(?:责任编辑|責任編輯|责编|責編|编辑|編輯)")
@@ -179,9 +184,12 @@ def build_document(
         raise SourceError(source, "holds no text")
 
     fm = extract_front_matter(paragraphs)
+    # A page's headline and subtitle lines were made from its metadata, whose origins say where each came
+    # from: taking them as title and subtitle moves nothing the page printed (a byline line it printed does).
+    made = set(_page_head(page)) if page else set()
     repairs: list[Repair] = [
         Repair.of(f, None)
-        for found in [*fixes[:fm.consumed], fm.moves] for f in found
+        for found in [*fixes[:fm.consumed], [m for m in fm.moves if m.before not in made]] for f in found
     ]
     body = paragraphs[fm.consumed:]
     # A page of a headline alone is an article, as a file of one line is; a page whose body shows no text at

@@ -569,3 +569,15 @@ def test_share_targets_and_a_correction_button_after_the_article_are_furniture()
                                           "<p>【我要纠错】 责任编辑：王晓</p><p>分享到</p><p>微信</p><p>微博</p>")
     doc = build_document(html.encode(), "f", "f.html")
     assert list(doc.paragraphs) == body
+
+
+def test_the_repair_log_moves_no_headline_the_page_did_not_print_as_a_line():
+    """The headline and subtitle come from the page's markup (their origins say so): the log listed them as
+    lines taken out of the text, the subtitle with a dash the page never printed."""
+    html = ("<html><head><meta charset='utf-8'><title>秋收忙_示例网</title></head><body><div class='article'>"
+            "<h1>秋收忙</h1><h2>记某县的秋收</h2><div class='content'><p>本报记者 王五</p>"
+            "<p>各地秋粮收购进展顺利，农民卖粮不再难，收购价格稳中有升。</p>"
+            "<p>第二段正文，写得足够长，让提取器把它当作文章的一部分。</p></div></div></body></html>")
+    doc = build_document(html.encode(), "r", "r.html")
+    assert (doc.title, doc.subtitle, doc.byline) == ("秋收忙", "记某县的秋收", "本报记者 王五")
+    assert [r.before for r in doc.repairs if r.rule == "front-matter"] == ["本报记者 王五"]
