@@ -195,6 +195,27 @@ def extract_front_matter(paragraphs: list[str]) -> FrontMatter:
     return fm
 
 
+#: A lead paragraph's dateline naming its reporters: ``本报讯（记者 孙立平）…``, ``新华社广州11月17日电（记者 张三
+#: 李四）…``, ``红网时刻2月28日讯（通讯员 黄艳 罗恩华）…``.
+_LEAD_DATELINE_RE = re.compile(r"^[^\s，。,；;（(]{2,24}?[讯訊电電]\s*[（(]([^（()）]{2,40})[）)]")
+
+
+def extract_lead_authors(first: str) -> tuple[list[Author], str] | None:
+    """The reporters a lead paragraph's dateline names (the paragraph keeps it: it is printed there), and
+    the names as printed; None when the parenthesis holds anything but roles and names."""
+    m = _LEAD_DATELINE_RE.match(first)
+    if not m:
+        return None
+    inner = m.group(1).strip()
+    names = parse_byline(inner)
+    if names is None:
+        tokens = inner.split()
+        if not tokens or not all(re.fullmatch(rf"{_HAN}{{2,4}}", t) and is_person_name(t) for t in tokens):
+            return None
+        names = [Author(t) for t in tokens]
+    return names, inner
+
+
 def extract_trailing_byline(last: str) -> tuple[str, list[Author], Fix, str] | None:
     """``…新引擎”。(程一舟 陈红革)`` at the end of the last paragraph → the paragraph without it, the
     authors, the fix, and the byline as printed (roles and spacing kept: ``记者 王玉婷 通讯员 洪恒亮``)."""

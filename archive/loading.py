@@ -23,7 +23,13 @@ from archive.cleaning import (
 )
 from archive.decoding import decode_bytes
 from archive.errors import N_, SourceError
-from archive.frontmatter import extract_front_matter, extract_trailing_byline, no_title_reason, parse_byline
+from archive.frontmatter import (
+    extract_front_matter,
+    extract_lead_authors,
+    extract_trailing_byline,
+    no_title_reason,
+    parse_byline,
+)
 from archive.markdown_source import markdown_lines
 from archive.model import Author, Document, Fix, Repair, is_one_line, say, shown_name
 from archive.mojibake import repair_mojibake
@@ -229,6 +235,10 @@ def build_document(
             origins["byline"] = "page: " + N_("the byline printed with the article")
         elif "byline" in found:
             authors, byline = _named_authors(found["byline"]), found["byline"]
+    if not authors and joined and (lead := extract_lead_authors(joined[0])):
+        # 本报讯（记者 孙立平）: the reporters, for citations; the dateline stays in ¶1, where it is printed.
+        authors = lead[0]
+        origins["authors"] = N_("the lead paragraph's dateline")
     repairs.sort(key=lambda r: (r.paragraph or 0))
 
     title, supplied = fm.title, False

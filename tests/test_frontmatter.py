@@ -1,7 +1,13 @@
 import pytest
 
 from archive import build_document
-from archive.frontmatter import extract_front_matter, extract_trailing_byline, parse_byline, parse_name_line
+from archive.frontmatter import (
+    extract_front_matter,
+    extract_lead_authors,
+    extract_trailing_byline,
+    parse_byline,
+    parse_name_line,
+)
 from archive.model import Author
 
 BODY = ("近年来，宋河镇全面实施党建工程，把党建引领作为发展壮大村集体经济、护航基层治理、"
@@ -157,3 +163,30 @@ def test_a_line_refused_as_title_is_not_borrowed_as_one(first):
     notes = [r.note for r in doc.repairs if r.rule == "front-matter"]
     assert notes[0].startswith("no printed title: the first line is a")
     assert notes[-1] == "title supplied from the file's id (no heading to borrow)"
+
+
+@pytest.mark.parametrize(("lead", "names"), [
+    ("本报讯（记者 孙立平）12月1日，县政协召开座谈会。", ["孙立平"]),
+    ("新华社广州11月17日电（记者 张三 李四）记者从广东省获悉。", ["张三", "李四"]),
+    ("扬子晚报讯（记者 郭一鹏 通讯员 宁交轩）记者昨从南京交管部门获悉。", ["郭一鹏", "宁交轩"]),
+    ("长江网3月27日讯(长江日报记者 齐云)27日，武汉市网上群众工作部启动。", ["齐云"]),
+    ("中国法院网讯(徐晓霞 李红艳)近日，法院审结一起盗窃案。", ["徐晓霞", "李红艳"]),
+    ("新华社成都12月11日电（记者吴文诩）记者日前获悉。", ["吴文诩"]),
+])
+def test_a_lead_paragraph_s_dateline_names_its_reporters(lead, names):
+    found = extract_lead_authors(lead)
+    assert found is not None and [a.name for a in found[0]] == names
+
+
+@pytest.mark.parametrize("lead", [
+    "本报讯（图为村民在插秧）田间地头，农机轰鸣。", "新华社北京1月15日电 国家统计局今天发布数据。",
+    "近日，有关部门通报（全文见附件）相关情况。", "本报讯（微信同号）"])
+def test_a_dateline_without_reporters_names_none(lead):
+    assert extract_lead_authors(lead) is None
+
+
+def test_the_reporters_of_the_dateline_are_the_authors_and_the_paragraph_keeps_it():
+    lead = "本报讯（记者 孙立平）12月1日，岐山县政协召开调研全域旅游工作座谈会。"
+    doc = build_document(f"全域旅游座谈会召开\n{lead}\n第二段。\n".encode(), "l", "l.txt")
+    assert [a.name for a in doc.authors] == ["孙立平"] and doc.byline is None
+    assert doc.paragraphs[0] == lead and doc.origins["authors"] == "the lead paragraph's dateline"

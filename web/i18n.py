@@ -45,10 +45,11 @@ RULE_NAMES = {
 FIELD_NAMES = {
     "title": N_("Title"), "subtitle": N_("Subtitle"), "byline": N_("Byline"), "date": N_("Date"),
     "publication": N_("Publication"), "url": N_("Address"), "year": N_("Year"), "place": N_("Place"),
-    "page": N_("Page (版次)"),
+    "page": N_("Page (版次)"), "authors": N_("Authors"),
 }
 #: Where a field came from, as :attr:`archive.model.Document.origins` says it, for a reader.
-ORIGIN_NAMES = {"catalog": N_("the catalog (catalog.toml)"), "the date": N_("the date")}
+ORIGIN_NAMES = {"catalog": N_("the catalog (catalog.toml)"), "the date": N_("the date"),
+                "the lead paragraph's dateline": N_("the lead paragraph's dateline")}
 
 
 def field_name(key: str) -> str:
