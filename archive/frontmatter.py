@@ -34,6 +34,8 @@ _ROLE_RE = rf"(?:{_ORGANISATION_RE})?(?:{_ANY_ROLE})"
 _BYLINE_MARKS = "□■◇◆"
 _BYLINE_TOKEN_RE = re.compile(rf"({_ROLE_RE})|({_HAN}{{2,4}})|(\S)")
 _ROLE_SUFFIX_RE = re.compile(rf"(?:{_ANY_ROLE})$")
+#: Where a Taiwanese byline was reported from: ``記者林志明／宜蘭報導`` (the place is no author).
+_REPORTED_FROM = re.compile(rf"\s*[／/]\s*{_HAN}{{1,8}}(?:報導|报导|報道|报道)$")
 _SUBTITLE_RE = re.compile(r"^[—─-]{1,3}\s*(.+)$")
 _TRAILING_NAMES_RE = re.compile(
     rf"[(（]\s*({_HAN}{{2,4}}(?:[ \u3000]+{_HAN}{{2,4}})*)\s*[)）]$"
@@ -80,7 +82,7 @@ def is_person_name(token: str) -> bool:
 def parse_byline(line: str) -> list[Author] | None:
     """``本报记者 吴柳`` / ``□本报记者 王凤侠 通讯员 刘一帆`` / ``记者王雁博`` / ``新华社记者 张三 李四`` → authors,
     else None."""
-    text = line.strip().lstrip(_BYLINE_MARKS).strip()
+    text = _REPORTED_FROM.sub("", line.strip().lstrip(_BYLINE_MARKS).strip())
     if not text or len(text) > 40:
         return None
     authors: list[Author] = []

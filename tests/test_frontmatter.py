@@ -30,6 +30,7 @@ def test_bylines():
     ("中新社记者 李明 通讯员 王五", [Author("李明", "中新社记者"), Author("王五", "通讯员")]),
     ("央视记者 赵六", [Author("赵六", "央视记者")]),
     ("澎湃新闻记者 赵六", [Author("赵六", "澎湃新闻记者")]),
+    ("記者林志明／宜蘭報導", [Author("林志明", "記者")]),  # where it was reported from is no author
 ])
 def test_a_news_organisation_before_the_role_is_part_of_the_role(line, authors):
     assert parse_byline(line) == authors
