@@ -209,13 +209,19 @@ def extract_lead_authors(first: str) -> tuple[list[Author], str] | None:
     if not m:
         return None
     inner = m.group(1).strip()
-    names = parse_byline(inner)
-    if names is None:
-        tokens = inner.split()
-        if not tokens or not all(re.fullmatch(rf"{_HAN}{{2,4}}", t) and is_person_name(t) for t in tokens):
-            return None
-        names = [Author(t) for t in tokens]
-    return names, inner
+    names = _names_in_parentheses(inner)
+    return (names, inner) if names else None
+
+
+def _names_in_parentheses(inner: str) -> list[Author] | None:
+    """The authors of a byline printed in parentheses: roles and names (``记者 王玉婷 通讯员 洪恒亮``), or
+    person names only (``程一舟 陈红革``); None for ordinary text (``微信同号``, ``全剧终``, ``法院供图``)."""
+    if (names := parse_byline(inner)) is not None:
+        return names
+    tokens = inner.split()
+    if not tokens or not all(re.fullmatch(rf"{_HAN}{{2,4}}", t) and is_person_name(t) for t in tokens):
+        return None
+    return [Author(t) for t in tokens]
 
 
 def extract_trailing_byline(last: str) -> tuple[str, list[Author], Fix, str] | None:
@@ -224,14 +230,9 @@ def extract_trailing_byline(last: str) -> tuple[str, list[Author], Fix, str] | N
     m = _TRAILING_NAMES_RE.search(last)
     if not m or m.start() == 0:
         return None
-    # "(记者 王玉婷 通讯员 洪恒亮)": role words are roles, not names; "(程一舟 陈红革)": person names only;
-    # "(微信同号)", "(全剧终)", "(法院供图)": ordinary text, which stays.
-    names = parse_byline(m.group(1))
+    names = _names_in_parentheses(m.group(1))  # "(微信同号)", "(全剧终)": ordinary text, which stays
     if names is None:
-        tokens = m.group(1).split()
-        if not all(is_person_name(t) for t in tokens):
-            return None
-        names = [Author(t) for t in tokens]
+        return None
     kept = last[:m.start()].rstrip()
     fix = Fix("byline", last[m.start() - 4:], last[m.start() - 4:m.start()],
               (say(N_("trailing byline %(byline)s moved out of the body into the byline"), byline=m.group(0)),))

@@ -214,6 +214,7 @@ def _refuse_gbk_with_stray_bytes(data: bytes, declared: str, name: str, first: i
     """Raise if ``data``, GB18030 but for a few bytes, reads into Chinese text. (A byte inside a character
     puts the rest out of step, into other Han characters: refused too. A Latin page read as GB18030 fails
     at nearly every accented letter.)"""
+    # Only counted, never kept: the page is refused here or read strictly in its declared encoding.
     text = data.decode("gb18030", errors="replace")
     stray = text.count("\ufffd")
     others = [c for c in text if ord(c) > 0x7F and c != "\ufffd"]

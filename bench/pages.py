@@ -193,37 +193,31 @@ def encodings(folder: Path, seed: int = 1) -> None:
         except SourceError:
             return False
 
+    def as_gbk(pages: list[str]) -> tuple[int, int]:
+        """How many of ``pages``, saved as GBK, read back exactly; of how many GBK can hold."""
+        held = []
+        for html in pages:
+            try:
+                held.append((html, html.encode("gbk")))
+            except UnicodeEncodeError:
+                continue
+        return sum(read_back(html, data) for html, data in held), len(held)
+
     articles = [[line for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
                 for f in sorted(folder.glob("*.txt"))]
     print("| pages | declared | read back exactly | of |")
     print("|---|---|---:|---:|")
     for declared in ("iso-8859-1", "windows-1252", "koi8-r"):
-        ok = n = 0
-        for lines in articles:
-            if not lines:
-                continue
-            html = page(declared, "</p><p>".join(map(html_module.escape, lines[1:])), title=lines[0])
-            try:
-                data = html.encode("gbk")
-            except UnicodeEncodeError:
-                continue
-            n += 1
-            ok += read_back(html, data)
+        ok, n = as_gbk([page(declared, "</p><p>".join(map(html_module.escape, lines[1:])), title=lines[0])
+                        for lines in articles if lines])
         print(f"| an inews article as a GBK page | {declared} | {ok} | {n} |")
     rng = random.Random(seed)
     paragraphs = [line for lines in articles[:2000] for line in lines]
     for declared in ("iso-8859-1", "windows-1252"):
-        ok = n = 0
-        for k in range(840):
-            cut = rng.choice(paragraphs)[:rng.choice([1, 2, 4, 8, 12, 20, 30, 48, 80])]
-            head = "<script>var a=1;</script><style>p{}</style>" if k % 2 else ""
-            html = page(declared, html_module.escape(cut), head)
-            try:
-                data = html.encode("gbk")
-            except UnicodeEncodeError:
-                continue
-            n += 1
-            ok += read_back(html, data)
+        cuts = [rng.choice(paragraphs)[:rng.choice([1, 2, 4, 8, 12, 20, 30, 48, 80])] for _ in range(840)]
+        ok, n = as_gbk([page(declared, html_module.escape(cut),
+                             "<script>var a=1;</script><style>p{}</style>" if k % 2 else "")
+                        for k, cut in enumerate(cuts)])
         print(f"| a short GBK page (1–80 characters of an article) | {declared} | {ok} | {n} |")
     words = {"iso-8859-1": ("latin-1", "Les élèves réussissent très bien maîtres café"),
              "windows-1252": ("cp1252", "Über Äpfel Gemüse für Bauern größer"),

@@ -469,8 +469,10 @@ def build_index(sources: Iterable[Path], index_dir: Path, progress: Progress | N
                 write_mapped(gen, ids, spool, current if previous else None)
                 del ids
                 write_tables(gen)
-                if not Dictionary.exists(gen):
-                    (dictionary or _DictionaryWriter(index_dir, background=False)).write(gen)
+                if dictionary:
+                    dictionary.write(gen)
+                elif not Dictionary.exists(gen):  # cloned from a generation made before it
+                    write_dictionary(gen)
                 ix.close()
                 finish_generation(gen, version)
             except BaseException:

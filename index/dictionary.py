@@ -48,9 +48,9 @@ def read_dictionary() -> tuple[np.ndarray, np.ndarray]:
     return sorted_words[last], sorted_freqs[last]
 
 
-def write_dictionary(gen: Path, entries: tuple[np.ndarray, np.ndarray] | None = None) -> None:
-    """Write jieba's dictionary (``entries``, else :func:`read_dictionary`) into ``gen``."""
-    words, freqs = entries if entries is not None else read_dictionary()
+def write_dictionary(gen: Path) -> None:
+    """Write jieba's dictionary (:func:`read_dictionary`) into ``gen``."""
+    words, freqs = read_dictionary()
     np.save(gen / WORDS_NAME, words, allow_pickle=False)
     np.save(gen / FREQS_NAME, freqs, allow_pickle=False)
 
