@@ -53,6 +53,7 @@ from index.mapped import LINE_SEP, SPOOL_NAME, Spool, write_mapped
 from index.schema import build_schema, sort_keys
 from index.store import STORE_NAME, StoreWriter, count_paragraphs, printed_lines_for_words, read_sources
 from index.tables import meta_entry, write_tables
+from index.writing import Codec, ParallelWriter, segment_writer
 
 LOCK_NAME = ".lock"
 
@@ -201,15 +202,14 @@ POOL_MB = 192
 COMPOUND = False
 
 
-def _codec():
-    """Whoosh's codec without its postings' length statistics (the shortest and longest document of each
-    block and word). Writing them looked up each posting's document length in the length column again:
-    a sixth of a build's time in Whoosh. Only Whoosh's own top-k pruning reads them, as a bound on the best
-    score a block can hold; with none recorded the bound is the score of a document of length 0, still a
-    bound (BM25F's score falls with length). Our ranking reads the length column itself."""
-    from whoosh.codec.whoosh3 import W3Codec
-
-    codec = W3Codec()
+def _codec() -> Codec:
+    """Whoosh's codec (:class:`index.writing.Codec`) without its postings' length statistics (the shortest
+    and longest document of each block and word). Writing them looked up each posting's document length in
+    the length column again: a sixth of a build's time in Whoosh. Only Whoosh's own top-k pruning reads
+    them, as a bound on the best score a block can hold; with none recorded the bound is the score of a
+    document of length 0, still a bound (BM25F's score falls with length). Our ranking reads the length
+    column itself."""
+    codec = Codec()
     codec.length_stats = False  # an instance attribute: pickled with the segments, read back by a stock Whoosh
     return codec
 
@@ -219,15 +219,15 @@ def _writer(ix, changed: int) -> Iterator:
     """The Whoosh writer for ``changed`` documents: one process for a few, every core for many."""
     procs = os.cpu_count() or 1
     if changed < PARALLEL_THRESHOLD or procs < 2:
-        yield ix.writer(limitmb=POOL_MB, compound=COMPOUND, codec=_codec())
+        yield segment_writer(ix, limitmb=POOL_MB, compound=COMPOUND, codec=_codec())
         return
     global _parallel_parent
     _install_fork_hook()
     _parallel_parent = os.getpid()  # the workers Whoosh forks from now on die with this process
     try:
         # multisegment: each process writes its own segment, nothing is merged (a merge rewrites every posting).
-        yield ix.writer(procs=procs, multisegment=True, limitmb=POOL_MB, batchsize=50, compound=COMPOUND,
-                        codec=_codec())
+        yield ParallelWriter(ix, procs=procs, multisegment=True, limitmb=POOL_MB, batchsize=50, compound=COMPOUND,
+                             codec=_codec())
     finally:
         _parallel_parent = None
 
