@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from archive.errors import SourceError
 
 _BOM = b"\xef\xbb\xbf"
+#: Control characters that no text holds (white space ones, tab to carriage return, do).
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f]")
 
 
 def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
@@ -16,7 +20,7 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
     if b"\x00" in data:
         raise SourceError(name, "holds NUL bytes: it is a binary file, not an article")
     text, encoding = _decode(data, name)
-    controls = sum(1 for ch in text if ch < " " and ch not in "\t\n\r\f\v")
+    controls = len(_CONTROLS.findall(text))
     if controls > max(8, len(text) // 200):
         raise SourceError(name, f"holds {controls} control characters: it looks like a binary file, not an article")
     return text, encoding

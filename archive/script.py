@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from functools import cache
 
 import opencc
@@ -61,12 +62,36 @@ class _ScriptMarks(dict):
 _SCRIPT_MARKS = _ScriptMarks()
 
 
+class _ScriptCounts:
+    """:data:`_SCRIPT_MARKS` as arrays over all code points (+1 Traditional-only, -1 Simplified-only, 0 else),
+    each filled the first time its character is met: a text is then counted with two array lookups."""
+
+    def __init__(self) -> None:
+        import numpy as np
+
+        self.marks = np.zeros(sys.maxunicode + 1, dtype=np.int8)  # untouched pages are never made
+        self.known = np.zeros(sys.maxunicode + 1, dtype=bool)
+
+
+@cache
+def _script_counts() -> _ScriptCounts:
+    return _ScriptCounts()
+
+
 def detect_script(text: str) -> str:
     """Return ``"hant"`` when Traditional-only characters outnumber Simplified-only ones."""
-    # One translate at C speed: a loop over each document's distinct characters was a quarter of a
-    # build's own work at 7,353 articles.
-    marks = text.translate(_SCRIPT_MARKS)
-    return "hant" if marks.count("T") > marks.count("S") else "hans"
+    import numpy as np
+
+    # Counted over the text's code points as an array: a str.translate per character was an eighth of the
+    # build's main process at 7,353 articles, and a loop over each document's distinct characters a quarter.
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    counts = _script_counts()
+    if not counts.known[codes].all():
+        for code in np.unique(codes[~counts.known[codes]]).tolist():
+            counts.marks[code] = {"T": 1, "S": -1}.get(_SCRIPT_MARKS[code], 0)
+            counts.known[code] = True  # after its mark: another thread reads the mark only once it is known
+    marks = counts.marks[codes]
+    return "hant" if np.count_nonzero(marks == 1) > np.count_nonzero(marks == -1) else "hans"
 
 
 def is_standard_form(ch: str, script: str) -> bool:

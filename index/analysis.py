@@ -131,6 +131,8 @@ def _space_edits(text: str) -> Iterator[tuple[int, int, str]]:
 
 
 def _edit_spaces(text: str) -> str:
+    if " " not in text and text.isprintable():
+        return text  # no white space: every white space character but the space is unprintable
     return _SPACE_EDIT.sub(lambda m: "" if m.lastgroup == "han" else " ", text)
 
 

@@ -10,12 +10,11 @@ the same order). Written with every fresh generation; an incremental build links
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import numpy as np
 
-from archive.segmenter import segment_with
+from archive.segmenter import read_jieba_dictionary, segment_with
 
 WORDS_NAME = "dictionary-words.npy"
 FREQS_NAME = "dictionary-freqs.npy"
@@ -23,29 +22,10 @@ FREQS_NAME = "dictionary-freqs.npy"
 
 def read_dictionary() -> tuple[np.ndarray, np.ndarray]:
     """jieba's dictionary (words, frequencies), sorted by word, as jieba-rs reads it: a word listed twice
-    keeps its last frequency and counts once in the total (``B超`` is listed twice).
-
-    jieba-rs carries the same ``dict.txt`` compressed inside itself, where it cannot be read; jieba's copy is
-    read, without importing jieba. A fresh build waits for this (0.2 s): done with arrays, not per word.
-    """
-    spec = importlib.util.find_spec("jieba")
-    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - jieba is a dependency
-        raise ImportError("jieba is not installed")
-    text = (Path(spec.submodule_search_locations[0]) / "dict.txt").read_text(encoding="utf-8")
-    fields = text.split()
-    if len(fields) == 3 * (text.count("\n") + (not text.endswith("\n"))):  # each line "word freq tag"
-        words, freqs = fields[0::3], fields[1::3]
-    else:
-        rows = [line.split()[:2] for line in text.splitlines() if line.strip()]
-        words, freqs = [word for word, _ in rows], [freq for _, freq in rows]
-    listed = np.array(words, dtype=str)
-    order = np.argsort(listed, kind="stable")  # of a word listed twice, the last last
-    sorted_words = listed[order]
-    sorted_freqs = np.fromiter(map(int, freqs), np.int64, count=len(freqs))[order]
-    codes = sorted_words.view(np.uint32).reshape(len(sorted_words), -1)
-    last = np.ones(len(sorted_words), dtype=bool)
-    last[:-1] = (codes[1:] != codes[:-1]).any(axis=1)
-    return sorted_words[last], sorted_freqs[last]
+    keeps its last frequency and counts once in the total (``B超`` is listed twice). A fresh build waits for
+    this (0.2 s): :func:`archive.segmenter.read_jieba_dictionary`."""
+    dictionary = read_jieba_dictionary()
+    return dictionary.words, dictionary.freqs
 
 
 def write_dictionary(gen: Path) -> None:

@@ -42,10 +42,12 @@ def _sort_key(posting: tuple) -> str:
 
 
 def sort_postings(postings: list[tuple]) -> list[tuple]:
-    """``sorted(postings)`` for a pool's ``(field, term bytes, docnum, weight, value)`` tuples, whose
-    postings of one term were added in document order (Whoosh adds a document's, or a merged segment's, with
-    numbers above all before). A field name holds no NUL, and latin-1 keeps the bytes' order."""
-    return sorted(postings, key=_sort_key)
+    """Sort, in place, a pool's ``(field, term bytes, docnum, weight, value)`` tuples as ``sorted`` would,
+    given that the postings of one term were added in document order (Whoosh adds a document's, or a merged
+    segment's, with numbers above all before). A field name holds no NUL, and latin-1 keeps the bytes'
+    order. Returns ``postings``."""
+    postings.sort(key=_sort_key)
+    return postings
 
 
 class SortedPool(PostingPool):

@@ -98,8 +98,9 @@ def test_folding_is_idempotent_on_every_bmp_character():
 
 # --- the fast paths agree with their references ---------------------------------------------
 
-# Han (both scripts), full-width forms, Latin with case and ß, digits, white space of several kinds.
-_TEXTS = st.lists(st.sampled_from("黨党建組织書记一肩挑２０１９ＡａAbß ㈠\u3000\t\n，。！“”?薴苧"),
+# Han (both scripts), full-width forms, Latin with case and ß, digits, white space of several kinds, a
+# zero-width space (unprintable, not white space).
+_TEXTS = st.lists(st.sampled_from("黨党建組织書记一肩挑２０１９ＡａAbß ㈠\u3000\t\n\u2028\x85\u200b，。！“”?薴苧"),
                   max_size=40).map("".join)
 
 

@@ -188,7 +188,7 @@ def test_the_scraper_s_pinyin_is_recognised_in_decomposed_text():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="中國国黨党發发的 a。𠀀鎮镇臺台A1", max_size=40))
+@given(st.text(alphabet="中國国黨党發发的 a。𠀀\U00030000\U0003134a\ud800鎮镇臺台A1\x00", max_size=40))
 def test_script_detection_counts_traditional_against_simplified_only_characters(text):
     """``detect_script`` translates the text to script marks; the definition is a count over its characters:
     Traditional-only Han characters against Simplified-only ones (shared ones and everything else ignored)."""

@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from archive import build_document
 from archive.frontmatter import (
@@ -155,6 +157,45 @@ def test_person_names_by_jieba_s_tagger():
         assert is_person_name(name), name
     for text in ("微信同号", "全剧终", "资料图", "内江日报", "法院供图", "新华社", "刘海涛周", "网讯", "报道", ""):
         assert not is_person_name(text), text
+
+
+#: Names and not-names, bylines' lines, and text around them: what the tagger is asked, and harder.
+TAGGED = ("程一舟", "陳紅革", "吴柳", "吴柳青", "王凤侠", "刘一帆", "龙良红", "微信同号", "全剧终", "资料图",
+          "内江日报", "法院供图", "新华社", "刘海涛周", "网讯", "报道", "孙立平", "张三", "李四", "林志明", "習近平",
+          "欧阳娜娜", "司马懿", "诸葛亮", "本报记者 吴柳", "□本报记者 王凤侠 通讯员 刘一帆", "新华社北京12月1日电",
+          "AT&T与B超", "4S店", "記者林志明／宜蘭報導", "南京市长江大桥", "他说：“我们走。”", "")
+
+
+def jieba_s_own_tags(text: str) -> list[tuple[str, str]]:
+    import jieba.posseg  # the whole dictionary (built once, for the test session)
+
+    return [(pair.word, pair.flag) for pair in jieba.posseg.lcut(text, HMM=True)]
+
+
+@pytest.mark.parametrize("text", TAGGED)
+def test_pos_tags_are_jieba_s_own_with_the_whole_dictionary(text):
+    from archive.frontmatter import pos_tags
+
+    assert pos_tags(text) == jieba_s_own_tags(text)
+
+
+@pytest.fixture(scope="module")
+def dictionary_words() -> list[str]:
+    from archive.segmenter import read_jieba_dictionary
+
+    words = read_jieba_dictionary().words
+    return [str(words[k]) for k in range(0, len(words), 97)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_pos_tags_of_generated_text_are_jieba_s_own(dictionary_words, data):
+    from archive.frontmatter import pos_tags
+
+    characters = st.sampled_from("王李张刘陈杨黄赵吴周柳青凤侠红一帆的了在是和与 ，。、ab12.X")
+    pieces = st.one_of(st.sampled_from(dictionary_words), st.sampled_from(TAGGED), st.text(characters, max_size=3))
+    text = "".join(data.draw(st.lists(pieces, max_size=5)))
+    assert pos_tags(text) == jieba_s_own_tags(text)
 
 
 @pytest.mark.parametrize("first", ["2019-01-15 10:23", "本报记者 吴柳"])

@@ -108,7 +108,8 @@ def test_sort_postings_is_sorted_for_postings_added_document_by_document(per_doc
         for field, term, weight in words:
             seen.setdefault((field, term), weight)
         postings += [(field, term, docnum, weight, b"") for (field, term), weight in seen.items()]
-    assert sort_postings(postings) == sorted(postings)
+    expected = sorted(postings)
+    assert sort_postings(postings) == expected and postings == expected
 
 
 def test_a_pool_that_outgrows_its_memory_writes_sorted_runs(tmp_path):
