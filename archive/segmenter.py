@@ -147,7 +147,8 @@ class JiebaDictionary:
         ``text``."""
         import numpy as np
 
-        pieces = sorted({text[i:j] for i in range(len(text)) for j in range(i + 1, len(text) + 1)})
+        longest = self.words.dtype.itemsize // 4  # no longer piece is a word or begins one
+        pieces = sorted({text[i:j] for i in range(len(text)) for j in range(i + 1, min(len(text), i + longest) + 1)})
         if not pieces or not len(self.words):
             return {}
         at = np.minimum(np.searchsorted(self.words, np.array(pieces, dtype=self.words.dtype)),

@@ -122,3 +122,28 @@ def test_a_pool_that_outgrows_its_memory_writes_sorted_runs(tmp_path):
         pool.add(posting)
     assert len(pool.runs) > 3
     assert list(pool.items()) == sorted(postings)
+
+
+def test_whoosh_s_indexing_process_writes_with_the_sorted_pool(tmp_path):
+    """ParallelWriter's processes: the pool is set where Whoosh's task makes its writer (run here in-process,
+    told at once that there is no more work)."""
+    import queue
+
+    from index.writing import _SubWriterTask
+
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    jobs, results = queue.Queue(), queue.Queue()
+    jobs.put(None)
+    task = _SubWriterTask(ix.storage, ix.indexname, jobs, results, {"codec": _codec(), "compound": False}, True)
+    task.run()
+    assert type(task.writer.pool) is SortedPool
+    assert results.get_nowait()[2].doc_count_all() == 0
+
+
+def test_a_schema_with_a_spelling_field_keeps_whoosh_s_pool(tmp_path):
+    from whoosh.analysis import StemmingAnalyzer
+    from whoosh.fields import TEXT, Schema
+
+    ix = whoosh_index.create_in(str(tmp_path), Schema(body=TEXT(analyzer=StemmingAnalyzer(), spelling=True)))
+    with pytest.raises(ValueError, match="spelling"):
+        segment_writer(ix)
