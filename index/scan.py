@@ -60,12 +60,17 @@ class Haystack:
                             dtype=np.int64)
         # One match per document is enough: after one, the search goes on past the document's end (a NUL,
         # found by a byte search). The matches' documents are looked up all at once at the end.
+        # The loop runs once per document holding the needle (28,850 of 73,530 for 进行): kept lean.
         find, at = text.find, []
+        append, left = at.append, _CHECK_EVERY
         i = find(pattern)
         while i != -1:
-            at.append(i)
-            if len(at) % _CHECK_EVERY == 0 and time.monotonic() > deadline:
-                raise QueryTimeout(N_("the query ran past its time limit; make it more specific"))
+            append(i)
+            left -= 1
+            if not left:
+                left = _CHECK_EVERY
+                if time.monotonic() > deadline:
+                    raise QueryTimeout(N_("the query ran past its time limit; make it more specific"))
             i = find(pattern, find(_END, i) + 1)
         found = np.searchsorted(self._starts, np.array(at, dtype=np.int64), side="right") - 1
         return found if within is None else np.intersect1d(found, within, assume_unique=True)
@@ -77,13 +82,17 @@ class Haystack:
         pattern = _pattern(needle)
         find, count = self._text.find, self._text.count
         at, counts = [], []
+        append_at, append_count, left = at.append, counts.append, _CHECK_EVERY
         i = find(pattern)
         while i != -1:
             end = find(_END, i)
-            at.append(i)
-            counts.append(count(pattern, i, end))
-            if len(at) % _CHECK_EVERY == 0 and time.monotonic() > deadline:
-                raise QueryTimeout(N_("the query ran past its time limit; make it more specific"))
+            append_at(i)
+            append_count(count(pattern, i, end))
+            left -= 1
+            if not left:
+                left = _CHECK_EVERY
+                if time.monotonic() > deadline:
+                    raise QueryTimeout(N_("the query ran past its time limit; make it more specific"))
             i = find(pattern, end + 1)
         keys = np.searchsorted(self._starts, np.array(at, dtype=np.int64), side="right") - 1
         return keys, np.array(counts, dtype=np.int64)

@@ -62,3 +62,18 @@ def test_a_match_never_spans_two_paragraphs_or_documents(tmp_path):
         hay.find("党建\n引领", deadline)
     with pytest.raises(ValueError):
         hay.count_each("党建\n引领", deadline)
+
+
+def test_a_scan_past_its_deadline_stops_every_so_many_documents(tmp_path, monkeypatch):
+    import index.scan
+    from index.errors import QueryTimeout
+
+    hay = mapped(tmp_path, ["党建"] * 10)
+    monkeypatch.setattr(index.scan, "_CHECK_EVERY", 4)
+    assert hay.find("党建", time.monotonic() + 10).tolist() == list(range(10))
+    with pytest.raises(QueryTimeout):
+        hay.find("党建", time.monotonic() - 1)
+    with pytest.raises(QueryTimeout):
+        hay.count_each("党建", time.monotonic() - 1)
+    monkeypatch.setattr(index.scan, "_CHECK_EVERY", 11)  # never looked at within ten documents
+    assert hay.find("党建", time.monotonic() - 1).tolist() == list(range(10))
