@@ -278,7 +278,7 @@ def build_document(
         encoding=encoding,
         publication=meta.get("publication") or found.get("publication"),
         date=date,
-        page=meta.get("page"),
+        page=meta.get("page") or found.get("page"),
         year=year,
         place=meta.get("place"),
         url=meta.get("url") or found.get("url"),

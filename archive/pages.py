@@ -54,6 +54,11 @@ _DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月
 _DATE_LINE_MARK = re.compile(
     r"^(?:发布时间|發佈時間|發布時間|发布日期|發佈日期|時間|时间|日期|更新时间|更新時間)\s*[:：]")
 _SOURCE_LINE_RE = re.compile(r"(?:来源|來源|稿源)\s*[:：]\s*([^\s|｜/，,。；;、（(：:]{2,20})")
+#: The print edition a newspaper site names under or after an article: ``《人民日报》（2020年01月15日 第04版）``,
+#: ``《 人民日报 》（ 2020年01月15日 04 版）``: the newspaper, the date and the page (版次) a citation gives.
+_PRINT_EDITION = re.compile(
+    r"^[（(]?\s*《\s*(?P<paper>[^《》]{2,20}?)\s*》\s*[（(]\s*(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月"
+    r"\s*(?P<d>\d{1,2})\s*日\s*(?:第\s*)?(?P<page>\d{1,3})\s*版\s*[）)]\s*[）)]?$")
 
 #: Lines the extractor may let through after the article, as whole lines. Each is page furniture on a news
 #: site: an editor's or proofreader's line, a reprint or copyright notice, links to the previous and next
@@ -539,12 +544,26 @@ def _byline_and_date(line: str) -> str | None:
     return head if parse_byline(head) else None
 
 
+def _print_edition(line: str, removed: list[Fix], found: dict[str, str]) -> bool:
+    """Whether ``line`` is the print edition's line (:data:`_PRINT_EDITION`); if so, its newspaper, date and
+    page go into ``found`` and the line into the repair log."""
+    m = _PRINT_EDITION.match(line)
+    date = m and _real_date("{}-{:0>2}-{:0>2}".format(m["y"], m["m"], m["d"]))
+    if not date:
+        return False
+    found.setdefault("edition", f"{m['paper']}\t{date}\t{int(m['page'])}")
+    removed.append(Fix("page", line, "", (say(N_("the print edition's line: its newspaper, date and page kept")),)))
+    return True
+
+
 def _trim_head(lines: list[str], removed: list[Fix], found: dict[str, str]) -> list[str]:
     """Before the article: a date line, buttons, navigation links, where-you-are lines, a line of separators
     (the "|" between links), a byline printed with the date (kept in ``found`` as the byline)."""
     while lines:
         first = lines[0]
-        if byline := _byline_and_date(first):
+        if _print_edition(first, removed, found):
+            pass  # taken off, its fields kept
+        elif byline := _byline_and_date(first):
             found.setdefault("byline", byline)
             removed.append(Fix("page", first, "", (say(N_("the page's byline and date line: the byline kept")),)))
         elif is_dateline(first) and (author := DATELINE_AUTHOR_RE.search(first)):
@@ -593,9 +612,12 @@ def _trim(lines: list[str], found: dict[str, str]) -> tuple[list[str], list[Fix]
             for line in lines[cut:]:
                 removed.append(Fix("page", line, "", (say(N_("a block of links after the article")),)))
             lines = lines[:cut]
-        while lines and _furniture(lines[-1]):
-            removed.append(Fix("page", lines[-1], "", (say(
-                N_("a line of the page after the article (an editor's line, a notice, links or buttons)")),)))
+        while lines:
+            if _furniture(lines[-1]):
+                removed.append(Fix("page", lines[-1], "", (say(
+                    N_("a line of the page after the article (an editor's line, a notice, links or buttons)")),)))
+            elif not _print_edition(lines[-1], removed, found):
+                break
             lines = lines[:-1]
         if len(lines) == before:
             break
@@ -662,4 +684,10 @@ def read_page(html: str) -> Page:
             break
     if "byline" in found_here and "byline" not in page.meta:
         page.meta["byline"], page.origins["byline"] = found_here["byline"], N_("the byline and date line")
+    if "edition" in found_here:
+        # The newspaper that printed the article, on that day's page: what a citation of it gives (GB/T 7714:
+        # 人民日报, 2020-01-15(4)), over the site's name and the date it was posted.
+        paper, date, number = found_here["edition"].split("\t")
+        for key, value in (("publication", paper), ("date", date), ("page", number)):
+            page.meta[key], page.origins[key] = value, N_("the print edition's line")
     return page

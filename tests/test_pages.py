@@ -581,3 +581,26 @@ def test_the_repair_log_moves_no_headline_the_page_did_not_print_as_a_line():
     doc = build_document(html.encode(), "r", "r.html")
     assert (doc.title, doc.subtitle, doc.byline) == ("秋收忙", "记某县的秋收", "本报记者 王五")
     assert [r.before for r in doc.repairs if r.rule == "front-matter"] == ["本报记者 王五"]
+
+
+@pytest.mark.parametrize(("edition", "where"), [
+    ("《人民日报》（2020年01月15日 第04版）", "after"), ("《 人民日报 》（ 2020年01月15日 04 版）", "after"),
+    ("《人民日报》（2020年1月15日 第4版）", "before")])
+def test_the_print_edition_s_line_gives_the_newspaper_date_and_page(edition, where):
+    first = "今年春节假期，全市接待游客人数和旅游收入均创历史新高，各大景区人气火爆。"
+    paragraphs = [first, edition] if where == "after" else [edition, first]
+    doc = build_document(_portal("春节旅游", paragraphs).encode(), "p", "p.html")
+    assert doc.paragraphs == (first,)
+    assert (doc.publication, doc.date, doc.page, doc.year) == ("人民日报", "2020-01-15", "4", 2020)
+    assert {doc.origins[k] for k in ("publication", "date", "page")} == {"page: the print edition's line"}
+    assert edition in [r.before for r in doc.repairs if r.rule == "page"]
+    from archive.cite import cite
+
+    assert "人民日报, 2020-01-15(4)" in cite(doc, 1, "gbt7714", "https://example.org/p")
+
+
+def test_a_paragraph_that_names_a_newspaper_s_edition_in_a_sentence_stays():
+    first = "今年春节假期，全市接待游客人数和旅游收入均创历史新高，各大景区人气火爆。"
+    quoted = "《人民日报》（2020年01月15日 第04版）刊发了这篇报道。"
+    doc = build_document(_portal("春节旅游", [first, quoted]).encode(), "q", "q.html")
+    assert doc.paragraphs == (first, quoted) and doc.page is None
