@@ -378,15 +378,19 @@ _LINE_XPATH = " or ".join(f"self::{tag}" for tag in _LINE_TAGS)
 
 def _header_lines(tree) -> list[str]:
     """The texts of the innermost line elements from the headline on, up to 12: where a date line or a
-    source line (来源) stands."""
+    source line (来源) stands. A short line that holds such elements comes first, whole: a date line written
+    ``<p>发布时间：<span>2020-01-15</span> 来源：<a>江汉日报</a></p>`` is one line, not its pieces."""
     start = "(//h1)[1]/following::*" if tree.xpath("//h1") else "//body//*"
-    lines = []
+    lines: list[str] = []
     for element in tree.xpath(f"{start}[{_LINE_XPATH}][not(.//*[{_LINE_XPATH}])]"):
-        if text := _text(element):
-            lines.append(text)
-            if len(lines) == 12:
-                break
-    return lines
+        holder = next((a for a in element.iterancestors() if a.tag in _LINE_TAGS), None)
+        whole = _text(holder) if holder is not None else ""
+        for text in ((whole,) if len(whole) <= _HEADER_LINE_MAX else ()) + (_text(element),):
+            if text and text not in lines:
+                lines.append(text)
+        if len(lines) >= 12:
+            break
+    return lines[:12]
 
 
 def _date(tree) -> tuple[str, str] | None:

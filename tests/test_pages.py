@@ -604,3 +604,13 @@ def test_a_paragraph_that_names_a_newspaper_s_edition_in_a_sentence_stays():
     quoted = "《人民日报》（2020年01月15日 第04版）刊发了这篇报道。"
     doc = build_document(_portal("春节旅游", [first, quoted]).encode(), "q", "q.html")
     assert doc.paragraphs == (first, quoted) and doc.page is None
+
+
+def test_a_date_line_whose_parts_are_elements_of_their_own_is_read_whole():
+    page = ("<html><head><meta charset='utf-8'><title>丰收_示例网</title></head><body><h1>丰收</h1>"
+            "<div class='info'><p>发布时间：<span>2020-01-15 08:00</span> 来源：<a>江汉日报</a></p></div>"
+            "<div class='content'><p>今年的稻谷亩产比去年高了一百多斤，合作社统一收购，农民的收入也跟着涨了起来。</p>"
+            "</div></body></html>")
+    doc = build_document(page.encode(), "h", "h.html")
+    assert (doc.publication, doc.date) == ("江汉日报", "2020-01-15")
+    assert doc.origins["publication"] == "page: the source line (来源)"
