@@ -296,9 +296,11 @@ def load_seed(path: Path, root: Path | None = None, catalog: dict[str, dict[str,
     except ValueError:
         source = path.as_posix()
     try:
-        if path.stat().st_size > MAX_ARTICLE_BYTES:
-            raise SourceError(source, f"is {path.stat().st_size / 2**20:.1f} MB; an article may be at most "
-                                      f"{MAX_ARTICLE_BYTES // 2**20} MB (several articles in one file? split it)")
+        if (size := path.stat().st_size) > MAX_ARTICLE_BYTES:
+            # In bytes when a rounded size would not show the excess ("is 5.0 MB; at most 5 MB").
+            shown = f"{size / 2**20:.1f} MB" if size >= 1.1 * MAX_ARTICLE_BYTES else f"{size:,} bytes"
+            raise SourceError(source, f"is {shown}; an article may be at most {MAX_ARTICLE_BYTES // 2**20} MB "
+                                      f"({MAX_ARTICLE_BYTES:,} bytes; several articles in one file? split it)")
         data = path.read_bytes()
     except OSError as exc:
         raise SourceError(source, f"cannot be read ({exc.strerror})") from exc

@@ -299,6 +299,10 @@ def test_the_size_limit_and_the_links_rules_hold_for_pages(tmp_path):
     with pytest.raises(SourceError) as refused:
         load_seed(big, tmp_path)
     assert "big.html" in str(refused.value) and "5 MB" in str(refused.value)
+    just_over = tmp_path / "just_over.txt"
+    just_over.write_bytes(b"x" * (MAX_ARTICLE_BYTES + 1))
+    with pytest.raises(SourceError, match="is 5,242,881 bytes; an article may be at most 5 MB"):
+        load_seed(just_over, tmp_path)  # not "is 5.0 MB"
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "elsewhere.html").write_bytes((PAGES / "no_metadata.html").read_bytes())

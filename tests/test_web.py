@@ -207,3 +207,16 @@ def test_every_setting_is_documented():
     assert defaults == {"INDEX_DIR", "PAGE_SIZE", "BASE_URL", "SEARCH_TIME_LIMIT", "EXPORT_LIMIT"}
     for key in defaults:
         assert f"`{key}`" in section, key
+
+
+@pytest.mark.parametrize("query", ['"一肩挑"', "“一肩挑”", "一肩挑"])
+def test_a_quoted_phrase_is_shown_in_one_pair_of_quotes(client, query):
+    for path in ("/search", "/kwic"):
+        page = client.get(path, query_string={"q": query}).text
+        assert "<q>一肩挑</q>" in page, path
+        assert "<q>&#34;" not in page and "<q>“" not in page, path
+
+
+def test_a_query_with_a_phrase_and_more_is_shown_as_typed(client):
+    page = client.get("/search", query_string={"q": '"一肩挑" 书记'}).text
+    assert "<q>&#34;一肩挑&#34; 书记</q>" in page

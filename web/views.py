@@ -102,7 +102,9 @@ def search() -> ResponseReturnValue:
                            facets=_facet_links(query, result.facets, active), filters=active, order=order,
                            export_formats=LIST_LABELS, export_cap=export_cap(),
                            sort=sort, descending=result.descending, NO_YEAR=q.NO_YEAR,
-                           phrase=q.single_phrase(q.parse_query(query)),
+                           phrase=q.single_phrase(tree := q.parse_query(query)),
+                           # Shown in <q>, whose own quotes would double a quoted phrase's: “"打白条"”.
+                           shown_q=q.unquote(query) if isinstance(tree, q.Phrase) else query,
                            hint=q.operator_hint(query) if not result.total else None)
 
 
@@ -145,7 +147,8 @@ def kwic() -> str:
     by_year = sorted(result.per_year.items())
     phrase_query = q.quote(q.unquote(query))  # the same phrase, as a search
     files = range(0, result.reach, KWIC_MAX_EXPORT)  # CSV files of KWIC_MAX_EXPORT lines: their offsets
-    return render_template("kwic.html", q=query, result=result, lines=result.lines, sort=sort, width=width,
+    return render_template("kwic.html", q=query, shown_q=q.unquote(query), result=result, lines=result.lines,
+                           sort=sort, width=width,
                            page=page_no, pages=pages, first=(page_no - 1) * KWIC_PAGE, by_document=by_document,
                            by_year=by_year, phrase_query=phrase_query, csv_offsets=list(files), export=KWIC_MAX_EXPORT,
                            sorted_cap=result.reach if result.reach < result.occurrences else None)
