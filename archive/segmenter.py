@@ -145,22 +145,28 @@ class JiebaDictionary:
         """jieba's prefix dictionary (``Tokenizer.FREQ``) on the pieces of ``text``: each piece that is a word
         → its frequency, each piece that only begins a word → 0. jieba looks up nothing else when it cuts
         ``text``."""
-        import numpy as np
+        return {piece: freq or 0 for piece, freq in dictionary_pieces(self.words, self.freqs, text).items()}
 
-        longest = self.words.dtype.itemsize // 4  # no longer piece is a word or begins one
-        pieces = sorted({text[i:j] for i in range(len(text)) for j in range(i + 1, min(len(text), i + longest) + 1)})
-        if not pieces or not len(self.words):
-            return {}
-        at = np.minimum(np.searchsorted(self.words, np.array(pieces, dtype=self.words.dtype)),
-                        len(self.words) - 1).tolist()
-        entries = {}
-        for piece, k in zip(pieces, at, strict=True):
-            word = str(self.words[k])  # a Python string: numpy's drop trailing NULs ("中\0" reads as "中")
-            if word == piece:
-                entries[piece] = int(self.freqs[k])
-            elif word.startswith(piece):  # the first word at or after the piece: one begins with it if this does
-                entries[piece] = 0
-        return entries
+
+def dictionary_pieces(words: np.ndarray, freqs: np.ndarray, text: str) -> dict[str, int | None]:
+    """The pieces of ``text`` a dictionary knows, in order: a word → its frequency, a piece that only begins a
+    word → None. ``words``: sorted, fixed-width unicode (no longer piece is a word or begins one); ``freqs``:
+    theirs. A binary search per piece (:class:`JiebaDictionary`, and a generation's mapped arrays)."""
+    import numpy as np
+
+    longest = words.dtype.itemsize // 4
+    pieces = sorted({text[i:j] for i in range(len(text)) for j in range(i + 1, min(len(text), i + longest) + 1)})
+    if not pieces or not len(words):
+        return {}
+    at = np.minimum(np.searchsorted(words, np.array(pieces, dtype=words.dtype)), len(words) - 1).tolist()
+    found: dict[str, int | None] = {}
+    for piece, k in zip(pieces, at, strict=True):
+        word = str(words[k])  # a Python string: numpy's drop trailing NULs ("中\0" reads as "中")
+        if word == piece:
+            found[piece] = int(freqs[k])
+        elif word.startswith(piece):  # the first word at or after the piece: one begins with it if this does
+            found[piece] = None
+    return found
 
 
 def read_jieba_dictionary() -> JiebaDictionary:

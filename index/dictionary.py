@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from archive.segmenter import read_jieba_dictionary, segment_with
+from archive.segmenter import dictionary_pieces, read_jieba_dictionary, segment_with
 
 WORDS_NAME = "dictionary-words.npy"
 FREQS_NAME = "dictionary-freqs.npy"
@@ -43,7 +43,6 @@ class Dictionary:
         self._freqs = np.load(gen / FREQS_NAME, mmap_mode="r", allow_pickle=False)
         if self._words.shape != self._freqs.shape or self._words.dtype.kind != "U":
             raise ValueError(f"{gen / WORDS_NAME} and {gen / FREQS_NAME} do not make one dictionary")
-        self._longest = self._words.dtype.itemsize // 4
         self._total = int(self._freqs.sum())
 
     @staticmethod
@@ -53,15 +52,8 @@ class Dictionary:
 
     def found_in(self, text: str) -> list[tuple[str, int]]:
         """The dictionary words that occur in ``text``, each once, with their frequencies."""
-        pieces = sorted({text[i:j] for i in range(len(text))
-                         for j in range(i + 1, min(len(text), i + self._longest) + 1)})
-        if not pieces or not len(self._words):
-            return []
-        at = np.minimum(np.searchsorted(self._words, np.array(pieces, dtype=self._words.dtype)),
-                        len(self._words) - 1)
-        # Compared as Python strings: numpy's fixed-width strings drop trailing NULs ("中\0" reads as "中").
-        return [(piece, int(self._freqs[k])) for piece, k in zip(pieces, at.tolist(), strict=True)
-                if str(self._words[k]) == piece]
+        return [(piece, freq) for piece, freq in dictionary_pieces(self._words, self._freqs, text).items()
+                if freq is not None]
 
     def segment(self, text: str) -> list[tuple[str, int, int]]:
         """``(word, start, end)`` of ``text``: what :func:`archive.segmenter.segment` gives."""
