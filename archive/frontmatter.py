@@ -154,12 +154,16 @@ _CLAUSE_MARKS_RE = re.compile(r"[，,、；;：:]")
 _DATELINE_RE = re.compile(
     r"^[(（]?\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?[)）]?"
     r"(?:\s*[|｜]?\s*(?:来源|來源|稿源|作者)[:：]\s*[^\s|｜]{1,20}){0,3}$")
-#: The author a date line names: ``2020-01-15 作者：刘晓梅 | 来源：江汉日报``.
-DATELINE_AUTHOR_RE = re.compile(r"作者[:：]\s*([^\s|｜]{1,20})")
+_DATELINE_AUTHOR_RE = re.compile(r"作者[:：]\s*([^\s|｜]{1,20})")
 
 
 def is_dateline(line: str) -> bool:
     return bool(_DATELINE_RE.match(line.strip()))
+
+
+def dateline_author(line: str) -> str | None:
+    """The author a date line names (``2020-01-15 作者：刘晓梅 | 来源：江汉日报`` → 刘晓梅), else None."""
+    return m.group(1) if is_dateline(line) and (m := _DATELINE_AUTHOR_RE.search(line)) else None
 
 
 def reads_as_body(line: str) -> bool:

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 from archive.cleaning import is_heading
 from archive.decoding import decode_bytes
 from archive.errors import N_, SourceError
-from archive.frontmatter import DATELINE_AUTHOR_RE, is_dateline, parse_byline
+from archive.frontmatter import dateline_author, is_dateline, parse_byline
 from archive.model import Fix, is_one_line, say
 from archive.script import is_han
 
@@ -555,7 +555,8 @@ def _print_edition(line: str, removed: list[Fix], found: dict[str, str]) -> bool
     date = m and _real_date("{}-{:0>2}-{:0>2}".format(m["y"], m["m"], m["d"]))
     if not date:
         return False
-    found.setdefault("edition", f"{m['paper']}\t{date}\t{int(m['page'])}")
+    if "edition_paper" not in found:  # the first such line counts
+        found.update(edition_paper=m["paper"], edition_date=date, edition_page=str(int(m["page"])))
     removed.append(Fix("page", line, "", (say(N_("the print edition's line: its newspaper, date and page kept")),)))
     return True
 
@@ -567,11 +568,8 @@ def _trim_head(lines: list[str], removed: list[Fix], found: dict[str, str]) -> l
         first = lines[0]
         if _print_edition(first, removed, found):
             pass  # taken off, its fields kept
-        elif byline := _byline_and_date(first):
+        elif byline := _byline_and_date(first) or dateline_author(first):
             found.setdefault("byline", byline)
-            removed.append(Fix("page", first, "", (say(N_("the page's byline and date line: the byline kept")),)))
-        elif is_dateline(first) and (author := DATELINE_AUTHOR_RE.search(first)):
-            found.setdefault("byline", author.group(1))
             removed.append(Fix("page", first, "", (say(N_("the page's byline and date line: the byline kept")),)))
         elif (is_dateline(first) or _furniture(first) or first in _NAVIGATION or _POSITION.match(first)
               or _FONT_SIZE.search(first) or not _WORDS.search(first)):
@@ -658,8 +656,7 @@ def read_page(html: str) -> Page:
         keep("byline", (author[0], f"meta {author[1]}"))
     elif found and found.author:
         keep("byline", (found.author, N_("the page's byline (trafilatura)")))
-    elif author := next((m.group(1) for line in _header_lines(tree)
-                         if is_dateline(line) and (m := DATELINE_AUTHOR_RE.search(line))), None):
+    elif author := next(filter(None, map(dateline_author, _header_lines(tree))), None):
         keep("byline", (author, N_("the date line")))
     keep("date", _date(tree))
     keep("publication", _publication(tree, title, found.sitename if found else None))
@@ -688,10 +685,9 @@ def read_page(html: str) -> Page:
             break
     if "byline" in found_here and "byline" not in page.meta:
         page.meta["byline"], page.origins["byline"] = found_here["byline"], N_("the byline and date line")
-    if "edition" in found_here:
-        # The newspaper that printed the article, on that day's page: what a citation of it gives (GB/T 7714:
-        # 人民日报, 2020-01-15(4)), over the site's name and the date it was posted.
-        paper, date, number = found_here["edition"].split("\t")
-        for key, value in (("publication", paper), ("date", date), ("page", number)):
-            page.meta[key], page.origins[key] = value, N_("the print edition's line")
+    # The newspaper that printed the article, on that day's page: what a citation of it gives (GB/T 7714:
+    # 人民日报, 2020-01-15(4)), over the site's name and the date it was posted.
+    if "edition_paper" in found_here:
+        for name, key in (("publication", "edition_paper"), ("date", "edition_date"), ("page", "edition_page")):
+            page.meta[name], page.origins[name] = found_here[key], N_("the print edition's line")
     return page
