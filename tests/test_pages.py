@@ -340,11 +340,12 @@ def test_a_saved_page_in_a_browser_on_a_phone(pages_index, browse):
         page.screenshot(path=str(artifacts / "saved-page-phone.png"), full_page=True)
 
 
-def _portal(title: str, paragraphs: list[str], byline_line: str = "") -> str:
+def _portal(title: str, paragraphs: list[str], byline_line: str = "",
+            info: str = "2019-07-18 09:12 来源：示例日报") -> str:
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
     return (f"<html><head><meta charset='utf-8'><title>{title}_新闻中心_示例网</title></head><body>"
             "<div class='nav'><a href='/'>首页</a> | <a href='/n/'>新闻</a></div><div class='article'>"
-            f"<h1>{title}</h1><div class='info'>2019-07-18 09:12 来源：示例日报</div>"
+            f"<h1>{title}</h1><div class='info'>{info}</div>"
             f"<div class='share'>分享到：<a>微信</a> <a>微博</a></div><div class='content'>{byline_line}{body}"
             "<p>（责任编辑：张三）</p></div></div><div><p>上一篇：</p><p>前一篇文章</p><p>下一篇：</p>"
             "<p>后一篇文章</p></div><div class='footer'>Copyright © 2019 示例网 版权所有</div></body></html>")
@@ -611,10 +612,9 @@ def test_a_paragraph_that_names_a_newspaper_s_edition_in_a_sentence_stays():
 
 
 def test_a_date_line_whose_parts_are_elements_of_their_own_is_read_whole():
-    page = ("<html><head><meta charset='utf-8'><title>丰收_示例网</title></head><body><h1>丰收</h1>"
-            "<div class='info'><p>发布时间：<span>2020-01-15 08:00</span> 来源：<a>江汉日报</a></p></div>"
-            "<div class='content'><p>今年的稻谷亩产比去年高了一百多斤，合作社统一收购，农民的收入也跟着涨了起来。</p>"
-            "</div></body></html>")
-    doc = build_document(page.encode(), "h", "h.html")
+    info = "<p>发布时间：<span>2020-01-15 08:00</span> 来源：<a>江汉日报</a></p>"
+    first = "今年的稻谷亩产比去年高了一百多斤，合作社统一收购，农民的收入也跟着涨了起来。"
+    doc = build_document(_portal("丰收", [first], info=info).encode(), "h", "h.html")
+    assert doc.paragraphs == (first,)
     assert (doc.publication, doc.date) == ("江汉日报", "2020-01-15")
     assert doc.origins["publication"] == "page: the source line (来源)"
