@@ -193,7 +193,11 @@ class ParallelWriter(MpWriter):
 
     def __init__(self, ix, **kwargs) -> None:
         super().__init__(ix, **kwargs)
-        use_sorted_pool(self)
+        try:
+            use_sorted_pool(self)
+        except ValueError:
+            self.cancel()  # its lock
+            raise
 
     def _new_task(self):
         task = _SubWriterTask(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs,

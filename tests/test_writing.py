@@ -140,10 +140,13 @@ def test_whoosh_s_indexing_process_writes_with_the_sorted_pool(tmp_path):
     assert results.get_nowait()[2].doc_count_all() == 0
 
 
-def test_a_schema_with_a_spelling_field_keeps_whoosh_s_pool(tmp_path):
+@pytest.mark.parametrize("make", [segment_writer, lambda ix: ParallelWriter(ix, procs=2)],
+                         ids=["one process", "parallel"])
+def test_a_schema_with_a_spelling_field_keeps_whoosh_s_pool(tmp_path, make):
     from whoosh.analysis import StemmingAnalyzer
     from whoosh.fields import TEXT, Schema
 
     ix = whoosh_index.create_in(str(tmp_path), Schema(body=TEXT(analyzer=StemmingAnalyzer(), spelling=True)))
     with pytest.raises(ValueError, match="spelling"):
-        segment_writer(ix)
+        make(ix)
+    ix.writer().cancel()  # the refused writer let go of the index's lock
