@@ -206,31 +206,46 @@ def fold(text: str) -> Folded:
 _WHITE_RUN = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=16)
+def _runs_and(uneven: str) -> re.Pattern[str]:
+    """White-space runs, or one of the ``uneven`` characters (a pattern's character class)."""
+    return re.compile(rf"(?P<white>\s+)|{uneven}")
+
+
 def fold_known(text: str, folded: str) -> Folded:
     """:func:`fold` of ``text`` when ``folded = fold_text(text)`` is already known (it is stored): the same result.
 
-    If every character of ``text`` folds to exactly one character, folded and original differ only where a
-    white-space run was removed or made one space, and ``folded`` shows which: the offset map is rebuilt
-    from the runs alone, without folding the text again. Otherwise, or if anything does not line up, it
-    falls back to :func:`fold`.
+    Folded and original differ only where a white-space run was removed or made one space, and where a
+    character folded to several (… → ...): ``folded`` shows which runs were kept, the fold table how long
+    each such character became, so the offset map is rebuilt from those places alone, without folding the
+    text again. If anything does not line up (a character whose folding holds white space, which the
+    white-space rules would then see), it falls back to :func:`fold`.
     """
     table = _FOLD_TABLE
     for ch in set(text).difference(table.known):  # a new character teaches the table whether it is uneven
         table[ord(ch)]
-    if (table.uneven and table.uneven.search(text)) or len(folded) > len(text):
-        return fold(text)
+    uneven = table.uneven
+    places = _runs_and(uneven.pattern) if uneven and uneven.search(text) else _WHITE_RUN
     starts: list[int] = []  # folded position where a stretch that maps one to one begins …
     origins: list[int] = []  # … and the original position it begins at
     at = last = 0  # positions in folded and in text
-    for m in _WHITE_RUN.finditer(text):
+    for m in places.finditer(text):
         a, b = m.span()
         starts.append(at)
         origins.append(last)
         at += a - last
-        if folded.startswith(" ", at):  # the run was kept as one space, its first character
-            starts.append(at)
-            origins.append(a)
-            at += 1
+        if m.lastgroup == "white" or places is _WHITE_RUN:
+            if folded.startswith(" ", at):  # the run was kept as one space, its first character
+                starts.append(at)
+                origins.append(a)
+                at += 1
+        else:  # one character folded to several (or none): each of them comes from it
+            pieces = table[ord(text[a])]
+            if not pieces or _WHITE_RUN.search(pieces):
+                return fold(text)
+            starts += range(at, at + len(pieces))
+            origins += repeat(a, len(pieces))
+            at += len(pieces)
         last = b
     starts.append(at)
     origins.append(last)

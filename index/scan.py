@@ -17,6 +17,7 @@ import stringzilla
 
 from index.errors import N_, QueryTimeout
 from index.mapped import ENTRY_END, LINE_SEP, Texts
+from index.sets import intersect
 
 PARAGRAPH_SEP = LINE_SEP
 DOCUMENT_SEP = ENTRY_END.decode()
@@ -73,7 +74,7 @@ class Haystack:
                     raise QueryTimeout(N_("the query ran past its time limit; make it more specific"))
             i = find(pattern, find(_END, i) + 1)
         found = np.searchsorted(self._starts, np.array(at, dtype=np.int64), side="right") - 1
-        return found if within is None else np.intersect1d(found, within, assume_unique=True)
+        return found if within is None else intersect(found, within)
 
     def count_each(self, needle: str, deadline: float) -> tuple[np.ndarray, np.ndarray]:
         """The keys of the documents holding ``needle``, in key order, and how many times each holds it,

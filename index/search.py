@@ -26,9 +26,11 @@ from index.errors import N_, QueryError, QueryTimeout
 from index.generation import current_stamp, damaged_index, open_current
 from index.limits import DEFAULT_LIMIT, DEFAULT_TIME_LIMIT, MAX_LIMIT, SEARCH_SORTS
 from index.mapped import FOLDED, IDS, TITLES, Texts
+from index.ranking import FIELDS as RANKED_FIELDS
 from index.ranking import Scorer, word_documents
 from index.scan import PARAGRAPH_SEP, Haystack
 from index.schema import SORT_COLUMNS
+from index.sets import intersect, union
 from index.snippets import MAX_PASSAGES, Passage, Span, lead_passage, make_passages, match_spans
 from index.store import FRONT_FIELDS, LISTING_SORTS, Listed, Store
 from index.tables import FACETS, LIVE, SUPPLIED, Tables
@@ -216,6 +218,11 @@ class _Plan:
     words: list[str] = field(default_factory=list)  # jieba words for BM25F
     verbatim: list[np.ndarray] = field(default_factory=list)  # per primary needle, docnums holding it (sorted)
 
+    def extend(self, other: _Plan) -> None:
+        """Add what ``other`` learnt after what this plan holds."""
+        for name in ("needles", "primary", "title_needles", "words", "verbatim"):
+            getattr(self, name).extend(getattr(other, name))
+
 
 #: The least year the tables can hold (int16): years are counted as offsets from it.
 _YEAR_MIN = -32768
@@ -340,33 +347,84 @@ class Engine:
               titles_only: bool = False) -> np.ndarray:
         return (self._g.titles if titles_only else self._g.haystack).find(needle, deadline, within)
 
-    def _docs_with_word(self, word: str, deadline: float) -> np.ndarray:
-        """The live documents whose title or body holds the jieba word ``word``, sorted."""
+    def _docs_with_word(self, word: str, deadline: float, among: np.ndarray | None = None) -> np.ndarray:
+        """The live documents whose title or body holds the jieba word ``word``, sorted (only those of the
+        sorted ``among``, when given)."""
         with self._g.searchers.lend(deadline - time.monotonic()) as searcher:
-            found = word_documents(searcher, word)  # one searcher at a time: never a second one while holding it
+            found = word_documents(searcher, word, among)  # one searcher at a time: never a second one while holding it
         tables = self._g.tables
-        if tables.live < len(tables.years) and len(found):  # postings hold deleted documents until a merge
+        # Postings hold deleted documents until a merge; documents ``among`` are live already.
+        if among is None and tables.live < len(tables.years) and len(found):
             found = found[(np.asarray(tables.flags)[found] & LIVE) > 0]
         return found
+
+    def _frequencies(self, words: list[str], deadline: float) -> list[int]:
+        """How many documents each word's postings hold, title and body counted apart (deleted documents
+        included): read off the terms' headers, an estimate for ordering the work."""
+        with self._g.searchers.lend(deadline - time.monotonic()) as searcher:
+            return [sum(searcher.doc_frequency(f, w) for f in RANKED_FIELDS) for w in words]
+
+    def _docs_with_words(self, words: list[str], deadline: float) -> np.ndarray:
+        """The live documents that hold every one of ``words``: the rarest word's postings read whole, each
+        other's only in the blocks that may hold a document found so far (none once nothing is left)."""
+        frequencies = self._frequencies(words, deadline)
+        order = sorted(range(len(words)), key=frequencies.__getitem__)
+        every = self._docs_with_word(words[order[0]], deadline)
+        for i in order[1:]:
+            if not len(every):
+                break
+            every = self._docs_with_word(words[i], deadline, among=every)
+        return every
 
     def _eval(self, node: q.Node, plan: _Plan, deadline: float, positive: bool = True,
               within: np.ndarray | None = None) -> np.ndarray:
         if isinstance(node, q.And):
+            # The children in the order cheapest to narrow by first (:meth:`_and_order`): the set is the same
+            # in any order, but a rare word scanned first leaves the common one only its few documents to
+            # look in. What each child teaches the plan is kept in the query's own order (snippets and
+            # ranking read it in that order).
+            plans = [_Plan() for _ in node.nodes]
             found = within
-            for child in node.nodes:
-                found = self._eval(child, plan, deadline, positive, found)
+            for i in self._and_order(node.nodes, deadline):
+                found = self._eval(node.nodes[i], plans[i], deadline, positive, found)
             assert found is not None
+            for child_plan in plans:
+                plan.extend(child_plan)
             return found
         if isinstance(node, q.Or):
             found = _NONE
             for child in node.nodes:
-                found = np.union1d(found, self._eval(child, plan, deadline, positive, within))
+                found = union(found, self._eval(child, plan, deadline, positive, within))
             return found
         if isinstance(node, q.Not):
             return np.setdiff1d(self._live() if within is None else within,
                                 self._eval(node.node, plan, deadline, not positive, within), assume_unique=True)
         found = self._eval_leaf(node, plan, deadline, positive, within)
-        return found if within is None else np.intersect1d(found, within, assume_unique=True)
+        return found if within is None else intersect(found, within)
+
+    def _and_order(self, nodes: tuple[q.Node, ...], deadline: float) -> list[int]:
+        """The positions of an AND's ``nodes`` in the order to evaluate them: first what needs no scan of the
+        articles (years, authors, places, titles: the tables and the short titles file), then words and
+        phrases, the rarest first, then what combines others (NOT, OR, nested AND), as written.
+
+        A word or phrase's rarity is the fewest documents any of its words' postings hold: cheap to read (the
+        term's document frequency) and close to the documents the scan will find, which hold those words.
+        """
+        ranks: list[tuple[int, int, int]] = []
+        for i, node in enumerate(nodes):
+            if isinstance(node, q.Year | q.NoYear | q.Author | q.Place | q.Title):
+                ranks.append((0, 0, i))
+            elif isinstance(node, q.Words | q.Phrase):
+                ranks.append((1, self._rarity(node.text, deadline), i))
+            else:
+                ranks.append((2, 0, i))
+        return [i for *_, i in sorted(ranks)]
+
+    def _rarity(self, text: str, deadline: float) -> int:
+        """The fewest documents any word of ``text`` is indexed in (its title and body postings counted apart,
+        deleted documents included): an estimate, used only to order an AND's scans."""
+        words = [w for w in self._query_words(text) if not is_punctuation_or_space(w)]
+        return min(self._frequencies(words, deadline)) if words else len(self._g.haystack)
 
     def _eval_leaf(self, node: q.Node, plan: _Plan, deadline: float, positive: bool,
                    within: np.ndarray | None) -> np.ndarray:
@@ -396,11 +454,7 @@ class Engine:
         found = verbatim
         # A run that is one word needs no postings: every document holding the word holds the run.
         if words and marks != [needle]:
-            word_sets = sorted((self._docs_with_word(w, deadline) for w in words), key=len)
-            every = word_sets[0]
-            for other in word_sets[1:]:
-                every = np.intersect1d(every, other, assume_unique=True)
-            found = np.union1d(found, every)
+            found = union(found, self._docs_with_words(words, deadline))
         if positive:
             plan.primary.append(needle)
             plan.needles.extend([needle, *marks])

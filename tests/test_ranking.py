@@ -14,7 +14,7 @@ from whoosh.scoring import BM25F
 
 from index.build import build_index
 from index.errors import QueryTimeout
-from index.ranking import FIELDS, Scorer
+from index.ranking import FIELDS, Scorer, word_documents
 from index.search import Engine, _SearcherPool
 
 WORDS = [["党建"], ["党建", "引领"], ["一", "肩挑"], ["村", "书记"], ["发展"], ["第", "篇"], ["编号"], ["的", "了"],
@@ -141,3 +141,31 @@ def test_whoosh_s_pruned_top_k_holds_without_length_statistics(grown, words):
         pruned = [(hit.docnum, hit.score) for hit in searcher.search(query, limit=3, optimize=True)]
     assert [s for _, s in pruned] == pytest.approx([s for _, s in every[:3]], rel=1e-12)
     assert {n for n, s in every if s > pruned[-1][1]} <= {n for n, _ in pruned}
+
+
+@pytest.mark.parametrize("words", WORDS)
+def test_a_word_s_documents_among_some_are_found_without_reading_all(grown, words):
+    # Several blocks of postings (300 articles hold 的), several segments, deleted documents.
+    with grown._g.searchers.lend(5) as searcher:
+        everything = word_documents(searcher, words[0])
+        n = searcher.doc_count_all()
+        for among in (np.arange(0, n, 7), np.arange(n - 3, n), np.array([everything[-1]]) if len(everything) else
+                      np.arange(1), np.arange(0)):
+            got = word_documents(searcher, words[0], among.astype(np.int64))
+            assert got.tolist() == sorted(set(everything.tolist()) & set(among.tolist()))
+
+
+def test_an_and_scans_its_rarest_term_first_and_finds_what_each_term_finds(grown, monkeypatch):
+    with grown._g.searchers.lend(5) as searcher:
+        common, rare = (sum(searcher.doc_frequency(f, w) for f in FIELDS) for w in ("编号", "肩挑"))
+    assert common > 10 * rare > 0
+    haystack = grown._g.haystack
+    real_find, scanned = haystack.find, []
+    monkeypatch.setattr(haystack, "find", lambda needle, *args: scanned.append(needle) or real_find(needle, *args))
+    forward, backward = (grown.search(q, limit=1000) for q in ("编号 一肩挑", "一肩挑 编号"))
+    assert scanned == ["一肩挑", "编号"] * 2  # the run whose rarest word is rarer, first
+    each = [{h.id for h in grown.search(q, limit=1000, passages=0).hits} for q in ("编号", "一肩挑")]
+    assert {h.id for h in forward.hits} == each[0] & each[1] != set()
+    assert forward.total == backward.total == len(each[0] & each[1])
+    # What the page shows does not depend on the order the terms were looked for in.
+    assert [(h.id, h.passages) for h in forward.hits] == [(h.id, h.passages) for h in backward.hits]
