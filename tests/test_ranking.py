@@ -14,7 +14,7 @@ from whoosh.scoring import BM25F
 
 from index.build import build_index
 from index.errors import QueryTimeout
-from index.ranking import FIELDS, Scorer, word_documents
+from index.ranking import FIELDS, Scorer, _matchers, word_documents
 from index.search import Engine, _SearcherPool
 
 WORDS = [["党建"], ["党建", "引领"], ["一", "肩挑"], ["村", "书记"], ["发展"], ["第", "篇"], ["编号"], ["的", "了"],
@@ -30,13 +30,17 @@ def grown(tmp_path_factory, seeds_dir):
     root = tmp_path_factory.mktemp("grown")
     src = write_many(root / "src", seeds_dir, 300)
     ix = root / "ix"
-    build_index([src], ix)
-    for seed in seeds_dir.iterdir():
-        shutil.copy(seed, src / seed.name)
-    build_index([src], ix)
-    (src / "00007.txt").write_text("第七篇改写\n\n党建引领，一肩挑。\n", encoding="utf-8")
-    (src / "00011.txt").unlink()
-    build_index([src], ix)
+    with pytest.MonkeyPatch.context() as patch:
+        # Blocks of 32 postings: a common word's fill several (as at 735,300 articles in blocks of 512), so
+        # reading only the blocks that may hold a document is put to the test.
+        patch.setattr("index.build.POSTINGS_BLOCK", 32)
+        build_index([src], ix)
+        for seed in seeds_dir.iterdir():
+            shutil.copy(seed, src / seed.name)
+        build_index([src], ix)
+        (src / "00007.txt").write_text("第七篇改写\n\n党建引领，一肩挑。\n", encoding="utf-8")
+        (src / "00011.txt").unlink()
+        build_index([src], ix)
     engine = Engine(ix)
     yield engine
     engine.close()
@@ -47,10 +51,16 @@ def whoosh_scores(searcher, words: list[str]) -> dict[int, float]:
     return {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
 
 
-def test_the_index_has_segments_and_deletions(grown):
+def test_the_index_has_segments_and_deletions_and_words_of_several_blocks(grown):
     with grown._g.searchers.lend(5) as searcher:
         assert len(searcher.leaf_searchers()) >= 2
         assert searcher.doc_count_all() > searcher.doc_count()
+        blocks = 0
+        for matcher, _ in _matchers(searcher, "body", "编号"):
+            while matcher.is_active():
+                blocks += 1
+                matcher._next_block()
+        assert blocks >= 8
 
 
 @pytest.mark.parametrize("words", WORDS)
@@ -145,7 +155,7 @@ def test_whoosh_s_pruned_top_k_holds_without_length_statistics(grown, words):
 
 @pytest.mark.parametrize("words", WORDS)
 def test_a_word_s_documents_among_some_are_found_without_reading_all(grown, words):
-    # Several blocks of postings (300 articles hold 的), several segments, deleted documents.
+    # Several blocks of postings, several segments, deleted documents (the index of ``grown``).
     with grown._g.searchers.lend(5) as searcher:
         everything = word_documents(searcher, words[0])
         n = searcher.doc_count_all()

@@ -12,7 +12,7 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.multiproc import MpWriter
 
 from archive.loading import load_sources
-from index.build import _codec, _index_document
+from index.build import POSTINGS_BLOCK, _codec, _index_document
 from index.schema import build_schema
 from index.store import printed_lines_for_words
 from index.writing import Codec, ParallelWriter, SortedPool, segment_writer, sort_postings
@@ -27,8 +27,8 @@ def docs(tmp_path_factory, seeds_dir):
     return list(load_sources([folder])) + list(load_sources([seeds_dir]))
 
 
-def stock_codec() -> W3Codec:
-    codec = W3Codec()
+def stock_codec(blocklimit: int) -> W3Codec:
+    codec = W3Codec(blocklimit=blocklimit)
     codec.length_stats = False
     return codec
 
@@ -53,24 +53,26 @@ def segment_files(ix) -> dict[str, bytes]:
     return files
 
 
+@pytest.mark.parametrize("blocklimit", [POSTINGS_BLOCK, 16], ids=["as built", "small blocks"])
 @pytest.mark.parametrize("limitmb", [256, 0.05], ids=["in memory", "spilled to runs"])
-def test_the_segment_files_are_whoosh_s_own_byte_for_byte(tmp_path, docs, limitmb):
+def test_the_segment_files_are_whoosh_s_own_byte_for_byte(tmp_path, docs, limitmb, blocklimit):
     stock = write(tmp_path / "stock", docs,
-                  lambda ix: ix.writer(limitmb=limitmb, compound=False, codec=stock_codec()))
+                  lambda ix: ix.writer(limitmb=limitmb, compound=False, codec=stock_codec(blocklimit)))
     ours = write(tmp_path / "ours", docs,
-                 lambda ix: segment_writer(ix, limitmb=limitmb, compound=False, codec=_codec()))
+                 lambda ix: segment_writer(ix, limitmb=limitmb, compound=False, codec=_codec(blocklimit)))
     a, b = segment_files(stock), segment_files(ours)
     assert a.keys() == b.keys()
     for ext in a:
         assert a[ext] == b[ext], ext
-    with ours.reader() as reader:  # several blocks per common word, read back by stock Whoosh
-        assert max(reader.doc_frequency("body", w) for w in ("的", "党建")) > 2 * 128
+    with ours.reader() as reader:  # with small blocks, several per common word, read back by stock Whoosh
+        assert max(reader.doc_frequency("body", w) for w in ("的", "党建")) > 2 * 16
 
 
 def test_the_table_of_contents_names_only_whoosh_s_codec(tmp_path, docs):
     write(tmp_path / "ours", docs[:20], lambda ix: segment_writer(ix, compound=False, codec=_codec()))
     (segment,) = whoosh_index.open_dir(str(tmp_path / "ours"))._segments()  # unpickled from the TOC
     assert type(segment.codec()) is W3Codec and segment.codec().length_stats is False
+    assert segment.codec()._blocklimit == POSTINGS_BLOCK
     assert type(pickle.loads(pickle.dumps(Codec()))) is W3Codec
     assert b"index.writing" not in (tmp_path / "ours" / "_MAIN_1.toc").read_bytes()
 
