@@ -242,9 +242,10 @@ def kwic(phrase: str, width: int, sort_by: str, limit: int | None, offset: int, 
     _say(f"{counted(result.occurrences, 'occurrence')} in {counted(result.documents, 'document')} "
          f"({result.took_ms:.1f} ms)")
     for line in result.lines:
+        where = f"¶{line.paragraph}" if line.paragraph else f"caption {line.caption}" if line.caption else line.field
         # Ideographic spaces keep CJK columns aligned in a terminal.
         _say(f"{line.left.rjust(width, chr(0x3000))} 【{line.match}】 {line.right.ljust(width, chr(0x3000))}"
-                   f"  {line.id} {f'¶{line.paragraph}' if line.paragraph else line.field}")
+             f"  {line.id} {where}")
 
 
 @main.command(context_settings=QUERY_FIRST)
@@ -296,7 +297,8 @@ def search(ctx: click.Context, query: str, limit: int, offset: int, sort_by: str
         if hit.byline:
             _say(f"   {hit.byline}")
         for p in hit.passages:
-            click.echo(f"   ¶{p.paragraph} {_coloured(p.text, p.spans)}")
+            where = f"¶{p.paragraph}" if p.paragraph else f"caption {p.caption}"
+            click.echo(f"   {where} {_coloured(p.text, p.spans)}")
 
 
 def _export_results(query: str, fmt: str, sort_by: str, descending: bool, base_url: str, index_dir: Path) -> None:

@@ -180,11 +180,12 @@ def refusal(errors: list[str]) -> str:
 
 
 def _index_document(writer, doc: Document, lines: list[str]) -> None:
-    """``lines``: :func:`index.store.printed_lines_for_words` of ``doc`` (title, subtitle, byline, paragraphs)."""
+    """``lines``: :func:`index.store.printed_lines_for_words` of ``doc`` (title, subtitle, byline, paragraphs,
+    captions)."""
     writer.add_document(
         id=doc.id,
         title=WordsStr(LINE_SEP.join(lines[:2])),  # the subtitle counts as the headline
-        body=WordsStr(LINE_SEP.join(lines[2:])),  # byline and paragraphs; a word never runs across lines
+        body=WordsStr(LINE_SEP.join(lines[2:])),  # byline, paragraphs, captions; a word never runs across lines
         authors=",".join(fold_text(a.name) for a in doc.authors),
         year=doc.year,
         place=doc.place,

@@ -45,18 +45,23 @@ TIMEOUT_MESSAGE = N_("the concordance ran past its time limit; look for a longer
 class KwicLine:
     id: str
     title: str
-    #: The paragraph number, or None for a row of the title, subtitle or byline (``field`` says which).
+    #: The paragraph number, or None for a row of the title, subtitle, byline or a photo caption (``field``
+    #: says which).
     paragraph: int | None
     left: str
     match: str
     right: str
     year: int | None = None
     field: str = "paragraph"
+    #: The photo caption's number (1 is the page's first) when ``field`` is ``caption``.
+    caption: int | None = None
 
     @property
-    def position(self) -> int:
-        """Where the line stands in its document: title, subtitle, byline, then the paragraphs."""
-        return FRONT_FIELDS.index(self.field) if self.paragraph is None else len(FRONT_FIELDS) + self.paragraph
+    def position(self) -> tuple[int, int]:
+        """Where the line stands in its document: title, subtitle, byline, the paragraphs, then the captions."""
+        if self.caption is not None:
+            return 2, self.caption
+        return (0, FRONT_FIELDS.index(self.field)) if self.paragraph is None else (1, self.paragraph)
 
 
 @dataclass(frozen=True)
@@ -126,19 +131,23 @@ class _Reader:
         return doc
 
     def lines(self, doc_id: str) -> list[str]:
-        """The document's folded printed lines (FRONT_FIELDS, then the paragraphs)."""
+        """The document's folded printed lines (FRONT_FIELDS, the paragraphs, then the photo captions)."""
         lines = self.engine.folded_lines(doc_id)
         if self.needle in lines[0] and not self.engine.title_printed(doc_id):
             lines[0] = ""
         return lines
 
     def line(self, doc_id: str, k: int) -> tuple[str, int | None, str]:
-        """Line ``k`` of a document as printed: its label, paragraph number and original text."""
+        """Line ``k`` of a document as printed: its label, its number (a paragraph's or a caption's; None for
+        the title, subtitle and byline) and its original text."""
         doc = self.document(doc_id)
         if k < len(FRONT_FIELDS):
             return FRONT_FIELDS[k], None, getattr(doc, FRONT_FIELDS[k]) or ""
         n = k - len(FRONT_FIELDS) + 1
-        return "paragraph", n, doc.paragraphs[n - 1]
+        if n <= len(doc.paragraphs):
+            return "paragraph", n, doc.paragraphs[n - 1]
+        n -= len(doc.paragraphs)
+        return "caption", n, doc.captions[n - 1]
 
 
 class DocumentCounts(Mapping[str, int]):
@@ -270,8 +279,8 @@ def _make_lines(reader: _Reader, places: Iterable[Place], width: int, deadline: 
         label, n, text, folded = mapped
         a, b = folded.original_span(i, i + len(needle))
         doc = reader.document(doc_id)
-        yield KwicLine(doc_id, doc.title, n, text[max(0, a - width):a], text[a:b], text[b:b + width], doc.year,
-                       label)
+        yield KwicLine(doc_id, doc.title, n if label == "paragraph" else None, text[max(0, a - width):a],
+                       text[a:b], text[b:b + width], doc.year, label, n if label == "caption" else None)
 
 
 def concordance(engine: Engine, query: str, width: int = DEFAULT_WIDTH, sort: str = SORTS[0],

@@ -9,7 +9,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -606,15 +606,21 @@ class Engine:
         present = [p for p in dict.fromkeys(plan.primary) if p in folded]
         if present:
             needles = present
-        folded_paragraphs = folded.split(PARAGRAPH_SEP)[len(FRONT_FIELDS):]
+        lines = folded.split(PARAGRAPH_SEP)
+        after = len(FRONT_FIELDS) + len(doc.paragraphs)
         # Inside the query's time limit: a thousand hits' snippets are work too (QueryTimeout past it). Every
         # primary needle rather than those present: one list for all the hits, which the snippets compile once
         # (a needle a document lacks is simply not found in it).
-        passages = make_passages(doc.paragraphs, list(dict.fromkeys(plan.primary)) if present else needles,
-                                 plan.primary, limit=passages_wanted, folded=folded_paragraphs,
-                                 deadline=deadline) if needles else []
+        wanted = list(dict.fromkeys(plan.primary)) if present else needles
+        passages = make_passages(doc.paragraphs, wanted, plan.primary, limit=passages_wanted,
+                                 folded=lines[len(FRONT_FIELDS):after], deadline=deadline) if needles else []
+        if needles and doc.captions and len(passages) < passages_wanted:
+            # The photo captions' matches, after the paragraphs' (a caption is printed, not the article).
+            passages += [replace(p, paragraph=None, caption=p.paragraph) for p in make_passages(
+                doc.captions, wanted, plan.primary, limit=passages_wanted - len(passages), folded=lines[after:],
+                deadline=deadline)]
         # No passage matched: the hit matched by title or metadata only, so show the lead and link the top.
-        paragraph = passages[0].paragraph if passages else None
+        paragraph = passages[0].paragraph if passages else None  # None too for a caption's: the top
         return Hit(
             id=doc.id, title=doc.title, score=score, passages=passages or lead_passage(doc.paragraphs),
             title_spans=match_spans(doc.title, list(dict.fromkeys(plan.title_needles))), paragraph=paragraph,
@@ -663,12 +669,10 @@ class Engine:
         return n
 
     def folded_lines(self, doc_id: str) -> list[str]:
-        """:meth:`folded_text` as lines: :data:`FRONT_FIELDS`, then the paragraphs (``[3]`` is ¶1)."""
+        """:meth:`folded_text` as lines: :data:`FRONT_FIELDS`, the paragraphs (``[3]`` is ¶1), then the photo
+        captions."""
         return self.folded_text(doc_id).split(PARAGRAPH_SEP)
 
-    def folded_paragraphs(self, doc_id: str) -> list[str]:
-        """The folded paragraphs of ``doc_id`` (``[0]`` is ¶1), as stored."""
-        return self.folded_lines(doc_id)[len(FRONT_FIELDS):]
 
     def document(self, doc_id: str, refresh: bool = True) -> Document | None:
         """The stored document ``doc_id``, or None. ``refresh=False`` keeps to the generation already open,

@@ -58,11 +58,13 @@ Span = tuple[int, int]
 
 @dataclass(frozen=True)
 class Passage:
-    """A sentence (or a window of one) of paragraph ``paragraph``; ``spans`` are the matches in ``text``."""
+    """A sentence (or a window of one) of paragraph ``paragraph``, or of photo caption ``caption`` (then
+    ``paragraph`` is None); ``spans`` are the matches in ``text``."""
 
-    paragraph: int
+    paragraph: int | None
     text: str
     spans: list[Span] = field(default_factory=list)
+    caption: int | None = None
 
 
 def _occurrences(folded: Folded, needles: list[str]) -> list[tuple[str, int, int]]:

@@ -52,9 +52,11 @@ FRONT_FIELDS = ("title", "subtitle", "byline")
 
 
 def printed_lines_for_words(doc: Document) -> list[str]:
-    """Each printed line of ``doc`` (:data:`FRONT_FIELDS`, then the paragraphs; empty when not printed),
-    folded for words (:func:`index.analysis.fold_words`), one at a time: a word never runs across lines."""
-    return [fold_words(x or "") for x in (doc.title, doc.subtitle, doc.byline, *doc.paragraphs)]
+    """Each printed line of ``doc`` (:data:`FRONT_FIELDS`, the paragraphs, then a saved page's photo captions;
+    empty when not printed), folded for words (:func:`index.analysis.fold_words`), one at a time: a word
+    never runs across lines. Captions are printed too, so they are searched; they stay apart from the
+    paragraphs (after them, numbered on their own)."""
+    return [fold_words(x or "") for x in (doc.title, doc.subtitle, doc.byline, *doc.paragraphs, *doc.captions)]
 
 
 def _connect(path: Path) -> sqlite3.Connection:

@@ -64,7 +64,7 @@ def test_build_search_show_through_the_index(runner, seeds_dir, tmp_path):
     assert set(hit) >= {"id", "title", "score", "url", "passages"}
     assert hit["id"] == "000_facb8668b9a49bed"
     p = hit["passages"][0]
-    assert set(p) == {"paragraph", "text", "html"} and "<mark>一肩挑</mark>" in p["html"]
+    assert set(p) == {"paragraph", "caption", "text", "html"} and "<mark>一肩挑</mark>" in p["html"]
     assert hit["url"] == f"/doc/000_facb8668b9a49bed#p{p['paragraph']}"
 
     result = runner.invoke(main, ["search", '"一肩挑"', "--index-dir", ix])

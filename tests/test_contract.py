@@ -35,25 +35,50 @@ def golden() -> dict:
 #: Keys added to an answer since the golden file was made, by issue: a script reading the old keys reads them
 #: unchanged; nothing was taken away or changed.
 ADDED_KEYS = {"/api/doc/": {"captions", "origins", "original_url"}}  # issue 17: saved news pages
+#: Keys added to the objects of an answer's lists, by the path of lists that leads to them: a passage's and
+#: a concordance line's ``caption`` (issue 17: a photo caption's number), null wherever ``paragraph`` is set.
+ADDED_INNER_KEYS = {"/api/search": (("hits", "passages"), "caption"), "/api/kwic": (("lines",), "caption")}
+
+
+def _without_inner_key(url: str, data: dict) -> dict:
+    """``data`` without the key added inside its lists since the golden file, which must be there, null
+    (the seeds are text files: no captions)."""
+    added = next((path_key for prefix, path_key in ADDED_INNER_KEYS.items() if url.startswith(prefix)), None)
+    if added is None or not isinstance(data, dict):
+        return data
+    path, key = added
+
+    def strip(obj: dict, rest: tuple[str, ...]) -> dict:
+        if not rest:
+            assert obj.pop(key) is None, (url, obj)
+            return obj
+        return {**obj, rest[0]: [strip(dict(item), rest[1:]) for item in obj.get(rest[0], [])]}
+
+    return strip(dict(data), path)
 
 
 def test_the_api_answers_the_seeds_as_before(client, golden):
     now = answers(client)
     assert list(now) == list(golden)
+    inner = 0
     for url, saved in golden.items():
         added = next((keys for prefix, keys in ADDED_KEYS.items() if url.startswith(prefix)), set())
         answer = now[url]
         if added:
             assert set(answer["json"]) - set(saved["json"]) == added, url
             answer = {**answer, "json": {k: v for k, v in answer["json"].items() if k not in added}}
-        assert answer == saved, url
+        if answer["json"] != (stripped := _without_inner_key(url, answer["json"])):
+            inner += 1
+        assert {**answer, "json": stripped} == saved, url
+    assert inner >= 2  # the searches' passages and the concordance's lines did carry the new key
 
 
 @pytest.mark.parametrize("query", SEARCHES)
 def test_cli_json_is_the_saved_api_object(seed_index, golden, query, runner):
     result = runner.invoke(main, ["search", query, "--json", "--index-dir", str(seed_index)])
     assert result.exit_code == 0, result.output
-    assert without_timing(json.loads(result.output)) == golden[search_key(query)]["json"]
+    assert _without_inner_key("/api/search", without_timing(json.loads(result.output))) == \
+        golden[search_key(query)]["json"]
 
 
 def _strings_outside_docstrings(path: Path) -> list[tuple[int, str]]:

@@ -102,7 +102,7 @@ def test_api_json_and_csv(client, engine):
     assert r.status_code == 200
     assert set(data) == {"query", "occurrences", "documents", "offset", "limit", "years", "lines"}
     assert data["occurrences"] == len(data["lines"]) == concordance(engine, "党建").occurrences
-    assert set(data["lines"][0]) == {"id", "field", "paragraph", "left", "match", "right"}
+    assert set(data["lines"][0]) == {"id", "field", "paragraph", "caption", "left", "match", "right"}
     r = client.get("/api/kwic", query_string={"q": "党建", "format": "csv"})
     assert r.status_code == 200 and r.mimetype == "text/csv" and r.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig"))))

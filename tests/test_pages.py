@@ -222,8 +222,47 @@ def test_the_document_page_keeps_the_captions_apart(pages_client):
     page = pages_client.get("/doc/figure_captions").get_data(as_text=True)
     body = page[page.index('<div class="body"'):page.index('<section class="captions"')]
     captions = page[page.index('<section class="captions"'):]
-    for caption in EXPECTED["figure_captions.html"]["captions"]:
-        assert caption not in body and f"<li>{caption}</li>" in captions
+    for n, caption in enumerate(EXPECTED["figure_captions.html"]["captions"], 1):
+        assert caption not in body and f'<li id="c{n}">{caption}</li>' in captions
+
+
+def test_a_caption_is_searched_and_shown_as_a_caption(pages_client):
+    # 芦苇丛上空 is printed only under the second photo, in no paragraph.
+    for query in ('"芦苇丛上空"', "芦苇丛上空", "芦苇丛 上空"):
+        data = pages_client.get("/api/search", query_string={"q": query}).get_json()
+        assert [h["id"] for h in data["hits"]] == ["figure_captions"], query
+        (passage,) = data["hits"][0]["passages"]
+        assert passage["paragraph"] is None and passage["caption"] == 2
+        assert passage["text"] == "一只苍鹭从芦苇丛上空飞过。"
+        assert "<mark>芦苇丛</mark>" in passage["html"] or "<mark>芦苇丛上空</mark>" in passage["html"]
+    assert data["hits"][0]["url"].endswith("/doc/figure_captions")  # the top: a caption has no ¶
+    page = pages_client.get("/search", query_string={"q": '"芦苇丛上空"'}).get_data(as_text=True)
+    assert 'href="/doc/figure_captions?q=%22%E8%8A%A6%E8%8B%87%E4%B8%9B%E4%B8%8A%E7%A9%BA%22#c2">Caption 2</a>' in page
+    shown = pages_client.get("/doc/figure_captions", query_string={"q": '"芦苇丛上空"'}).get_data(as_text=True)
+    assert '<li id="c2">一只苍鹭从<mark>芦苇丛上空</mark>飞过。</li>' in shown
+    assert '<a href="#c2">Caption 2</a>' in shown and "none in the body" not in shown
+
+
+def test_a_caption_s_passage_comes_after_the_paragraphs(pages_client):
+    # 白鹭 is in ¶1 and under the first photo.
+    (hit,) = pages_client.get("/api/search", query_string={"q": '"白鹭"'}).get_json()["hits"]
+    assert [(p["paragraph"], p["caption"]) for p in hit["passages"]] == [(1, None), (None, 1)]
+    assert hit["url"].endswith("/doc/figure_captions#p1")
+
+
+def test_the_concordance_counts_and_labels_a_caption_s_lines(pages_client, pages_index, runner):
+    from cli.main import main
+
+    data = pages_client.get("/api/kwic", query_string={"q": "白鹭"}).get_json()
+    assert [(x["field"], x["paragraph"], x["caption"], x["match"]) for x in data["lines"]] == [
+        ("paragraph", 1, None, "白鹭"), ("caption", None, 1, "白鹭")]
+    assert data["occurrences"] == 2 and data["documents"] == 1
+    page = pages_client.get("/kwic", query_string={"q": "白鹭"}).get_data(as_text=True)
+    assert 'href="/doc/figure_captions?q=%E7%99%BD%E9%B9%AD#c1"' in page and "Caption 1" in page
+    csv = pages_client.get("/api/kwic", query_string={"q": "白鹭", "format": "csv"}).get_data(as_text=True)
+    assert csv.splitlines()[-1].endswith("/doc/figure_captions#c1")
+    result = runner.invoke(main, ["kwic", "白鹭", "--index-dir", str(pages_index)])
+    assert result.exit_code == 0 and result.output.rstrip().endswith("figure_captions caption 1")
 
 
 def test_the_document_page_in_chinese_names_the_origins(pages_index):

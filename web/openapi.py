@@ -86,9 +86,12 @@ SCHEMAS: dict[str, dict] = {
                          "(本报记者, 通讯员), if any."),
                       {"name": _STRING, "role": _nullable(_STRING)}),
     "Passage": _object(N_("A sentence of a paragraph where the query matched (or the lead, when only the "
-                          "title or metadata matched): the text, and the same text as HTML with each match in "
-                          "<mark> and everything else escaped."),
-                       {"paragraph": {**_PARAGRAPH_NUMBER, "description": N_("The paragraph's number (¶).")},
+                          "title or metadata matched), or of a photo caption after the paragraphs' passages: the "
+                          "text, and the same text as HTML with each match in <mark> and everything else escaped."),
+                       {"paragraph": {**_nullable(_PARAGRAPH_NUMBER),
+                                      "description": N_("The paragraph's number (¶); null for a caption's.")},
+                        "caption": {**_nullable(_PARAGRAPH_NUMBER), "description": N_(
+                            "The photo caption's number (the document page's #cN); null for a paragraph's.")},
                         "text": _STRING, "html": _STRING}),
     "Hit": _object(N_("One matching document."), {
         "id": _STRING,
@@ -145,9 +148,11 @@ SCHEMAS: dict[str, dict] = {
     "Line": _object(N_("One occurrence in its context: the characters before and after it, never crossing "
                        "its paragraph."), {
         "id": _STRING,
-        "field": {"enum": [*FRONT_FIELDS, "paragraph"]},
+        "field": {"enum": [*FRONT_FIELDS, "paragraph", "caption"]},
         "paragraph": {**_nullable(_PARAGRAPH_NUMBER),
-                      "description": N_("The paragraph's number; null in the title, subtitle or byline.")},
+                      "description": N_("The paragraph's number; null in the title, subtitle, byline or a caption.")},
+        "caption": {**_nullable(_PARAGRAPH_NUMBER),
+                    "description": N_("The photo caption's number (the document page's #cN); null elsewhere.")},
         "left": _STRING, "match": _STRING, "right": _STRING,
     }),
     "YearCount": _object(N_("Occurrences in the documents of one year."),

@@ -17,7 +17,7 @@ from flask import current_app, request, url_for
 from archive.export import csv_cell
 from archive.model import Author, Document, document_to_dict
 from index import query as q
-from index.kwic import Concordance
+from index.kwic import Concordance, KwicLine
 from index.search import Hit, SearchPage
 from index.snippets import Passage
 from web.render import mark_html
@@ -28,6 +28,14 @@ KWIC_CSV_COLUMNS = ("id", "title", "field", "paragraph", "left", "match", "right
 def doc_url(doc_id: str, paragraph: int | None = None) -> str:
     """The document page (at ``#pN`` when a paragraph is given), relative to the site."""
     return url_for("views.document", doc_id=doc_id, _anchor=f"p{paragraph}" if paragraph else None)
+
+
+def line_anchor(line: KwicLine | Passage) -> str | None:
+    """The anchor of a concordance line's or a passage's place on the document page: ``pN`` for paragraph N,
+    ``cN`` for photo caption N, None for the title, subtitle and byline (the top)."""
+    if line.paragraph:
+        return f"p{line.paragraph}"
+    return f"c{line.caption}" if line.caption else None
 
 
 def permalink(doc_id: str, paragraph: int | None = None) -> str:
@@ -41,7 +49,8 @@ def permalink(doc_id: str, paragraph: int | None = None) -> str:
 
 
 def passage_json(p: Passage) -> dict:
-    return {"paragraph": p.paragraph, "text": p.text, "html": mark_html(p.text, p.spans)}
+    """A passage: of paragraph ``paragraph``, or (``paragraph`` null) of photo caption ``caption``."""
+    return {"paragraph": p.paragraph, "caption": p.caption, "text": p.text, "html": mark_html(p.text, p.spans)}
 
 
 def author_json(author: Author) -> dict:
@@ -97,8 +106,8 @@ def kwic_json(result: Concordance) -> dict:
     return {"query": result.query, "occurrences": result.occurrences, "documents": result.documents,
             "offset": result.offset, "limit": result.limit,
             "years": [{"year": y, "count": n} for y, n in sorted(result.per_year.items())],
-            "lines": [{"id": line.id, "field": line.field, "paragraph": line.paragraph, "left": line.left,
-                       "match": line.match, "right": line.right} for line in result.lines]}
+            "lines": [{"id": line.id, "field": line.field, "paragraph": line.paragraph, "caption": line.caption,
+                       "left": line.left, "match": line.match, "right": line.right} for line in result.lines]}
 
 
 def kwic_csv(result: Concordance, rows_per_chunk: int = 500) -> Iterator[str]:
@@ -116,9 +125,10 @@ def kwic_csv(result: Concordance, rows_per_chunk: int = 500) -> Iterator[str]:
     top: dict[str, str] = {}  # each document's address, built once (url_for is slow beside a CSV row)
     for k, line in enumerate(result.lines, 1):
         url = top.get(line.id) or top.setdefault(line.id, doc_url(line.id))
+        anchor = line_anchor(line)
         writer.writerow([csv_cell(x) for x in (
             line.id, line.title, line.field, line.paragraph or "", line.left, line.match, line.right,
-            line.year if line.year is not None else "", f"{url}#p{line.paragraph}" if line.paragraph else url)])
+            line.year if line.year is not None else "", f"{url}#{anchor}" if anchor else url)])
         if k % rows_per_chunk == 0:
             yield out.getvalue()
             out.seek(0)

@@ -167,6 +167,7 @@ def document(doc_id: str) -> ResponseReturnValue:
     # Without needles there is nothing to mark, and folding 5 MB of paragraphs to find nothing took 0.4 s.
     marks = {n: spans for n, par in enumerate(doc.paragraphs, 1)
              if needles and (spans := match_spans(par, needles))}
+    captions = [(n, text, match_spans(text, needles) if needles else []) for n, text in enumerate(doc.captions, 1)]
     # No citation is written into the page: each paragraph ends in a link to its citations' own page
     # (`citations` below), which cite.js brings in under the paragraph. The quotation repeats its
     # paragraph, so citing every paragraph here made the page paragraphs × text (18.9 MB for a 4.9 MB
@@ -179,6 +180,7 @@ def document(doc_id: str) -> ResponseReturnValue:
     # Highwire Press tags in the head, for Zotero and the like: the document, not a paragraph.
     tags = highwire_tags(csl_item(doc, permalink(doc.id), date.today()))
     return render_template("doc.html", doc=doc, body=body, q=query, matched=sorted(marks),
+                           captions=captions, matched_captions=[n for n, _, spans in captions if spans],
                            log=repair_log(doc), highwire=tags, export_formats=ITEM_LABELS)
 
 
