@@ -45,6 +45,8 @@ class Listed:
     place: str | None
     paragraphs: int
     repairs: int
+    #: The date the article was printed or posted (ISO: ``2020-01-15``, ``2020-01`` or ``2020``), if known.
+    date: str | None = None
 
 
 #: The printed lines before the paragraphs, in the order a document's folded text holds them.
@@ -65,7 +67,7 @@ def _connect(path: Path) -> sqlite3.Connection:
         "CREATE TABLE IF NOT EXISTS docs (id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL,"
         " data TEXT NOT NULL, year INTEGER, place TEXT, authors TEXT NOT NULL, paragraphs INTEGER NOT NULL,"
         " source TEXT NOT NULL, stat TEXT NOT NULL, sha256 TEXT NOT NULL, title_supplied INTEGER NOT NULL,"
-        " title TEXT NOT NULL, byline TEXT, repairs INTEGER NOT NULL)"
+        " title TEXT NOT NULL, byline TEXT, repairs INTEGER NOT NULL, date TEXT)"
     )
     return con
 
@@ -86,7 +88,7 @@ class StoreWriter:
                            doc.year, doc.place,
                            json.dumps(doc.author_names, ensure_ascii=False), len(doc.paragraphs),
                            source.source, source.stat, source.digest, int(doc.title_supplied),
-                           doc.title, doc.byline, len(doc.repairs)))
+                           doc.title, doc.byline, len(doc.repairs), doc.date))
         if len(self._rows) >= self.BATCH:
             self._flush()
 
@@ -94,7 +96,7 @@ class StoreWriter:
         self._con.executemany("DELETE FROM docs WHERE id = ?", [(i,) for i in ids])
 
     def _flush(self) -> None:
-        self._con.executemany(f"INSERT OR REPLACE INTO docs VALUES ({', '.join('?' * 14)})", self._rows)
+        self._con.executemany(f"INSERT OR REPLACE INTO docs VALUES ({', '.join('?' * 15)})", self._rows)
         self._rows = []
 
     def commit(self) -> None:
@@ -139,13 +141,15 @@ class Store:
 
     def listing(self, sort: str, descending: bool, offset: int, limit: int) -> list[Listed]:
         """One page of every document's catalogue line, sorted by ``sort`` (a key of :data:`LISTING_SORTS`);
-        documents without the sort's value come last, ties in id order."""
+        documents without the sort's value come last, ties in id order. By year, the documents of one year
+        are in the order of their dates (ISO, so as strings), those without a date after them."""
         column = LISTING_SORTS[sort]
         order = "DESC" if descending else "ASC"
+        then = f"date IS NULL, date {order}, " if column == "year" else ""
         rows = self._con.execute(
-            f"SELECT id, title, title_supplied, byline, year, place, paragraphs, repairs FROM docs"
-            f" ORDER BY {column} IS NULL, {column} {order}, id LIMIT ? OFFSET ?", (limit, offset))
-        return [Listed(i, t, bool(s), b, y, p, n, r) for i, t, s, b, y, p, n, r in rows]
+            f"SELECT id, title, title_supplied, byline, year, place, paragraphs, repairs, date FROM docs"
+            f" ORDER BY {column} IS NULL, {column} {order}, {then}id LIMIT ? OFFSET ?", (limit, offset))
+        return [Listed(i, t, bool(s), b, y, p, n, r, d) for i, t, s, b, y, p, n, r, d in rows]
 
     def document(self, doc_id: str) -> Document | None:
         if not is_one_line(doc_id):  # no document has such an id (see load_seed)

@@ -344,6 +344,20 @@ def test_a_home_page_without_years_offers_titles(client_of):
     assert re.findall(r'href="/doc/(\w+)"', page.split('<div class="sample">', 1)[1]) == ["b", "a"]  # 乙 < 甲
 
 
+def test_the_most_recent_are_in_the_order_of_their_dates_within_a_year(client_of):
+    c = client_of({"a.txt": "甲篇\n\n正文。\n", "b.txt": "乙篇\n\n正文。\n", "c.txt": "丙篇\n\n正文。\n",
+                   "d.txt": "丁篇\n\n正文。\n",
+                   "catalog.toml": '[a]\ndate = "2020-03-01"\n[b]\ndate = "2020-11-20"\n[c]\nyear = 2020\n'
+                                   '[d]\ndate = "2019-12-31"\n'})
+    sample = c.get("/", query_string={"lang": "en"}).text.split('<div class="sample">', 1)[1].split("</div>", 1)[0]
+    # 2020-11-20, 2020-03-01, then 2020 with no date, then 2019: not the order of their ids within 2020.
+    assert re.findall(r'href="/doc/(\w+)"', sample) == ["b", "a", "c", "d"]
+    assert '<time datetime="2020-11-20">2020-11-20</time>' in sample and "丙篇</a> <span class=\"meta\">2020<" in sample
+    listed = c.get("/docs", query_string={"sort": "year", "order": "asc"}).text
+    at = {i: listed.index(f'href="/doc/{i}"') for i in "abcd"}
+    assert sorted(at, key=at.get) == ["d", "a", "b", "c"]  # within 2020 too, the undated last
+
+
 # --- in a browser ----------------------------------------------------------------------------------------
 
 @pytest.fixture
