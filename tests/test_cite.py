@@ -4,6 +4,7 @@ installed style), the quotation (a search's sentences, the 〓 note), BibTeX, Hi
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from datetime import date
 from html.parser import HTMLParser
 
@@ -283,3 +284,12 @@ def test_a_style_citeproc_cannot_format_is_named(runner, seed_index):
                                   "--index-dir", str(seed_index), "--base-url", "https://archive.example"])
     assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr.startswith("error: citeproc-py cannot format the citation style associacao-brasileira")
+
+
+def test_a_quoted_title_s_own_quotes_are_made_single(seed_docs):
+    # Chicago quotes an article's title: the quotes the title prints itself become single, as in any CSL
+    # processor but citeproc-py; a style that does not quote the title keeps them as printed.
+    doc = replace(seed_docs["002"], publication="示例日报", date="2020-01-15", year=2020)
+    assert "“[凸顯‘黨建紅’，激活產業發展‘新動能’]”." in cite(doc, 4, "chicago", LINK, DAY)
+    for style in ("gbt7714", "apa"):
+        assert "[凸顯“黨建紅”，激活產業發展“新動能”]" in cite(doc, 4, style, LINK, DAY), style
