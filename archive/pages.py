@@ -655,7 +655,8 @@ def read_page(html: str) -> Page:
     if author := _meta(tree, "author", "article:author", "citation_author"):
         keep("byline", (author[0], f"meta {author[1]}"))
     elif found and found.author:
-        keep("byline", (found.author, N_("the page's byline (trafilatura)")))
+        keep("byline", (found.author, "JSON-LD author" if _in_json_ld(tree, found.author)
+                        else N_("the page's byline (trafilatura)")))
     elif author := next(filter(None, map(dateline_author, _header_lines(tree))), None):
         keep("byline", (author, N_("the date line")))
     keep("date", _date(tree))

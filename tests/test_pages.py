@@ -531,6 +531,16 @@ def test_a_headline_given_only_in_json_ld_says_so():
     assert doc.title == "秋粮收购进展顺利" and doc.origins["title"] == "page: JSON-LD headline"
 
 
+def test_an_author_given_only_in_json_ld_says_so():
+    ld = ('{"@context":"https://schema.org","@type":"NewsArticle","headline":"秋粮收购进展顺利",'
+          '"author":{"@type":"Person","name":"王建国"}}')
+    html = (f"<html><head><meta charset='utf-8'><title>示例网</title><script type='application/ld+json'>{ld}"
+            "</script></head><body><div class='content'><p>各地秋粮收购进展顺利，农民卖粮不再难，收购价格稳中有升。</p>"
+            "<p>第二段正文，写得足够长，让提取器把它当作文章的一部分。</p></div></body></html>")
+    doc = build_document(html.encode(), "j", "j.html")
+    assert [a.name for a in doc.authors] == ["王建国"] and doc.origins["byline"] == "page: JSON-LD author"
+
+
 def test_an_entity_the_page_prints_stays_as_printed():
     """``&amp;lt;p&amp;gt;`` is printed ``&lt;p&gt;``: trafilatura unescaped it a second time, into ``<p>``."""
     text = "在网页里写作 &lt;p&gt; 的标签，浏览器显示的就是这几个字符，这一段足够长以便提取。"
