@@ -207,6 +207,14 @@ def build_document(
     body_fixes = fixes[fm.consumed:]
     authors = list(fm.authors)
     byline = fm.byline
+    if not authors and len(body) > 2 and (later := parse_byline(body[1])):
+        # A byline printed under the lead paragraph (导语), as some sites set it: a line of roles and names
+        # (本报记者 吴柳) is no paragraph wherever it stands. Only the roles-and-names form, which the tagger
+        # checks: a bare line of names there may be anything.
+        byline, authors = body.pop(1), later
+        repairs.extend(Repair.of(f, None) for f in body_fixes.pop(1))
+        repairs.append(Repair.of(Fix("front-matter", byline, "", (say(N_(
+            "printed under the first paragraph; taken as the byline")),)), None))
     trailing_fix: Fix | None = None
     if body and not authors and (trailing := extract_trailing_byline(body[-1])):
         body[-1], authors, trailing_fix, byline = trailing

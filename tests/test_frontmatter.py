@@ -76,6 +76,21 @@ def test_trailing_byline():
     assert extract_trailing_byline("建设“一刻钟(15分钟)生活圈”。") is None
 
 
+def test_a_byline_under_the_lead_paragraph_is_the_byline():
+    lead = "夜幕降臨，港口的燈火次第亮起，貨輪在碼頭靜靜停泊，工人們仍在忙碌地裝卸貨物。"
+    rest = "港務局表示，今年的貨物吞吐量比去年增加了一成，夜間作業的時間也隨之延長。"
+    doc = build_document(f"港口夜景\n\n{lead}\n\n本報記者 陳大文\n\n{rest}\n".encode(), "p", "p.txt")
+    assert doc.byline == "本報記者 陳大文" and [(a.name, a.role) for a in doc.authors] == [("陳大文", "本報記者")]
+    assert doc.paragraphs == (lead, rest)
+    assert [(r.before, r.paragraph, r.note) for r in doc.repairs if r.before.startswith("本報")] == [
+        ("本報記者 陳大文", None, "printed under the first paragraph; taken as the byline")]
+    # Not a bare line of names there, nor a byline that is the article's last line, nor a second byline.
+    for text in (f"港口夜景\n\n{lead}\n\n陳大文 李小明 王美玲\n\n{rest}\n", f"港口夜景\n\n{lead}\n\n本報記者 陳大文\n",
+                 f"港口夜景\n\n本報記者 李明\n\n{lead}\n\n本報記者 陳大文\n\n{rest}\n"):
+        doc = build_document(text.encode(), "q", "q.txt")
+        assert any("陳大文" in p for p in doc.paragraphs), text
+
+
 def test_no_title_file_gets_a_supplied_title(data_dir):
     doc = build_document((data_dir / "no_title.txt").read_bytes(), "no_title", "no_title.txt")
     assert doc.title_supplied
