@@ -30,6 +30,8 @@ from index.sets import intersect
 FIELDS = ("title", "body")
 #: Each field length byte of Whoosh's, as the length it stands for.
 _LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+#: A group of more than one document in this many is placed through an array over every docnum.
+_DENSE_SHARE = 16
 _TIMEOUT = N_("ranking ran past the time limit; make the query more specific")
 
 
@@ -143,6 +145,14 @@ class Scorer:
         scores = np.zeros(len(docnums), dtype=np.float64)
         if not len(docnums):
             return scores
+        every = len(self._length_bytes[FIELDS[0]])
+        # Where each posting's document stands in the group: looked up in an array over every docnum when
+        # the group is a large part of the archive (288,500 of 735,300 for 进行: 0.9 ms a word and field,
+        # where a binary search of each posting took 6.7), else searched for.
+        place = None
+        if len(docnums) * _DENSE_SHARE > every:
+            place = np.full(every, -1, dtype=np.int64)
+            place[docnums] = np.arange(len(docnums))
         for field in FIELDS:
             lengths = _LENGTHS[self._length_bytes[field][docnums]]
             avg = self._avg[field]
@@ -152,9 +162,13 @@ class Scorer:
                 ids, weights = self._postings(searcher, field, word, docnums)
                 if not len(ids):
                     continue
-                at = np.searchsorted(docnums, ids)
-                inside = at < len(docnums)
-                inside[inside] = docnums[at[inside]] == ids[inside]
+                if place is not None:
+                    at = place[ids]
+                    inside = at >= 0
+                else:
+                    at = np.searchsorted(docnums, ids)
+                    inside = at < len(docnums)
+                    inside[inside] = docnums[at[inside]] == ids[inside]
                 at, tf = at[inside], weights[inside]
                 idf = searcher.idf(field, word)
                 fl = lengths[at]
