@@ -216,7 +216,10 @@ class _Plan:
     primary: list[str] = field(default_factory=list)  # whole runs and phrases
     title_needles: list[str] = field(default_factory=list)
     words: list[str] = field(default_factory=list)  # jieba words for BM25F
-    verbatim: list[np.ndarray] = field(default_factory=list)  # per primary needle, docnums holding it (sorted)
+    #: Per primary needle: the needle, the docnums holding it (sorted) among those searched, and the docnums
+    #: searched (None: every one). An AND's later terms are searched only in what its earlier ones left, so
+    #: a document an OR brings from elsewhere may hold the run unsearched: the ranking looks there.
+    verbatim: list[tuple[str, np.ndarray, np.ndarray | None]] = field(default_factory=list)
 
     def extend(self, other: _Plan) -> None:
         """Add what ``other`` learnt after what this plan holds."""
@@ -460,7 +463,7 @@ class Engine:
             plan.needles.extend([needle, *marks])
             plan.title_needles.extend([needle, *marks])
             plan.words.extend(words or self._query_words(node.text))
-            plan.verbatim.append(verbatim)
+            plan.verbatim.append((needle, verbatim, within))
         return found
 
     def _query_words(self, text: str) -> list[str]:
@@ -503,8 +506,15 @@ class Engine:
         if not need or not len(found):
             return []
         held = np.zeros(len(found), dtype=np.int64)  # verbatim runs per document
-        for verbatim in plan.verbatim:
-            held += 1 if verbatim is found else np.isin(found, verbatim, assume_unique=True)
+        for needle, verbatim, searched in plan.verbatim:
+            if verbatim is found:
+                held += 1
+                continue
+            holds = np.isin(found, verbatim, assume_unique=True)
+            if searched is not None and len(unsearched := found[~np.isin(found, searched, assume_unique=True)]):
+                # Found through another branch of an OR, outside what this run was looked for in: look now.
+                holds |= np.isin(found, self._scan(needle, deadline, unsearched), assume_unique=True)
+            held += holds
         scores = self._scores(found, list(dict.fromkeys(plan.words)), deadline)
         best = _best(found, held, scores, need)
         return [(int(found[i]), float(scores[i])) for i in best]

@@ -180,3 +180,15 @@ def test_an_and_scans_its_rarest_term_first_and_finds_what_each_term_finds(grown
     assert forward.total == backward.total == len(each[0] & each[1])
     # What the page shows does not depend on the order the terms were looked for in.
     assert [(h.id, h.passages) for h in forward.hits] == [(h.id, h.passages) for h in backward.hits]
+
+
+@pytest.mark.parametrize("query, primary", [('"一肩挑" OR (发展 year:2019)', ["一肩挑", "发展"]),
+                                            ("编号1 OR (的 author:吴柳)", ["编号1", "的"])])
+def test_a_run_held_by_a_document_another_branch_found_counts(grown, query, primary):
+    # 发展 is looked for only in the documents of 2019 (the year first, an AND's cheapest term): a document
+    # that "一肩挑" brings from another year and that prints 发展 still holds both runs, and ranks so.
+    page = grown.search(query, limit=1000, passages=0)
+    held = {h.id: sum(run in grown.folded_text(h.id) for run in primary) for h in page.hits}
+    keys = [(-held[h.id], -h.score, grown._docnum(h.id)) for h in page.hits]
+    assert page.total == len(page.hits) and keys == sorted(keys)
+    assert any(held[h.id] == 2 and h.year != 2019 and "吴柳" not in (h.byline or "") for h in page.hits)
