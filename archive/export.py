@@ -32,8 +32,10 @@ __all__ = ["FORMATS"]  # re-exported: the formats are named beside the writers
 #: subtitle; the authors as printed, separated by "; "), the year it reports on and its place (as the
 #: results show them), the newspaper and day of publication (from the catalog, when known), the permalink
 #: of the hit's first passage (of the document when no passage matched: a title or metadata hit), and that
-#: passage's paragraph number and text.
-CSV_COLUMNS = ("id", "title", "authors", "year", "place", "publication", "date", "url", "paragraph", "text")
+#: passage's paragraph number and text; last, added with captions, the passage's photo caption number when
+#: it is a caption's (its paragraph then empty).
+CSV_COLUMNS = ("id", "title", "authors", "year", "place", "publication", "date", "url", "paragraph", "text",
+               "caption")
 
 # --- BibTeX ----------------------------------------------------------------------------------------------
 
@@ -204,11 +206,11 @@ def csv_cell(value: object) -> object:
 
 
 def csv_row(item: dict[str, Any], year: int | None, place: str | None, url: str, paragraph: int | None,
-            text: str | None) -> list[object]:
+            text: str | None, caption: int | None = None) -> list[object]:
     """One row of :data:`CSV_COLUMNS` for a document's CSL ``item`` and its hit."""
     authors = "; ".join(a["literal"] for a in item.get("author", ()))
     return [csv_cell(v) for v in (item["id"], item["title"], authors, year, place, item.get("container-title"),
-                                  iso_date(item), url, paragraph, text)]
+                                  iso_date(item), url, paragraph, text, caption)]
 
 
 def export_csv(rows: Iterable[Sequence[object]]) -> str:

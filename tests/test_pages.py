@@ -243,6 +243,16 @@ def test_a_caption_is_searched_and_shown_as_a_caption(pages_client):
     assert '<a href="#c2">Caption 2</a>' in shown and "none in the body" not in shown
 
 
+def test_a_results_csv_row_says_its_passage_is_a_caption_s(pages_client):
+    import csv
+    import io
+
+    text = pages_client.get("/search", query_string={"q": '"芦苇丛上空"', "format": "csv"}).get_data(as_text=True)
+    (row,) = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert (row["paragraph"], row["caption"], row["text"]) == ("", "2", "一只苍鹭从芦苇丛上空飞过。")
+    assert row["url"].endswith("/doc/figure_captions#c2")
+
+
 def test_a_caption_s_passage_comes_after_the_paragraphs(pages_client):
     # 白鹭 is in ¶1 and under the first photo.
     (hit,) = pages_client.get("/api/search", query_string={"q": '"白鹭"'}).get_json()["hits"]
@@ -260,7 +270,8 @@ def test_the_concordance_counts_and_labels_a_caption_s_lines(pages_client, pages
     page = pages_client.get("/kwic", query_string={"q": "白鹭"}).get_data(as_text=True)
     assert 'href="/doc/figure_captions?q=%E7%99%BD%E9%B9%AD#c1"' in page and "Caption 1" in page
     csv = pages_client.get("/api/kwic", query_string={"q": "白鹭", "format": "csv"}).get_data(as_text=True)
-    assert csv.splitlines()[-1].endswith("/doc/figure_captions#c1")
+    assert csv.splitlines()[-1].split(",")[-2:] == ["/doc/figure_captions#c1", "1"]
+    assert csv.splitlines()[-2].split(",")[-2:] == ["/doc/figure_captions#p1", ""]
     result = runner.invoke(main, ["kwic", "白鹭", "--index-dir", str(pages_index)])
     assert result.exit_code == 0 and result.output.rstrip().endswith("figure_captions caption 1")
 

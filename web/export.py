@@ -81,9 +81,11 @@ def export_results(engine: Engine, query: str, fmt: str, sort: str = "relevance"
         rows = []
         for hit, item in zip(page.hits, items, strict=True):
             first = hit.passages[0] if hit.passages else None
-            url = permalink(hit.id, hit.paragraph) if hit.paragraph else item["URL"]
+            caption = first.caption if first else None
+            url = (permalink(hit.id, hit.paragraph) if hit.paragraph
+                   else f"{permalink(hit.id)}#c{caption}" if caption else item["URL"])
             rows.append(csv_row(item, hit.year, hit.place, url, first.paragraph if first else None,
-                                first.text if first else None))
+                                first.text if first else None, caption))
         text = export_csv(rows)
     else:
         text = export_items(items, fmt, comment=_comment(query, page.total, len(items), accessed, cap))

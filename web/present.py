@@ -22,7 +22,8 @@ from index.search import Hit, SearchPage
 from index.snippets import Passage
 from web.render import mark_html
 
-KWIC_CSV_COLUMNS = ("id", "title", "field", "paragraph", "left", "match", "right", "year", "url")
+#: The concordance's CSV columns; ``caption`` (a photo caption's number, as the JSON's) came last, with captions.
+KWIC_CSV_COLUMNS = ("id", "title", "field", "paragraph", "left", "match", "right", "year", "url", "caption")
 
 
 def doc_url(doc_id: str, paragraph: int | None = None) -> str:
@@ -128,7 +129,7 @@ def kwic_csv(result: Concordance, rows_per_chunk: int = 500) -> Iterator[str]:
         anchor = line_anchor(line)
         writer.writerow([csv_cell(x) for x in (
             line.id, line.title, line.field, line.paragraph or "", line.left, line.match, line.right,
-            line.year if line.year is not None else "", f"{url}#{anchor}" if anchor else url)])
+            line.year if line.year is not None else "", f"{url}#{anchor}" if anchor else url, line.caption or "")])
         if k % rows_per_chunk == 0:
             yield out.getvalue()
             out.seek(0)
