@@ -241,6 +241,9 @@ def test_a_caption_is_searched_and_shown_as_a_caption(pages_client):
     shown = pages_client.get("/doc/figure_captions", query_string={"q": '"芦苇丛上空"'}).get_data(as_text=True)
     assert '<li id="c2">一只苍鹭从<mark>芦苇丛上空</mark>飞过。</li>' in shown
     assert '<a href="#c2">Caption 2</a>' in shown and "none in the body" not in shown
+    assert "highlighted in <a href=\"#c2\">Caption 2</a>." in shown and "<q>芦苇丛上空</q>" in shown  # quoted once
+    both = pages_client.get("/doc/figure_captions", query_string={"q": "白鹭"}).get_data(as_text=True)
+    assert 'highlighted in <a href="#p1">¶1</a>, <a href="#c1">Caption 1</a>.' in both
 
 
 def test_a_results_csv_row_says_its_passage_is_a_caption_s(pages_client):

@@ -14,6 +14,7 @@ from archive.cite import LOST_NOTE, QUOTATION, STYLE_LABELS, STYLES, cite, has_l
 from archive.csl import csl_item
 from archive.highwire import highwire_tags
 from index import query as q
+from index.errors import QueryError
 from index.kwic import DEFAULT_WIDTH, MAX_WIDTH, SORTS, concordance
 from index.limits import KWIC_DEFAULT_LIMIT, KWIC_MAX_EXPORT, KWIC_MAX_SORTED, SEARCH_SORTS
 from index.search import highlight_needles
@@ -154,6 +155,14 @@ def kwic() -> str:
                            sorted_cap=result.reach if result.reach < result.occurrences else None)
 
 
+def _shown(query: str) -> str:
+    """``query`` as shown in a <q>, whose own quotes would double a quoted phrase's (“"打白条"”)."""
+    try:
+        return q.unquote(query) if query and isinstance(q.parse_query(query), q.Phrase) else query
+    except QueryError:
+        return query
+
+
 @bp.get("/doc/<doc_id>")
 def document(doc_id: str) -> ResponseReturnValue:
     doc = engine().document(doc_id)
@@ -179,7 +188,7 @@ def document(doc_id: str) -> ResponseReturnValue:
                        cite_query="?" + urlencode({"q": query}) if marks else "")
     # Highwire Press tags in the head, for Zotero and the like: the document, not a paragraph.
     tags = highwire_tags(csl_item(doc, permalink(doc.id), date.today()))
-    return render_template("doc.html", doc=doc, body=body, q=query, matched=sorted(marks),
+    return render_template("doc.html", doc=doc, body=body, q=query, shown_q=_shown(query), matched=sorted(marks),
                            captions=captions, matched_captions=[n for n, _, spans in captions if spans],
                            log=repair_log(doc), highwire=tags, export_formats=ITEM_LABELS)
 
