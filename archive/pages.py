@@ -215,14 +215,27 @@ def _common_chinese(text: str) -> bool:
     return bool(others) and common * 2 >= len(others)
 
 
+def _gb18030_and_stray(data: bytes) -> tuple[str, int]:
+    """``data`` read strictly as GB18030 but for the runs of bytes that fit no character, left out, and how
+    many such runs there are. Each read stops at the next run: twice the page's bytes in all."""
+    view, parts, stray, at = memoryview(data), [], 0, 0
+    while True:
+        try:
+            parts.append(codecs.decode(view[at:], "gb18030"))
+            return "".join(parts), stray
+        except UnicodeDecodeError as exc:
+            parts.append(codecs.decode(view[at:at + exc.start], "gb18030"))
+            stray += 1
+            at += exc.end
+
+
 def _refuse_gbk_with_stray_bytes(data: bytes, declared: str, name: str, first: int) -> None:
     """Raise if ``data``, GB18030 but for a few bytes, reads into Chinese text. (A byte inside a character
     puts the rest out of step, into other Han characters: refused too. A Latin page read as GB18030 fails
     at nearly every accented letter.)"""
     # Only counted, never kept: the page is refused here or read strictly in its declared encoding.
-    text = data.decode("gb18030", errors="replace")
-    stray = text.count("\ufffd")
-    others = [c for c in text if ord(c) > 0x7F and c != "\ufffd"]
+    text, stray = _gb18030_and_stray(data)
+    others = [c for c in text if ord(c) > 0x7F]
     han = sum(1 for c in others if is_han(c))
     if stray <= max(3, len(others) // 100) and han >= 20 and han >= 0.5 * len(others):
         raise SourceError(name, f"declares the encoding {declared}, but its bytes are GBK (GB18030) but for {stray} "

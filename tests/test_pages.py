@@ -12,10 +12,12 @@ from html import escape
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from archive.errors import SourceError
 from archive.loading import build_document, load_seed
-from archive.pages import decode_page, read_page
+from archive.pages import _gb18030_and_stray, decode_page, read_page
 
 PAGES = Path(__file__).resolve().parent / "data" / "pages"
 EXPECTED = json.loads((PAGES / "expected.json").read_text(encoding="utf-8"))
@@ -536,22 +538,22 @@ def test_an_agency_s_byline_names_its_reporters_not_the_agency(where):
     assert list(doc.paragraphs) == body
 
 
-def test_a_headline_given_only_in_json_ld_says_so():
-    ld = '{"@context":"https://schema.org","@type":"NewsArticle","headline":"秋粮收购进展顺利"}'
+def _json_ld_page(ld: str):
+    """A page that names its article's metadata only in its JSON-LD ``ld``."""
     html = (f"<html><head><meta charset='utf-8'><title>示例网</title><script type='application/ld+json'>{ld}"
             "</script></head><body><div class='content'><p>各地秋粮收购进展顺利，农民卖粮不再难，收购价格稳中有升。</p>"
             "<p>第二段正文，写得足够长，让提取器把它当作文章的一部分。</p></div></body></html>")
-    doc = build_document(html.encode(), "j", "j.html")
+    return build_document(html.encode(), "j", "j.html")
+
+
+def test_a_headline_given_only_in_json_ld_says_so():
+    doc = _json_ld_page('{"@context":"https://schema.org","@type":"NewsArticle","headline":"秋粮收购进展顺利"}')
     assert doc.title == "秋粮收购进展顺利" and doc.origins["title"] == "page: JSON-LD headline"
 
 
 def test_an_author_given_only_in_json_ld_says_so():
-    ld = ('{"@context":"https://schema.org","@type":"NewsArticle","headline":"秋粮收购进展顺利",'
-          '"author":{"@type":"Person","name":"王建国"}}')
-    html = (f"<html><head><meta charset='utf-8'><title>示例网</title><script type='application/ld+json'>{ld}"
-            "</script></head><body><div class='content'><p>各地秋粮收购进展顺利，农民卖粮不再难，收购价格稳中有升。</p>"
-            "<p>第二段正文，写得足够长，让提取器把它当作文章的一部分。</p></div></body></html>")
-    doc = build_document(html.encode(), "j", "j.html")
+    doc = _json_ld_page('{"@context":"https://schema.org","@type":"NewsArticle","headline":"秋粮收购进展顺利",'
+                        '"author":{"@type":"Person","name":"王建国"}}')
     assert [a.name for a in doc.authors] == ["王建国"] and doc.origins["byline"] == "page: JSON-LD author"
 
 
@@ -681,3 +683,12 @@ def test_a_date_line_whose_parts_are_elements_of_their_own_is_read_whole():
     assert doc.paragraphs == (first,)
     assert (doc.publication, doc.date) == ("江汉日报", "2020-01-15")
     assert doc.origins["publication"] == "page: the source line (来源)"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.binary(max_size=6), st.text("中文頁面abc，。").map(lambda t: t.encode("gb18030"))),
+                max_size=12).map(b"".join))
+def test_stray_bytes_are_counted_as_a_replacing_decode_would_mark_them(data):
+    assume(b"\x84\x31\xa4\x37" not in data)  # GB18030's own U+FFFD would be counted by the replacing decode
+    replaced = data.decode("gb18030", errors="replace")
+    assert _gb18030_and_stray(data) == (replaced.replace("\ufffd", ""), replaced.count("\ufffd"))
