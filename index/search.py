@@ -683,7 +683,6 @@ class Engine:
         captions."""
         return self.folded_text(doc_id).split(PARAGRAPH_SEP)
 
-
     def document(self, doc_id: str, refresh: bool = True) -> Document | None:
         """The stored document ``doc_id``, or None. ``refresh=False`` keeps to the generation already open,
         for a caller reading several documents of one answer."""

@@ -104,8 +104,7 @@ def search() -> ResponseReturnValue:
                            export_formats=LIST_LABELS, export_cap=export_cap(),
                            sort=sort, descending=result.descending, NO_YEAR=q.NO_YEAR,
                            phrase=q.single_phrase(tree := q.parse_query(query)),
-                           # Shown in <q>, whose own quotes would double a quoted phrase's: “"打白条"”.
-                           shown_q=q.unquote(query) if isinstance(tree, q.Phrase) else query,
+                           shown_q=_shown(query, tree),
                            hint=q.operator_hint(query) if not result.total else None)
 
 
@@ -155,12 +154,14 @@ def kwic() -> str:
                            sorted_cap=result.reach if result.reach < result.occurrences else None)
 
 
-def _shown(query: str) -> str:
-    """``query`` as shown in a <q>, whose own quotes would double a quoted phrase's (“"打白条"”)."""
+def _shown(query: str, tree: q.Node | None = None) -> str:
+    """``query`` as shown in a <q>, whose own quotes would double a quoted phrase's (“"打白条"”); ``tree``:
+    the query already parsed, if it was."""
     try:
-        return q.unquote(query) if query and isinstance(q.parse_query(query), q.Phrase) else query
+        tree = tree if tree is not None or not query else q.parse_query(query)
     except QueryError:
         return query
+    return q.unquote(query) if isinstance(tree, q.Phrase) else query
 
 
 @bp.get("/doc/<doc_id>")
