@@ -166,8 +166,16 @@ class ScaleServer:
         return http_get(self.port, path, timeout)
 
     def processes(self) -> tuple[psutil.Process, list[psutil.Process]]:
+        """The master and its workers (not the workers' scan helpers: :meth:`helpers`)."""
         master = psutil.Process(self.proc.pid)
-        return master, master.children(recursive=True)
+        return master, master.children(recursive=False)
+
+    def helpers(self, worker: psutil.Process) -> list[psutil.Process]:
+        """The processes a worker started (its scan helper, ``SCAN_HELPER``)."""
+        try:
+            return worker.children(recursive=True)
+        except psutil.NoSuchProcess:
+            return []
 
     def wait_ready(self, limit: float = 1800) -> dict:
         """Poll ``/api/search?q=党建`` until it is answered 200. Ready time: from the start of the first
@@ -204,12 +212,18 @@ class ScaleServer:
                 "workers_started_within_s": round(starts[-1] - starts[0], 3)}
 
     def memory(self) -> dict:
-        """Anonymous memory and PSS of the master and of each worker (MB)."""
+        """Anonymous memory and PSS of the master and of each worker (MB); a worker's figures include its
+        scan helper's (given apart too)."""
         master, workers = self.processes()
         m = smaps_rollup(master.pid)
-        w = [smaps_rollup(p.pid) for p in workers]
+        w, h = [], []
+        for p in workers:
+            own, theirs = smaps_rollup(p.pid), [smaps_rollup(c.pid) for c in self.helpers(p)]
+            w.append({k: own[k] + sum(x.get(k, 0) for x in theirs) for k in own})
+            h.append(sum(x["Anonymous"] for x in theirs))
         return {"worker_anon_mb": [mb(x["Anonymous"]) for x in w], "worker_pss_mb": [mb(x["Pss"]) for x in w],
-                "worker_rss_mb": [mb(x["Rss"]) for x in w], "master_anon_mb": mb(m["Anonymous"]),
+                "worker_rss_mb": [mb(x["Rss"]) for x in w], "helper_anon_mb": [mb(x) for x in h],
+                "master_anon_mb": mb(m["Anonymous"]),
                 "master_pss_mb": mb(m["Pss"]), "workers_anon_mb": mb(sum(x["Anonymous"] for x in w)),
                 "anon_all_mb": mb(m["Anonymous"] + sum(x["Anonymous"] for x in w)),
                 "pss_all_mb": mb(m["Pss"] + sum(x["Pss"] for x in w))}
@@ -507,9 +521,13 @@ def size_table(r: dict) -> list[str]:
     lines.append(row("index size, ours / FTS5",
                      f"{ours['size_mb']:,} MB / " + (f"{fts['size_mb']:,} MB" if fts else "—")))
     lines.append(row("Whoosh segments after the build", str(r["segments"])))
-    lines.append(row(f"server anonymous memory, per worker (of {len(m['worker_anon_mb'])}), after the queries",
+    helpers = m.get("helper_anon_mb") or []
+    lines.append(row(f"server anonymous memory, per worker (of {len(m['worker_anon_mb'])}) with its scan helper, "
+                     "after the queries",
                      f"{' / '.join(f'{x:g}' for x in m['worker_anon_mb'])} MB (at ready: "
-                     f"{' / '.join(f'{x:g}' for x in ma['worker_anon_mb'])})", "worker_anon_mb"))
+                     f"{' / '.join(f'{x:g}' for x in ma['worker_anon_mb'])}"
+                     + (f"; the helpers' share: {' / '.join(f'{x:g}' for x in helpers)}" if any(helpers) else "")
+                     + ")", "worker_anon_mb"))
     lines.append(row("server anonymous memory in all (master + workers)",
                      f"{m['anon_all_mb']:,} MB (master {m['master_anon_mb']:g}, workers {m['workers_anon_mb']:g})",
                      "anon_all_mb"))

@@ -283,7 +283,7 @@ class Engine:
         try:
             # What phrase scans search, mapped from the generation's files: every printed line of each
             # document (title, subtitle, byline, paragraphs), and the titles alone; each under its docnum.
-            haystack, titles, ids = Haystack(Texts(gen, FOLDED)), Haystack(Texts(gen, TITLES)), Texts(gen, IDS)
+            haystack, titles, ids = Haystack.open(gen, FOLDED), Haystack.open(gen, TITLES), Texts(gen, IDS)
             tables = Tables(gen, ids)
             reader = searcher.reader()
             if not len(haystack) == len(titles) == len(ids) == reader.doc_count_all():

@@ -121,3 +121,48 @@ def test_a_forked_child_opens_its_own_engine(seed_index):
     said = os.read(read, 16)
     os.waitpid(pid, 0)
     assert said == b"own" and get_engine(seed_index) is parent
+
+
+def _helpers_of(pid: int) -> list[int]:
+    """The scan helpers among the children of process ``pid``."""
+    found = []
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        try:
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+        except OSError:  # ended meanwhile
+            continue
+        if b"index.scan" in cmdline:
+            found.append(int(child))
+    return found
+
+
+@pytest.mark.parametrize("setting", ["true", "false"])
+def test_each_worker_has_a_scan_helper_that_ends_with_the_server(seed_index, start_server, setting):
+    import urllib.request
+
+    server = start_server(seed_index, workers=2, env={"ARCHIVE_SCAN_HELPER": setting})
+    with urllib.request.urlopen(server.url + "/api/search?q=%22%E4%B8%80%E8%82%A9%E6%8C%91%22", timeout=10) as r:
+        assert json.load(r)["total"] == 1
+    children = Path(f"/proc/{server.proc.pid}/task/{server.proc.pid}/children")
+    deadline = time.monotonic() + 20
+    while True:  # until both workers have started (and, with the setting on, each its helper)
+        workers = [int(c) for c in children.read_text().split()]
+        helpers = [h for w in workers for h in _helpers_of(w)]
+        if (len(workers) == 2 and len(helpers) == (2 if setting == "true" else 0)) or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert len(workers) == 2 and len(helpers) == (2 if setting == "true" else 0), (workers, helpers)
+    server.proc.terminate()
+    server.proc.wait(timeout=30)
+    deadline = time.monotonic() + 20
+    while any(map(_alive, helpers)) and time.monotonic() < deadline:
+        time.sleep(0.1)  # a helper ends when its worker's pipe closes
+    assert not any(map(_alive, helpers))
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (an orphan that ended may wait for init to reap it: a zombie)."""
+    try:
+        return "\nState:\tZ" not in Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False

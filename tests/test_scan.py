@@ -77,3 +77,86 @@ def test_a_scan_past_its_deadline_stops_every_so_many_documents(tmp_path, monkey
         hay.count_each("党建", time.monotonic() - 1)
     monkeypatch.setattr(index.scan, "_CHECK_EVERY", 11)  # never looked at within ten documents
     assert hay.find("党建", time.monotonic() - 1).tolist() == list(range(10))
+
+
+# --- the scan helper: the second half of a large file scanned by a second process -------------------------
+
+@pytest.fixture(scope="module")
+def helper():
+    """This process's scan helper, sharing every scan (of any size) while the module's tests run."""
+    from index.scan import start_scan_helper, stop_scan_helper
+
+    started = start_scan_helper(min_bytes=0)
+    assert started.ready(timeout=30), "the scan helper did not start"
+    yield started
+    stop_scan_helper()
+
+
+def opened(gen, texts: list[str | None]) -> Haystack:
+    """Like :func:`mapped`, opened as the engine opens a generation's file (so a helper can map it too)."""
+    write_texts(gen, "folded", ((t or "").encode() for t in texts))
+    return Haystack.open(gen, "folded")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.none(), paragraphs.map("\n".join)), min_size=2, max_size=14), needles)
+def test_a_scan_shared_with_the_helper_finds_what_one_process_finds(tmp_path_factory, helper, texts, needle):
+    hay = opened(tmp_path_factory.mktemp("gen"), texts)
+    deadline = time.monotonic() + 10
+    answered = helper.answered
+    holding = [k for k, t in enumerate(texts) if t and any(needle in p for p in t.split("\n"))]
+    assert hay.find(needle, deadline).tolist() == holding
+    assert hay.find_range(needle, 0, len(hay), deadline).tolist() == holding
+    keys, counts = hay.count_each(needle, deadline)
+    assert keys.tolist() == holding
+    assert counts.tolist() == [sum(p.count(needle) for p in texts[k].split("\n")) for k in holding]
+    assert helper.answered == answered + 2  # it did scan its half, both times
+
+
+def test_an_answer_the_worker_gave_up_on_is_not_taken_for_the_next(tmp_path, helper):
+    hay = opened(tmp_path, ["党建", "发展", "党建发展", "扶贫"])
+    deadline = time.monotonic() + 10
+    with helper.part(tmp_path, "folded", 4, "find", "党建", 1, 4, deadline) as pending:
+        assert pending is not None  # asked, never collected (as when the worker's own half ran out of time)
+    assert hay.find("发展", deadline).tolist() == [1, 2]
+    assert hay.find("扶贫", deadline).tolist() == [3]
+
+
+def test_a_helper_past_the_deadline_says_so(tmp_path, helper):
+    from index.errors import QueryTimeout
+
+    hay = opened(tmp_path, ["党建"] * 10000)
+    with pytest.raises(QueryTimeout):  # each looks at the clock every 4,096 documents of its 5,000
+        hay.find("党建", time.monotonic() - 1)
+    # Asked for all of it past the deadline, the helper says so (its answer, not this process's clock).
+    with helper.part(tmp_path, "folded", 10000, "find", "党建", 0, 10000, time.monotonic() - 1) as pending:
+        with pytest.raises(QueryTimeout):
+            pending.result(time.monotonic() + 10)
+    assert hay.find("党建", time.monotonic() + 10).tolist() == list(range(10000))
+
+
+def test_a_helper_that_cannot_open_the_file_leaves_the_scan_to_the_worker(tmp_path, helper):
+    hay = opened(tmp_path, ["党建", "发展", "党建发展", "扶贫"])
+    (tmp_path / "folded.bin").unlink()  # the worker has it mapped; the helper cannot open it by name
+    answered = helper.answered
+    assert hay.find("党建", time.monotonic() + 10).tolist() == [0, 2]
+    assert helper.answered == answered
+
+
+def test_a_helper_that_died_is_replaced_and_meanwhile_the_worker_scans_alone(tmp_path, helper):
+    import os
+    import signal
+
+    hay = opened(tmp_path, ["党建", "发展", "党建发展", "扶贫"])
+    first = helper.pid
+    os.kill(first, signal.SIGKILL)
+    for _ in range(100):  # until the kill has landed
+        if helper._proc.poll() is not None:
+            break
+        time.sleep(0.05)
+    assert hay.find("党建", time.monotonic() + 10).tolist() == [0, 2]  # no helper: scanned here
+    helper.restart_after = 0
+    assert helper.ready(timeout=30) and helper.pid != first
+    answered = helper.answered
+    assert hay.find("党建", time.monotonic() + 10).tolist() == [0, 2]
+    assert helper.answered == answered + 1

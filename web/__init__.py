@@ -25,6 +25,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         BASE_URL="",
         SEARCH_TIME_LIMIT=DEFAULT_TIME_LIMIT,
         EXPORT_LIMIT=MAX_EXPORT,
+        # A second process only helps where a second core runs it.
+        SCAN_HELPER=(os.cpu_count() or 1) > 1,
     )
     # ARCHIVE_INDEX_DIR, ARCHIVE_BASE_URL, … in the environment set INDEX_DIR, BASE_URL, … (values that
     # parse as JSON, such as numbers, are taken as such); test_config wins over both.

@@ -36,10 +36,14 @@ def _preload() -> None:
 
 
 def _open_engine(worker: Any) -> None:
-    """Open the index as each worker starts, so no user's first query pays for it."""
+    """Open the index as each worker starts, so no user's first query pays for it; start the worker's scan
+    helper (``SCAN_HELPER``), which gets ready while the worker already answers."""
     from index.errors import IndexError_
+    from index.scan import start_scan_helper
     from index.search import get_engine
 
+    if worker.wsgi.config["SCAN_HELPER"]:
+        start_scan_helper()
     try:
         get_engine(Path(str(worker.wsgi.config["INDEX_DIR"])))
     except IndexError_ as exc:  # no index, or a damaged one: the pages say so too (503), the server still starts
