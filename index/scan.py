@@ -22,6 +22,7 @@ later. A command run once starts none (starting one costs more than it saves).
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import signal
 import subprocess
@@ -68,7 +69,7 @@ class Haystack:
     @classmethod
     def open(cls, gen: Path, name: str) -> Haystack:
         """The texts file ``name`` of the generation ``gen``, mapped."""
-        return cls(Texts(gen, name), (gen, name))
+        return cls(Texts(gen, name), (Path(gen).resolve(), name))
 
     def __len__(self) -> int:
         return len(self._texts)
@@ -109,11 +110,11 @@ class Haystack:
         with helper.part(gen, name, n, mode, needle, mid, n, deadline) as pending:
             if pending is None:
                 return here(needle, 0, n, deadline)
+            began = time.monotonic()
             first = here(needle, 0, mid, deadline)
-            try:
-                second = pending.result(deadline)
-            except HelperUnavailable:
-                second = here(needle, mid, n, deadline)
+            second = pending.result(deadline, patience=max(_PATIENCE, time.monotonic() - began))
+        if second is None:  # no answer in time: this process scans the second half too
+            second = here(needle, mid, n, deadline)
         if mode == "find":
             return np.concatenate([first, second])
         return np.concatenate([first[0], second[0]]), np.concatenate([first[1], second[1]])
@@ -166,51 +167,61 @@ class Haystack:
 
 # --- the scan helper: a second process for the second half of a large file ----------------------------
 
-#: A texts file smaller than this is scanned by one process: the round trip to the helper (≈ 0.2 ms) and
-#: the two processes' page-table walks cost more than half a scan of it saves (24 MB at 7,353 articles).
+#: A texts file smaller than this is scanned by one process alone (24 MB at 7,353 articles, 243 MB at
+#: 73,530): below it, half a scan saves less than the round trip to the helper costs.
 SPLIT_BYTES = 64 << 20
-#: How many opened texts files the helper keeps (a build swaps in a new generation while the old one may
-#: still answer the requests that began on it).
-_KEEP_OPEN = 4
-_READY = "ready"
-#: Seconds between starts of a helper that keeps ending.
+#: How long past its own half the worker waits for the helper's, at least (seconds); and at least as long
+#: again as its own half took. A helper later than that (stopped, starved of CPU) is not waited for: the
+#: worker scans the second half too, and the helper's answer is dropped when it comes.
+_PATIENCE = 0.05
+#: Seconds between two starts of the helper, when one fails or the helper keeps ending.
 _RESTART_AFTER = 60.0
-
-
-class HelperUnavailable(Exception):
-    """The helper cannot answer this request (it died, or failed): the caller scans the part itself."""
+#: Seconds the helper waits for a request before it lets go of files that a build has removed.
+_IDLE = 30.0
+_READY = "ready"
+_log = logging.getLogger(__name__)
 
 
 class ScanHelper:
-    """The parent's end of one helper process; one request at a time (a lock, never waited for: a thread
-    that finds it taken scans everything itself)."""
+    """The parent's end of one helper process, started when a scan first needs it.
+
+    One request at a time: a thread that finds the helper busy (another thread's request, or an answer
+    still owed to one that was given up on) scans everything itself rather than wait. So at most one
+    request is ever in flight, and neither pipe can fill.
+    """
 
     def __init__(self, min_bytes: int = SPLIT_BYTES) -> None:
         self.min_bytes = min_bytes
-        #: Seconds between starts of a helper that keeps ending.
+        #: Seconds between two starts of the helper (:data:`_RESTART_AFTER`).
         self.restart_after = _RESTART_AFTER
         #: Requests the helper has answered (for tests and the curious).
         self.answered = 0
         self._lock = threading.Lock()
+        self._proc: subprocess.Popen | None = None
+        self._requests: Connection | None = None
+        self._answers: Connection | None = None
+        self._ready = False
+        self._started = -float("inf")
         self._next = 0
-        self._spawn()
+        self._owed: int | None = None  # a request whose answer was never read
+        self._closed = False
 
     def _spawn(self) -> None:
-        self._ready = False
         self._started = time.monotonic()
+        self._ready, self._owed = False, None
         read_here, write_there = os.pipe()
         read_there, write_here = os.pipe()
         root = str(Path(__file__).resolve().parent.parent)
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([root, *filter(None, [os.environ.get("PYTHONPATH")])])}
         try:
-            # A session of its own: a Ctrl-C at the terminal stops the server, which closes the pipe, which
-            # ends the helper; it must not print a traceback of its own.
-            self._proc = subprocess.Popen([sys.executable, "-m", "index.scan", str(read_there), str(write_there)],
-                                          pass_fds=(read_there, write_there), stdin=subprocess.DEVNULL,
-                                          env=env, start_new_session=True)
+            # -P: the server's working directory must not shadow the package. A session of its own: a Ctrl-C
+            # at the terminal stops the server, whose pipe closing ends the helper without a traceback.
+            self._proc = subprocess.Popen(
+                [sys.executable, "-P", "-m", "index.scan", str(read_there), str(write_there)],
+                pass_fds=(read_there, write_there), stdin=subprocess.DEVNULL, env=env, start_new_session=True)
         except BaseException:
-            for fd in (read_here, write_here):
-                os.close(fd)
+            os.close(read_here)
+            os.close(write_here)
             raise
         finally:
             os.close(read_there)
@@ -219,102 +230,139 @@ class ScanHelper:
         self._answers = Connection(read_here, writable=False)
 
     @property
-    def pid(self) -> int:
-        return self._proc.pid
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc else None
 
     def ready(self, timeout: float = 0.0) -> bool:
-        """Whether the helper is ready for a request, waiting up to ``timeout`` seconds for it to say so (it
-        imports for ≈ 0.1 s). One that has ended (killed, out of memory) is started again, at most once every
-        :attr:`restart_after` seconds; until it is, the worker scans alone."""
-        if self._proc.poll() is not None:
+        """Whether the helper can take a request now, waiting up to ``timeout`` seconds for it to say it is
+        ready (it imports for ≈ 0.1 s). The helper is started here when it has not been, or has ended
+        (killed, out of memory), at most once every :attr:`restart_after` seconds; a start that fails is
+        logged, and the worker scans alone. Call it holding the lock (:meth:`part` does), or before any
+        scan (a test)."""
+        if self._closed:
+            return False
+        if self._proc is None or self._proc.poll() is not None:
             if time.monotonic() - self._started < self.restart_after:
                 return False
             self._close()
-            self._spawn()
-        if not self._ready:
             try:
-                if self._answers.poll(timeout):
-                    self._ready = self._answers.recv() == (_READY,)
-            except (EOFError, OSError):
-                self._ready = False
-        return self._ready and self._proc.poll() is None
+                self._spawn()
+            except (OSError, subprocess.SubprocessError) as exc:
+                _log.warning("the scan helper could not start (the worker scans alone): %s", exc)
+                return False
+        assert self._answers is not None
+        wait_until = time.monotonic() + timeout
+        try:
+            if not self._ready and self._answers.poll(timeout):
+                self._ready = self._answers.recv() == (_READY,)
+            while self._ready and self._owed is not None:
+                if not self._answers.poll(max(0.0, wait_until - time.monotonic())):
+                    break
+                if self._answers.recv()[0] == self._owed:  # the answer nobody waited for: now read
+                    self._owed = None
+        except (EOFError, OSError):
+            self._ready = False
+        return self._ready and self._owed is None and self._proc.poll() is None
 
     @contextlib.contextmanager
     def part(self, gen: Path, name: str, entries: int, mode: str, needle: str, lo: int, hi: int,
              deadline: float) -> Iterator[_Pending | None]:
         """Ask the helper to run ``mode`` (``find`` or ``count``) for ``needle`` over the entries ``lo`` to
         ``hi`` of ``gen``'s texts file ``name`` (of ``entries`` entries); yields what to collect the answer
-        with, or None when the helper is busy with another thread's request or not ready."""
+        with (inside the ``with``), or None when the helper cannot take it now."""
         if not self._lock.acquire(blocking=False):
             yield None
             return
+        pending = None
         try:
-            if not self.ready():
-                yield None
-                return
-            self._next += 1
-            try:
-                self._requests.send((self._next, str(gen), name, entries, mode, needle, lo, hi, deadline))
-            except OSError:
-                self._ready = False
-                yield None
-                return
-            yield _Pending(self, self._next)
+            if self.ready():
+                assert self._requests is not None
+                self._next += 1
+                try:
+                    self._requests.send((self._next, str(gen), name, entries, mode, needle, lo, hi, deadline))
+                    pending = _Pending(self, self._next)
+                except OSError:
+                    self._ready = False
+        except BaseException:
+            self._lock.release()
+            raise
+        if pending is None:
+            self._lock.release()
+            yield None
+            return
+        try:
+            yield pending
         finally:
+            if not pending.collected:
+                self._owed = pending.rid  # read by the next request before it asks anything
             self._lock.release()
 
-    def _collect(self, rid: int, deadline: float) -> Any:
+    def _collect(self, pending: _Pending, deadline: float, patience: float) -> Any:
+        assert self._answers is not None
+        wait_until = min(deadline, time.monotonic() + patience)
         while True:
             try:
-                if not self._answers.poll(max(0.0, deadline - time.monotonic())):
-                    # The helper goes on until its own look at the same deadline; its late answer is dropped
-                    # by the next request, which skips answers that are not its own.
-                    raise QueryTimeout(N_("the query ran past its time limit; make it more specific"))
+                if not self._answers.poll(max(0.0, wait_until - time.monotonic())):
+                    return None  # late: the worker does the part itself
                 answer = self._answers.recv()
-            except (EOFError, OSError) as exc:
+            except (EOFError, OSError):
                 self._ready = False
-                raise HelperUnavailable("the scan helper has ended") from exc
-            if answer[0] != rid:
+                pending.collected = True
+                return None
+            if answer[0] != pending.rid:
                 continue
+            pending.collected = True
             _, status, value = answer
             if status == "ok":
                 self.answered += 1
                 return value
             if status == "timeout":
                 raise QueryTimeout(N_("the query ran past its time limit; make it more specific"))
-            raise HelperUnavailable(value)
+            _log.warning("the scan helper failed (the worker scans alone): %s", value)
+            return None
 
     def close(self) -> None:
-        """End the helper: closing its pipe ends its loop."""
+        """End the helper for good: closing its pipe ends its loop (waits for a request in flight)."""
         with self._lock:
+            self._closed = True
             self._close()
 
     def _close(self) -> None:
         for conn in (self._requests, self._answers):
-            conn.close()
-        try:
-            self._proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self._proc.kill()
-            self._proc.wait()
+            if conn is not None:
+                conn.close()
+        self._requests = self._answers = None
+        if self._proc is not None:
+            try:
+                self._proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait()
 
 
 class _Pending:
-    def __init__(self, helper: ScanHelper, rid: int) -> None:
-        self._helper, self._rid = helper, rid
+    """A request sent to the helper; its answer is read with :meth:`result` inside :meth:`ScanHelper.part`'s
+    ``with`` (which holds the helper's lock)."""
 
-    def result(self, deadline: float) -> Any:
-        """The helper's answer; :class:`HelperUnavailable` if it has none, QueryTimeout past ``deadline``."""
-        return self._helper._collect(self._rid, deadline)
+    def __init__(self, helper: ScanHelper, rid: int) -> None:
+        self._helper, self.rid = helper, rid
+        self.collected = False
+
+    def result(self, deadline: float, patience: float = _PATIENCE) -> Any:
+        """The helper's answer, waited for ``patience`` seconds at most (never past ``deadline``); None if it
+        has none by then (late, failed, ended): the caller scans the part itself. QueryTimeout if the helper
+        ran past ``deadline``."""
+        return self._helper._collect(self, deadline, patience)
 
 
 _running: ScanHelper | None = None
 _running_lock = threading.Lock()
 
 
-def start_scan_helper(min_bytes: int = SPLIT_BYTES) -> ScanHelper:
-    """Start this process's helper (one per process; a second call replaces the first): from then on, a
-    scan of a texts file of ``min_bytes`` or more is shared with it."""
+def use_scan_helper(min_bytes: int = SPLIT_BYTES) -> ScanHelper:
+    """Give this process a scan helper (one per process; a second call replaces the first): a scan of a texts
+    file of ``min_bytes`` or more is then shared with it. Its process starts when a scan first needs it, so
+    an archive too small to share a scan never starts one."""
     global _running
     with _running_lock:
         if _running is not None:
@@ -333,7 +381,7 @@ def stop_scan_helper() -> None:
 
 
 def running_helper() -> ScanHelper | None:
-    """This process's helper, if one was started here."""
+    """This process's helper, if it was given one (:func:`use_scan_helper`)."""
     return _running
 
 
@@ -351,17 +399,28 @@ os.register_at_fork(after_in_child=_forget_helper_in_child)
 
 def _serve(requests: Connection, answers: Connection) -> None:
     opened: dict[tuple[str, str], Haystack] = {}
+
+    def let_go_of_removed() -> None:
+        # A build removes the generations it replaced: a mapping kept would keep their disk space in use.
+        for key in [k for k in opened if not (Path(k[0]) / f"{k[1]}.bin").exists()]:
+            del opened[key]
+
     answers.send((_READY,))
     while True:
         try:
+            if not requests.poll(_IDLE):
+                let_go_of_removed()
+                continue
             rid, gen, name, entries, mode, needle, lo, hi, deadline = requests.recv()
-        except EOFError:  # the worker has ended, or closed its end
+        except (EOFError, OSError):  # the worker has ended (perhaps in the middle of a request)
             return
         try:
-            haystack = opened.pop((gen, name), None) or Haystack(Texts(Path(gen), name))
-            opened[(gen, name)] = haystack  # the most recently used last
-            while len(opened) > _KEEP_OPEN:
-                del opened[next(iter(opened))]
+            if time.monotonic() > deadline:
+                raise QueryTimeout(N_("the query ran past its time limit; make it more specific"))
+            let_go_of_removed()
+            haystack = opened.get((gen, name))
+            if haystack is None:
+                haystack = opened[(gen, name)] = Haystack(Texts(Path(gen), name))
             if len(haystack) != entries:
                 raise ValueError(f"{gen}/{name} holds {len(haystack)} entries, the worker's {entries}")
             if mode == "find":

@@ -84,11 +84,11 @@ def test_a_scan_past_its_deadline_stops_every_so_many_documents(tmp_path, monkey
 @pytest.fixture(scope="module")
 def helper():
     """This process's scan helper, sharing every scan (of any size) while the module's tests run."""
-    from index.scan import start_scan_helper, stop_scan_helper
+    from index.scan import stop_scan_helper, use_scan_helper
 
-    started = start_scan_helper(min_bytes=0)
-    assert started.ready(timeout=30), "the scan helper did not start"
-    yield started
+    given = use_scan_helper(min_bytes=0)
+    assert given.ready(timeout=30), "the scan helper did not start"
+    yield given
     stop_scan_helper()
 
 
@@ -113,6 +113,32 @@ def test_a_scan_shared_with_the_helper_finds_what_one_process_finds(tmp_path_fac
     assert helper.answered == answered + 2  # it did scan its half, both times
 
 
+def test_searches_through_the_helper_answer_as_one_process_does(seed_index, helper):
+    from index.kwic import concordance
+    from index.search import Engine
+
+    queries = ['"一肩挑"', "党建", "發展 -扶贫", '"的" year:2019', "title:党建", '"不在任何文章里"', "村 OR 镇"]
+    engine = Engine(seed_index)
+
+    def answers() -> tuple[list, list]:
+        pages = [engine.search(query) for query in queries]
+        lines = concordance(engine, "的", limit=500).lines
+        return [(p.total, [(h.id, h.score, h.passages) for h in p.hits], p.facets) for p in pages], lines
+
+    answered = helper.answered
+    shared = answers()
+    assert helper.answered > answered
+    helper.min_bytes = 2**62  # no file is that large: every scan this process's own
+    try:
+        answered = helper.answered
+        alone = answers()
+        assert helper.answered == answered
+    finally:
+        helper.min_bytes = 0
+    assert shared == alone
+    assert shared[0][0][0] == 1 and len(shared[1]) > 100
+
+
 def test_an_answer_the_worker_gave_up_on_is_not_taken_for_the_next(tmp_path, helper):
     hay = opened(tmp_path, ["党建", "发展", "党建发展", "扶贫"])
     deadline = time.monotonic() + 10
@@ -122,6 +148,23 @@ def test_an_answer_the_worker_gave_up_on_is_not_taken_for_the_next(tmp_path, hel
     assert hay.find("扶贫", deadline).tolist() == [3]
 
 
+def test_answers_given_up_on_never_fill_the_pipes(tmp_path, helper):
+    """One request in flight at most: a request given up on is read before the next is sent (else, after a
+    few thousand, both sides would block writing to each other, the helper's lock held)."""
+    hay = opened(tmp_path, ["党建" * 3000] * 40)  # answers of 40 counts, a request of 3 KB
+    needle = "党建" * 500
+    began = time.monotonic()
+    for _ in range(3000):
+        with helper.part(tmp_path, "folded", 40, "count", needle, 0, 40, time.monotonic() + 10):
+            pass
+    assert time.monotonic() - began < 60
+    answered = helper.answered
+    assert helper.ready(timeout=10)
+    keys, counts = hay.count_each(needle, time.monotonic() + 10)
+    assert keys.tolist() == list(range(40)) and counts.tolist() == [6] * 40
+    assert helper.answered == answered + 1
+
+
 def test_a_helper_past_the_deadline_says_so(tmp_path, helper):
     from index.errors import QueryTimeout
 
@@ -129,10 +172,31 @@ def test_a_helper_past_the_deadline_says_so(tmp_path, helper):
     with pytest.raises(QueryTimeout):  # each looks at the clock every 4,096 documents of its 5,000
         hay.find("党建", time.monotonic() - 1)
     # Asked for all of it past the deadline, the helper says so (its answer, not this process's clock).
+    assert helper.ready(timeout=10)  # once it has given the answer owed to the search above
     with helper.part(tmp_path, "folded", 10000, "find", "党建", 0, 10000, time.monotonic() - 1) as pending:
         with pytest.raises(QueryTimeout):
-            pending.result(time.monotonic() + 10)
+            pending.result(time.monotonic() + 10, patience=10)
     assert hay.find("党建", time.monotonic() + 10).tolist() == list(range(10000))
+
+
+def test_a_stopped_helper_is_not_waited_for(tmp_path, helper):
+    import os
+    import signal
+
+    hay = opened(tmp_path, ["党建", "发展", "党建发展", "扶贫"])
+    os.kill(helper.pid, signal.SIGSTOP)  # alive, but answering nothing (swapped out, starved of CPU)
+    try:
+        began = time.monotonic()
+        assert hay.find("党建", time.monotonic() + 10).tolist() == [0, 2]
+        assert hay.find("发展", time.monotonic() + 10).tolist() == [1, 2]  # it owes an answer: not asked
+        assert time.monotonic() - began < 2
+        assert not helper.ready()
+    finally:
+        os.kill(helper.pid, signal.SIGCONT)
+    assert helper.ready(timeout=10)  # the answer it owed read, it takes requests again
+    answered = helper.answered
+    assert hay.find("扶贫", time.monotonic() + 10).tolist() == [3]
+    assert helper.answered == answered + 1
 
 
 def test_a_helper_that_cannot_open_the_file_leaves_the_scan_to_the_worker(tmp_path, helper):
@@ -141,6 +205,20 @@ def test_a_helper_that_cannot_open_the_file_leaves_the_scan_to_the_worker(tmp_pa
     answered = helper.answered
     assert hay.find("党建", time.monotonic() + 10).tolist() == [0, 2]
     assert helper.answered == answered
+
+
+def test_the_helper_lets_go_of_a_removed_generation(tmp_path, helper):
+    from pathlib import Path
+
+    old, new = tmp_path / "gen-old", tmp_path / "gen-new"
+    old.mkdir()
+    new.mkdir()
+    assert opened(old, ["党建", "发展"]).find("党建", time.monotonic() + 10).tolist() == [0]
+    maps = Path(f"/proc/{helper.pid}/maps")
+    assert str(old / "folded.bin") in maps.read_text()
+    (old / "folded.bin").unlink()  # as a build removes the generation it replaced
+    assert opened(new, ["扶贫", "党建"]).find("党建", time.monotonic() + 10).tolist() == [1]
+    assert str(old / "folded.bin") not in maps.read_text()
 
 
 def test_a_helper_that_died_is_replaced_and_meanwhile_the_worker_scans_alone(tmp_path, helper):
@@ -160,3 +238,16 @@ def test_a_helper_that_died_is_replaced_and_meanwhile_the_worker_scans_alone(tmp
     answered = helper.answered
     assert hay.find("党建", time.monotonic() + 10).tolist() == [0, 2]
     assert helper.answered == answered + 1
+
+
+def test_a_helper_that_cannot_start_is_logged_and_not_used(monkeypatch, caplog):
+    import sys
+
+    from index.scan import ScanHelper
+
+    monkeypatch.setattr(sys, "executable", "/nonexistent/python3")
+    helper = ScanHelper(min_bytes=0)
+    assert not helper.ready(timeout=1)
+    assert "the scan helper could not start" in caplog.text
+    assert not helper.ready(timeout=1)  # not tried again before restart_after
+    helper.close()

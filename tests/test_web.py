@@ -204,7 +204,8 @@ def test_every_setting_is_documented():
     section = readme.split("### Web settings", 1)[1].split("\n## ", 1)[0]
     defaults = set(create_app({"INDEX_DIR": "/nonexistent"}).config) - set(
         __import__("flask").Flask("x").config)
-    assert defaults == {"INDEX_DIR", "PAGE_SIZE", "BASE_URL", "SEARCH_TIME_LIMIT", "EXPORT_LIMIT", "SCAN_HELPER"}
+    assert defaults == {"INDEX_DIR", "PAGE_SIZE", "BASE_URL", "SEARCH_TIME_LIMIT", "EXPORT_LIMIT", "SCAN_HELPER",
+                        "SCAN_SPLIT_MB"}
     for key in defaults:
         assert f"`{key}`" in section, key
 

@@ -13,6 +13,7 @@ from markupsafe import Markup
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Application factory (no app at module level). Settings: see README, "Web settings"."""
     from index.limits import DEFAULT_TIME_LIMIT, MAX_EXPORT
+    from index.scan import SPLIT_BYTES
     from web import api, i18n, views
     from web.errors import register_error_handlers
     from web.render import mark_html, script_lang
@@ -25,8 +26,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         BASE_URL="",
         SEARCH_TIME_LIMIT=DEFAULT_TIME_LIMIT,
         EXPORT_LIMIT=MAX_EXPORT,
-        # A second process only helps where a second core runs it.
-        SCAN_HELPER=(os.cpu_count() or 1) > 1,
+        # A second process only helps where a second core runs it (the cores this process may use).
+        SCAN_HELPER=len(os.sched_getaffinity(0)) > 1,
+        SCAN_SPLIT_MB=SPLIT_BYTES >> 20,
     )
     # ARCHIVE_INDEX_DIR, ARCHIVE_BASE_URL, … in the environment set INDEX_DIR, BASE_URL, … (values that
     # parse as JSON, such as numbers, are taken as such); test_config wins over both.

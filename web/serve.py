@@ -36,14 +36,16 @@ def _preload() -> None:
 
 
 def _open_engine(worker: Any) -> None:
-    """Open the index as each worker starts, so no user's first query pays for it; start the worker's scan
-    helper (``SCAN_HELPER``), which gets ready while the worker already answers."""
+    """Open the index as each worker starts, so no user's first query pays for it; give the worker a scan
+    helper (``SCAN_HELPER``), whose process starts when a scan of ``SCAN_SPLIT_MB`` or more first needs it
+    (so that nothing about it can keep a worker from starting)."""
     from index.errors import IndexError_
-    from index.scan import start_scan_helper
+    from index.scan import use_scan_helper
     from index.search import get_engine
 
-    if worker.wsgi.config["SCAN_HELPER"]:
-        start_scan_helper()
+    config = worker.wsgi.config
+    if config["SCAN_HELPER"]:
+        use_scan_helper(min_bytes=int(float(config["SCAN_SPLIT_MB"]) * 2**20))
     try:
         get_engine(Path(str(worker.wsgi.config["INDEX_DIR"])))
     except IndexError_ as exc:  # no index, or a damaged one: the pages say so too (503), the server still starts
