@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import sqlite3
+import sys
 import time
 from functools import cache
 from pathlib import Path
@@ -47,12 +48,46 @@ READ_ONLY_MODULES = frozenset({
 })
 
 
+#: The libraries whose version shapes what a build writes: folding (OpenCC), words (jieba's dictionary,
+#: rjieba's cutting), the file format (Whoosh), repairs (pypinyin), saved pages (trafilatura and what it
+#: reads with). Our requirements pin them; a different version installed means different words or text.
+SHAPING_LIBRARIES = ("opencc", "jieba", "rjieba", "whoosh-reloaded", "pypinyin", "trafilatura", "htmldate",
+                     "lxml", "w3lib", "charset-normalizer")
+
+
+def library_versions() -> dict[str, str]:
+    """The installed version of each of :data:`SHAPING_LIBRARIES` (``?`` when it cannot be told), read off
+    the names of the installed distributions' ``.dist-info`` folders: ``importlib.metadata`` would cost a
+    cold command 50 ms."""
+    listings: dict[str, list[str]] = {}
+    versions = {}
+    for name in SHAPING_LIBRARIES:
+        prefix = re.sub(r"[-_.]+", "_", name).lower() + "-"
+        version = "?"
+        for folder in sys.path:
+            if not folder or not os.path.isdir(folder):
+                continue
+            if folder not in listings:
+                try:
+                    listings[folder] = os.listdir(folder)
+                except OSError:
+                    listings[folder] = []
+            found = [entry for entry in listings[folder] if entry.lower().startswith(prefix)
+                     and entry.endswith(".dist-info") and "-" not in entry[len(prefix):-len(".dist-info")]]
+            if found:
+                version = found[0][len(prefix):-len(".dist-info")]
+                break
+        versions[name] = version
+    return versions
+
+
 @cache
 def code_version() -> str:
-    """Fingerprint of the code and data that shape the index (``archive/`` and ``index/`` but
-    :data:`READ_ONLY_MODULES`, the variant table); a change means a full rebuild, and an index built by
-    other code is not served."""
+    """Fingerprint of the code, data and libraries that shape the index (``archive/`` and ``index/`` but
+    :data:`READ_ONLY_MODULES`, the variant table, :func:`library_versions`); a change means a full rebuild,
+    and an index built by other code is not served."""
     h = hashlib.sha256()
+    h.update(json.dumps(library_versions(), sort_keys=True).encode())
     for rel in sorted(["archive", "index"]):
         for path in sorted([*(_PACKAGE_ROOT / rel).glob("*.py"), *(_PACKAGE_ROOT / rel).glob("*.json")]):
             if f"{rel}.{path.stem}" in READ_ONLY_MODULES and path.suffix == ".py":

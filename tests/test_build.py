@@ -263,6 +263,25 @@ def test_changing_a_read_only_module_keeps_the_index_and_others_do_not(tmp_path,
     generation.code_version.cache_clear()
 
 
+def test_the_fingerprint_follows_the_libraries_that_shape_the_index(monkeypatch):
+    """Another jieba cuts other words: an index built with it is not served (and a rebuild makes a new one)."""
+    import importlib.metadata
+
+    import index.generation as generation
+
+    installed = {name: importlib.metadata.version(name) for name in generation.SHAPING_LIBRARIES}
+    assert generation.library_versions() == installed
+    generation.code_version.cache_clear()
+    first = generation.code_version()
+    monkeypatch.setattr(generation, "library_versions", lambda: {**installed, "jieba": "0.42.2"})
+    generation.code_version.cache_clear()
+    assert generation.code_version() != first
+    monkeypatch.setattr(generation, "library_versions", lambda: dict(installed))
+    generation.code_version.cache_clear()
+    assert generation.code_version() == first
+    generation.code_version.cache_clear()
+
+
 def test_sources_without_an_article_build_an_empty_index_and_say_so(tmp_path, runner):
     """An empty folder (a first build, or every article removed) gives an index of no document and a
     warning naming the folder, not a traceback; the index answers."""
