@@ -215,11 +215,13 @@ def build(sources: tuple[Path, ...], index_dir: Path) -> None:
 @click.option("--time-limit", type=click.FloatRange(0, min_open=True), default=DEFAULT_TIME_LIMIT,
               show_default=True, help="Seconds the concordance may take, writing included.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON object of /api/kwic.")
-@click.option("--csv", "as_csv", is_flag=True, help="Print CSV (UTF-8 with BOM, for spreadsheets).")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV (UTF-8 with BOM, for spreadsheets); its urls are "
+              "permalinks under --base-url.")
+@base_url_option
 @index_option
 @quick_start
 def kwic(phrase: str, width: int, sort_by: str, limit: int | None, offset: int, time_limit: float, as_json: bool,
-         as_csv: bool, index_dir: Path) -> None:
+         as_csv: bool, base_url: str, index_dir: Path) -> None:
     """Every occurrence of PHRASE (exact, folded as in phrase search) with its context: a concordance.
     The counts are of every occurrence; the lines are written as they are made."""
     from index.kwic import concordance
@@ -235,7 +237,8 @@ def kwic(phrase: str, width: int, sort_by: str, limit: int | None, offset: int, 
     if as_csv:
         from web.present import kwic_csv
 
-        with _web(index_dir):
+        _warn_if_local(base_url)
+        with _web(index_dir, base_url):
             for row in kwic_csv(result):
                 sys.stdout.buffer.write(row.encode("utf-8"))
         return

@@ -110,9 +110,21 @@ def test_api_json_and_csv(client, engine):
     assert rows[1][CSV_COLUMNS.index("match")] == "党建"
     first = data["lines"][0]  # 000's title: a link to the top of the document
     assert (first["field"], rows[1][CSV_COLUMNS.index("field")]) == ("title", "title")
-    assert rows[1][CSV_COLUMNS.index("url")] == f"/doc/{first['id']}"
+    assert rows[1][CSV_COLUMNS.index("url")] == f"http://localhost/doc/{first['id']}"  # absolute, as the results'"
     k, line = next((k, line) for k, line in enumerate(data["lines"]) if line["paragraph"])
-    assert rows[k + 1][CSV_COLUMNS.index("url")] == f"/doc/{line['id']}#p{line['paragraph']}"
+    assert rows[k + 1][CSV_COLUMNS.index("url")] == f"http://localhost/doc/{line['id']}#p{line['paragraph']}"
+
+
+def test_cli_csv_links_are_permalinks_under_the_base_url(seed_index, runner):
+    result = runner.invoke(main, ["kwic", "一肩挑", "--csv", "--index-dir", str(seed_index),
+                                  "--base-url", "https://news.example.org/archive"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout.lstrip("\ufeff"))))
+    assert rows and all(r["url"] == f"https://news.example.org/archive/doc/{r['id']}#p{r['paragraph']}"
+                        for r in rows if r["paragraph"])
+    assert "on this machine only" not in result.stderr
+    local = runner.invoke(main, ["kwic", "一肩挑", "--csv", "--index-dir", str(seed_index)])
+    assert "http://127.0.0.1:5000/doc/" in local.stdout and "on this machine only" in local.stderr
 
 
 def test_cli_json_is_the_api_object(client, seed_index, runner):

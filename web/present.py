@@ -123,9 +123,11 @@ def kwic_csv(result: Concordance, rows_per_chunk: int = 500) -> Iterator[str]:
     yield out.getvalue()
     out.seek(0)
     out.truncate()
-    top: dict[str, str] = {}  # each document's address, built once (url_for is slow beside a CSV row)
+    # Each document's address, absolute as in the results' CSV and the citations (a spreadsheet has no site to
+    # be relative to), built once: url_for is slow beside a CSV row.
+    top: dict[str, str] = {}
     for k, line in enumerate(result.lines, 1):
-        url = top.get(line.id) or top.setdefault(line.id, doc_url(line.id))
+        url = top.get(line.id) or top.setdefault(line.id, permalink(line.id))
         anchor = line_anchor(line)
         writer.writerow([csv_cell(x) for x in (
             line.id, line.title, line.field, line.paragraph or "", line.left, line.match, line.right,
