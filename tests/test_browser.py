@@ -78,8 +78,9 @@ def test_concordance_from_search_results(page, server):
     assert rows.count() == int(page.locator("p.summary strong").first.inner_text()) > 50
     assert page.locator("table.kwic td.match mark").first.inner_text() == "党建"
     charts = page.locator("figure.chart")
-    assert charts.nth(0).locator("rect").count() == 5  # one bar per document
-    assert charts.nth(1).locator("rect").count() == 3  # 2019, 2020, 2023: the years the catalog knows
+    assert charts.nth(0).locator("svg.wide rect").count() == 5  # one bar per document
+    assert charts.nth(1).locator("svg.wide rect").count() == 3  # 2019, 2020, 2023: the years the catalog knows
+    assert charts.nth(0).locator("svg.wide").is_visible() and not charts.nth(0).locator("svg.narrow").is_visible()
     page.screenshot(path=str(ARTIFACTS / "kwic.png"), full_page=False)
     page.click('p.sorts a[href*="sort=left"]')
     page.wait_for_url("**sort=left**")
@@ -94,6 +95,22 @@ def test_concordance_from_search_results(page, server):
     page.go_back()
     page.wait_for_selector("table.kwic")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_the_concordance_charts_are_readable_on_a_phone(server, browse):
+    """On a phone the charts are drawn 360 units wide, a title above its bar: their text is read at 12 pixels,
+    not the 7 that the desktop chart's would shrink to."""
+    page = browse(390, 844)
+    page.goto(server + "/kwic?q=" + urllib.request.quote("党建"))
+    for n, bars in ((0, 5), (1, 3)):
+        chart = page.locator("figure.chart").nth(n)
+        assert chart.locator("svg.narrow").is_visible() and not chart.locator("svg.wide").is_visible()
+        assert chart.locator("svg.narrow rect").count() == bars
+        sizes = chart.locator("svg.narrow text").evaluate_all(
+            "ts => ts.map(t => parseFloat(t.getAttribute('font-size')) * t.getScreenCTM().a)")
+        assert min(sizes) >= 11, sizes
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(ARTIFACTS / "kwic-phone.png"), full_page=True)
 
 
 def _in_viewport(page, selector: str) -> bool:

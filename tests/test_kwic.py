@@ -161,7 +161,7 @@ def test_page(client):
     # 68 marked 党建 (63 in paragraphs, 2 in titles, 3 in subtitles) and 23 marked 黨建: seed 002 is shown
     # in its own script.
     assert body.count("<mark>党建</mark>") == 68 and body.count("<mark>黨建</mark>") == 23
-    assert r.status_code == 200 and body.count("<svg") == 2
+    assert r.status_code == 200 and body.count("<svg") == 4  # two charts, each drawn for wide and narrow screens
     assert "/api/kwic?q=" in body and "format=csv" in body and "#cite-p" in body
     r = client.get("/kwic", query_string={"q": "的"})  # more lines than a page holds
     body = r.get_data(as_text=True)
