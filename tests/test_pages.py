@@ -275,8 +275,8 @@ def test_the_concordance_counts_and_labels_a_caption_s_lines(pages_client, pages
     page = pages_client.get("/kwic", query_string={"q": "白鹭"}).get_data(as_text=True)
     assert 'href="/doc/figure_captions?q=%E7%99%BD%E9%B9%AD#c1"' in page and "Caption 1" in page
     csv = pages_client.get("/api/kwic", query_string={"q": "白鹭", "format": "csv"}).get_data(as_text=True)
-    assert csv.splitlines()[-1].split(",")[-2:] == ["/doc/figure_captions#c1", "1"]
-    assert csv.splitlines()[-2].split(",")[-2:] == ["/doc/figure_captions#p1", ""]
+    assert csv.splitlines()[-1].split(",")[-2:] == ["http://localhost/doc/figure_captions#c1", "1"]  # a permalink
+    assert csv.splitlines()[-2].split(",")[-2:] == ["http://localhost/doc/figure_captions#p1", ""]
     result = runner.invoke(main, ["kwic", "白鹭", "--index-dir", str(pages_index)])
     assert result.exit_code == 0 and result.output.rstrip().endswith("figure_captions caption 1")
 
