@@ -341,6 +341,11 @@ def scale_queries() -> list[Query]:
     write_inews(corpus)
     ix = WORK / "ours-1"
     subprocess.run(build_cmd([corpus], ix), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return queries_of(ix)
+
+
+def queries_of(ix: Path) -> list[Query]:
+    """The 60 benchmark queries, chosen from the first copy's articles in the index ``ix``."""
     return choose_queries([body for i, _, body in folded_texts(ix) if i.startswith("inews_00_")])
 
 

@@ -11,12 +11,13 @@ A large file is scanned by two processes (issue 16). A common word at 735,300 ar
 and a loop of Python over the ≈ 290,000 documents that hold it: two thirds of its time. StringZilla holds
 the interpreter while it searches, so a second thread gains nothing (two threads took 128 ms where one took
 108); a second process does, and it maps the same file, which the page cache holds once. ``archive serve``
-starts a :class:`ScanHelper` in each worker (the ``SCAN_HELPER`` setting): ``python -m index.scan IN OUT``,
-which reads requests on the pipe ``IN`` and answers on ``OUT`` (pickled by :mod:`multiprocessing.connection`),
-one at a time. A request names the generation and the texts file, so the helper maps what the worker maps;
-deadlines are ``time.monotonic()``, one clock for every process of the machine. Anything wrong with the
-helper (it died, it cannot open the file) only means the worker scans the rest itself: the same answer,
-later. A command run once starts none (starting one costs more than it saves).
+gives each worker a :class:`ScanHelper` (the ``SCAN_HELPER`` setting), whose process starts when a scan
+first needs it: ``python -m index.scan IN OUT``, which reads requests on the pipe ``IN`` and answers on
+``OUT`` (pickled by :mod:`multiprocessing.connection`), one at a time. A request names the generation and
+the texts file, so the helper maps what the worker maps; deadlines are ``time.monotonic()``, one clock for
+every process of the machine. Anything wrong with the helper (it died, it cannot open the file) only means
+the worker scans the rest itself: the same answer, later. A command run once starts none (starting one
+costs more than it saves).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from index.sets import intersect
 PARAGRAPH_SEP = LINE_SEP
 DOCUMENT_SEP = ENTRY_END.decode()
 _CHECK_EVERY = 4096  # matches between two looks at the clock
+_TIMEOUT = N_("the query ran past its time limit; make it more specific")
 _END = ENTRY_END
 
 
@@ -135,7 +137,7 @@ class Haystack:
             if not left:
                 left = _CHECK_EVERY
                 if time.monotonic() > deadline:
-                    raise QueryTimeout(N_("the query ran past its time limit; make it more specific"))
+                    raise QueryTimeout(_TIMEOUT)
             i = find(pattern, find(_END, i) + 1, end)
         return np.searchsorted(self._starts, np.array(at, dtype=np.int64), side="right") - 1
 
@@ -155,7 +157,7 @@ class Haystack:
             if not left:
                 left = _CHECK_EVERY
                 if time.monotonic() > deadline:
-                    raise QueryTimeout(N_("the query ran past its time limit; make it more specific"))
+                    raise QueryTimeout(_TIMEOUT)
             i = find(pattern, stop + 1, end)
         keys = np.searchsorted(self._starts, np.array(at, dtype=np.int64), side="right") - 1
         return keys, np.array(counts, dtype=np.int64)
@@ -317,7 +319,7 @@ class ScanHelper:
                 self.answered += 1
                 return value
             if status == "timeout":
-                raise QueryTimeout(N_("the query ran past its time limit; make it more specific"))
+                raise QueryTimeout(_TIMEOUT)
             _log.warning("the scan helper failed (the worker scans alone): %s", value)
             return None
 
@@ -416,7 +418,7 @@ def _serve(requests: Connection, answers: Connection) -> None:
             return
         try:
             if time.monotonic() > deadline:
-                raise QueryTimeout(N_("the query ran past its time limit; make it more specific"))
+                raise QueryTimeout(_TIMEOUT)
             let_go_of_removed()
             haystack = opened.get((gen, name))
             if haystack is None:

@@ -47,7 +47,7 @@ def _open_engine(worker: Any) -> None:
     if config["SCAN_HELPER"]:
         use_scan_helper(min_bytes=int(float(config["SCAN_SPLIT_MB"]) * 2**20))
     try:
-        get_engine(Path(str(worker.wsgi.config["INDEX_DIR"])))
+        get_engine(Path(str(config["INDEX_DIR"])))
     except IndexError_ as exc:  # no index, or a damaged one: the pages say so too (503), the server still starts
         worker.log.error(str(exc))
 

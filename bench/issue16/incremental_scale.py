@@ -11,14 +11,13 @@ import json
 import sys
 from datetime import UTC, datetime
 
-from bench.perf import folded_texts, machine
-from bench.queries import choose_queries
-from bench.scale import DATA, WORK, commit, corpus_dir, incremental, load
+from bench.perf import machine
+from bench.scale import DATA, WORK, commit, corpus_dir, incremental, load, queries_of
 
 
 def main() -> None:
     copies = int(sys.argv[1])
-    queries = choose_queries([body for i, _, body in folded_texts(WORK / "ours-1") if i.startswith("inews_00_")])
+    queries = queries_of(WORK / "ours-1")
     result = {"copies": copies, "command": f"python -m bench.issue16.incremental_scale {copies}",
               "commit": commit(), "machine": machine(), "started": datetime.now(UTC).isoformat(timespec="seconds"),
               "load_before": load()}

@@ -9,16 +9,14 @@ import json
 import sys
 from pathlib import Path
 
-from bench.perf import folded_texts
-from bench.queries import choose_queries
-from bench.scale import WORK, serve_and_query
+from bench.scale import WORK, queries_of, serve_and_query
 
 
 def main() -> None:
     ix = Path(sys.argv[1])
     WORK.mkdir(parents=True, exist_ok=True)  # the server's log goes there
     query_ix = Path(sys.argv[2] if len(sys.argv) > 2 else "/tmp/ix1")
-    queries = choose_queries([body for i, _, body in folded_texts(query_ix) if i.startswith("inews_00_")])
+    queries = queries_of(query_ix)
     print(json.dumps(serve_and_query(ix, queries), ensure_ascii=False))
 
 
